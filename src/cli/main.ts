@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+/**
+ * The one entry point: parses argv, owns signals and the exit code. Every other module
+ * returns values or throws; only this file touches `process.exit`.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { DEFAULTS } from '../scenario/scenario.js';
+import { packageRoot } from '../workload/package-root.js';
+import { cleanupCommand } from './cleanup.js';
+import { doctorCommand } from './doctor.js';
+import { CLIError } from './errors.js';
+import { runCommand, type RunOptions } from './run.js';
+
+const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+
+/** Builds the command tree; `act` receives the chosen command's promise of an exit code. */
+export function buildProgram(signal: AbortSignal, act: (p: Promise<number>) => void): Command {
+  const program = new Command('migbench')
+    .description('Benchmark strategies for moving a live volume between Linux hosts')
+    .version(version)
+    .exitOverride()
+    .showHelpAfterError('(run `migbench help` for usage)');
+
+  const d = DEFAULTS;
+  program
+    .command('run')
+    .description('provision the lab, run strategies, write results/<run-id>/')
+    .option('--strategy <list>', 'strategies, comma-separated, or all / all-orderings', d.strategy)
+    .option('--size <size>', 'volume size (IEC or SI: 64MiB, 1GB)', d.size)
+    .option('--block-size <size>', 'workload block size (power of two, ≥ 512 B, divides --size)', d.blockSize)
+    .option('--write-rate <rate>', 'stamped write rate (8MB/s, 100Mbit/s)', d.writeRate)
+    .option('--read-rate <rate>', 'scheduled reads per second', d.readRate)
+    .option('--link <rate>', 'link bandwidth A→B (tc tbf)', d.link)
+    .option('--latency <duration>', 'added per-request latency on the source export', d.latency)
+    .option('--reps <n>', 'repetitions (strategies interleaved)', d.reps)
+    .option('--backing-dir <dir>', 'where sparse backing files live (tmpfs or a real disk)', d.backingDir)
+    .option('--boot-cmd <cmd>', 'command run on B as part of boot (stands in for a VM or service start)')
+    .option('--warmup <duration>', 'baseline window on A before the migration', d.warmup)
+    .option('--settle <duration>', 'how long B runs after the last step', d.settle)
+    .option('--timeout <duration>', 'limit for one strategy × repetition', d.timeout)
+    .option('--window <duration>', 'timeline.csv window width', d.window)
+    .option('--out <dir>', 'results directory (default results/<run-id>)')
+    .action((opts: RunOptions) => act(runCommand(opts, signal, version)));
+
+  program.command('doctor').description('check this machine for everything the lab needs').action(() => act(doctorCommand()));
+  program.command('cleanup').description('release what killed runs left (only what migbench created)').action(() => act(cleanupCommand()));
+  return program;
+}
+
+async function main(): Promise<number> {
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (name: NodeJS.Signals): void => {
+    signals++;
+    process.stderr.write(`\n${name}: stopping and releasing the lab${signals > 1 ? ' (already stopping)' : ''}…\n`);
+    controller.abort(new CLIError(`interrupted by ${name}`, 1));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+
+  let pending: Promise<number> | undefined;
+  try {
+    await buildProgram(controller.signal, (p) => (pending = p)).parseAsync(process.argv);
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    throw err;
+  }
+  const code = pending ? await pending : 0;
+  return controller.signal.aborted ? 130 : code;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof CLIError) {
+      process.stderr.write(`migbench: ${err.message}\n`);
+      process.exit(err.message.startsWith('interrupted') ? 130 : err.exitCode);
+    }
+    process.stderr.write(`migbench: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { hasTool, run } from './exec.js';
+import { describeTool } from './tools.js';
+
+/** One capability the lab needs, and how to get it when it is missing. */
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  /** Whether migbench can run without it (the kernel clone backend, for example). */
+  optional?: boolean;
+}
+
+async function tool(name: string, optional = false): Promise<Check> {
+  const ok = await hasTool(name);
+  return { name, ok, detail: ok ? 'found' : `missing: install ${describeTool(name)}`, optional };
+}
+
+async function probe(name: string, fn: () => Promise<string>, fix: string, optional = false): Promise<Check> {
+  try {
+    return { name, ok: true, detail: await fn(), optional };
+  } catch (err) {
+    return { name, ok: false, detail: `${(err as Error).message.split('\n')[0]} — ${fix}`, optional };
+  }
+}
+
+/** Tools every `run` needs; checked before anything is provisioned. */
+export const REQUIRED_TOOLS = ['ip', 'tc', 'losetup', 'nbdkit', 'nbdcopy'] as const;
+
+/** Runs every check; `netnsProbeName` is a namespace name this process may create and delete. */
+export async function runChecks(netnsProbeName: string): Promise<Check[]> {
+  const checks: Check[] = [];
+  checks.push({ name: 'root', ok: process.getuid?.() === 0, detail: process.getuid?.() === 0 ? 'running as root' : 'run as root (loop devices, namespaces and tc need it)' });
+  checks.push({ name: 'loop devices', ok: existsSync('/dev/loop-control'), detail: existsSync('/dev/loop-control') ? '/dev/loop-control present' : 'no /dev/loop-control: load the loop module' });
+  checks.push({ name: 'FUSE', ok: existsSync('/dev/fuse'), detail: existsSync('/dev/fuse') ? '/dev/fuse present' : 'no /dev/fuse: load the fuse module' });
+  for (const t of [...REQUIRED_TOOLS, 'fio', 'qemu-storage-daemon', 'qemu-img', 'nbdfuse', 'nbdinfo', 'fusermount3', 'blkdiscard']) {
+    checks.push(await tool(t));
+  }
+  checks.push(
+    await probe(
+      'network namespaces + tc',
+      async () => {
+        await run('ip', ['netns', 'add', netnsProbeName]);
+        try {
+          await run('ip', ['-n', netnsProbeName, 'link', 'set', 'lo', 'up']);
+          await run('tc', ['-n', netnsProbeName, 'qdisc', 'add', 'dev', 'lo', 'root', 'tbf', 'rate', '1gbit', 'burst', '256kb', 'latency', '50ms']);
+        } finally {
+          await run('ip', ['netns', 'delete', netnsProbeName]);
+        }
+        return 'namespace created, tbf qdisc applied, namespace deleted';
+      },
+      'needs CONFIG_NET_NS and sch_tbf (Debian package iproute2 for the tools)',
+    ),
+  );
+  checks.push(
+    await probe('nbdkit plugins and filters', async () => {
+      const out = await run('nbdkit', ['--dump-plugin', 'file']);
+      if (!/^name=file$/m.test(out)) throw new Error('file plugin not found');
+      await run('nbdkit', ['--filter=delay', '--dump-plugin', 'pattern']);
+      return 'file and pattern plugins, delay filter';
+    }, 'install nbdkit (Debian package nbdkit)'),
+  );
+  const dm = existsSync('/dev/mapper/control') || existsSync('/sys/module/dm_mod');
+  checks.push({ name: 'device-mapper (dm-clone backend)', ok: dm, optional: true, detail: dm ? 'present' : 'not in this kernel: the dm-clone backend runs only in scripts/kernel-lab' });
+  return checks;
+}

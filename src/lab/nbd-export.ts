@@ -1,0 +1,50 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startDaemon, type Daemon } from './daemon.js';
+import type { Host } from './hosts.js';
+import type { ResourceScope } from './scope.js';
+import { waitFor } from './wait.js';
+
+export const NBD_PORT = 10809;
+
+/** An NBD export served by nbdkit inside a host's namespace. */
+export interface NbdExport {
+  uri: string;
+  host: string;
+  port: number;
+  daemon: Daemon;
+}
+
+export interface ExportOptions {
+  /** nbdkit plugin and its arguments, e.g. ['file', 'file=/dev/loop3']. */
+  plugin: string[];
+  /** Per-request delay (the link's latency), ms; 0 for none. */
+  latencyMs: number;
+  port?: number;
+  readonly?: boolean;
+  workDir: string;
+  name: string;
+}
+
+/**
+ * Starts nbdkit in the foreground inside `host`'s namespace; ready when nbdkit has
+ * written its pidfile (it does so once it listens). `--exit-with-parent` ends it if
+ * migbench dies.
+ */
+export async function startNbdExport(scope: ResourceScope, host: Host, o: ExportOptions): Promise<NbdExport> {
+  const port = o.port ?? NBD_PORT;
+  const pidfile = join(o.workDir, `${o.name}.pid`);
+  const filters = o.latencyMs > 0 ? ['--filter=delay'] : [];
+  const delay = o.latencyMs > 0 ? [`delay-read=${o.latencyMs}ms`, `delay-write=${o.latencyMs}ms`] : [];
+  const daemon = startDaemon(
+    scope,
+    'nbdkit',
+    ['--foreground', '--exit-with-parent', '--ipaddr', host.address, '--port', String(port), '--pidfile', pidfile, ...(o.readonly ? ['--readonly'] : []), ...filters, ...o.plugin, ...delay],
+    { netns: host.netns },
+  );
+  await waitFor(`nbdkit ${o.name} to listen`, () => {
+    if (daemon.hasExited()) throw new Error(`nbdkit ${o.name} exited: ${daemon.stderrTail().trim()}`);
+    return existsSync(pidfile) && readFileSync(pidfile, 'utf8').trim() ? true : undefined;
+  });
+  return { uri: `nbd://${host.address}:${port}`, host: host.address, port, daemon };
+}

@@ -1,0 +1,52 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { run } from './exec.js';
+import { deleteNetns } from './hosts.js';
+import type { LedgerEntry } from './ledger.js';
+import { detachLoopsOf } from './loop-device.js';
+import { isSameProcess } from './proc.js';
+import { waitFor } from './wait.js';
+
+/** True if `path` is a mount point right now. */
+export function isMounted(path: string): boolean {
+  const mounts = readFileSync('/proc/self/mounts', 'utf8');
+  return mounts.split('\n').some((l) => l.split(' ')[1] === path);
+}
+
+/**
+ * Releases one ledger entry left by a run that is no longer alive. Each kind is matched
+ * by the identity the ledger recorded (namespace name, backing file, PID + start time,
+ * path), so nothing migbench did not create is touched.
+ */
+export async function releaseEntry(e: LedgerEntry): Promise<void> {
+  switch (e.kind) {
+    case 'netns':
+      return deleteNetns(e.name);
+    case 'loop':
+      if (existsSync(e.backingFile)) await detachLoopsOf(e.backingFile);
+      return;
+    case 'process':
+      if (!isSameProcess(e.pid, e.startTime)) return;
+      process.kill(e.pid, 'SIGKILL');
+      await waitFor(`pid ${e.pid} to exit`, () => (isSameProcess(e.pid, e.startTime) && !isZombie(e.pid) ? undefined : true), {
+        timeoutMs: 10_000,
+      });
+      return;
+    case 'mount':
+      if (isMounted(e.path)) await run('umount', ['--lazy', e.path]);
+      return;
+    case 'file':
+      return rm(e.path, { force: true });
+    case 'dir':
+      return rm(e.path, { recursive: true, force: true });
+  }
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
+}

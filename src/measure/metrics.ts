@@ -1,0 +1,64 @@
+import type { ReadRecord } from '../workload/records.js';
+import { summarize, type LatencySummary } from './percentiles.js';
+import type { Timeline } from './timeline.js';
+
+/** Migration metrics of DESIGN.md, in the units their column names carry. */
+export interface MigrationMetrics {
+  interruption_ms: number;
+  split_brain_ms: number;
+  migration_ms: number;
+  hydration_ms: number;
+  read: Record<ReadPhase, LatencySummary>;
+}
+
+export type ReadPhase = 'baseline' | 'hydrating' | 'hydrated';
+
+const ms = (ns: number): number => ns / 1e6;
+
+/**
+ * Interruption is the longest window with no acknowledged I/O across the cutover:
+ * `first_ack_dest − last_ack_source`. A negative value means both sides acknowledged at
+ * once: interruption 0 and the overlap is split brain.
+ */
+export function interruption(lastAckSourceNs: number, firstAckDestNs: number): { interruption_ms: number; split_brain_ms: number } {
+  const gap = ms(firstAckDestNs - lastAckSourceNs);
+  return gap >= 0 ? { interruption_ms: gap, split_brain_ms: 0 } : { interruption_ms: 0, split_brain_ms: -gap };
+}
+
+/**
+ * Splits reads into phases by their scheduled time: `baseline` is the source instance
+ * before the migration starts; `hydrating` is the destination instance until
+ * `hydration_done`; `hydrated` after it. Latency is completion − schedule, in µs.
+ */
+export function readPhases(
+  sourceReads: readonly ReadRecord[],
+  destReads: readonly ReadRecord[],
+  startNs: number,
+  hydrationDoneNs: number,
+): Record<ReadPhase, LatencySummary> {
+  const lat = (r: ReadRecord): number => (r.completedNs - r.scheduledNs) / 1e3;
+  return {
+    baseline: summarize(sourceReads.filter((r) => r.scheduledNs < startNs).map(lat)),
+    hydrating: summarize(destReads.filter((r) => r.scheduledNs < hydrationDoneNs).map(lat)),
+    hydrated: summarize(destReads.filter((r) => r.scheduledNs >= hydrationDoneNs).map(lat)),
+  };
+}
+
+/** All timing metrics of one migration from its timeline and the two instances' records. */
+export function migrationMetrics(
+  t: Timeline,
+  lastAckSourceNs: number,
+  firstAckDestNs: number,
+  sourceReads: readonly ReadRecord[],
+  destReads: readonly ReadRecord[],
+): MigrationMetrics {
+  const start = t.get('start')!;
+  const hydrationDone = Math.max(t.get('hydration_done') ?? firstAckDestNs, firstAckDestNs);
+  const released = t.get('source_released') ?? t.get('end')!;
+  return {
+    ...interruption(lastAckSourceNs, firstAckDestNs),
+    migration_ms: ms(released - start),
+    hydration_ms: ms(hydrationDone - firstAckDestNs),
+    read: readPhases(sourceReads, destReads, start, hydrationDone),
+  };
+}

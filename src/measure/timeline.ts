@@ -1,0 +1,49 @@
+/** The named instants of one migration (DESIGN.md, "Timeline and metrics"). */
+export type EventName =
+  | 'warmup_start'
+  | 'start'
+  | 'last_ack_source'
+  | 'kill_start'
+  | 'kill_done'
+  | 'copy_start'
+  | 'copy_done'
+  | 'clone_ready'
+  | 'boot_start'
+  | 'first_ack_dest'
+  | 'hydration_done'
+  | 'source_released'
+  | 'end';
+
+/**
+ * Event times on one monotonic clock (`process.hrtime.bigint()` as ns), plus periodic
+ * samples of counters taken during the run.
+ */
+export class Timeline {
+  private readonly events = new Map<EventName, number>();
+  readonly samples: { tNs: number; txBytes: number; hydrated: number }[] = [];
+
+  static now(): number {
+    return Number(process.hrtime.bigint());
+  }
+
+  /** Marks `name` now (or at `atNs`); the first mark wins. */
+  mark(name: EventName, atNs: number = Timeline.now()): number {
+    if (!this.events.has(name)) this.events.set(name, atNs);
+    return this.events.get(name)!;
+  }
+
+  get(name: EventName): number | undefined {
+    return this.events.get(name);
+  }
+
+  /** Milliseconds from `start` to `name`, or undefined. */
+  relMs(name: EventName): number | undefined {
+    const t = this.events.get(name);
+    const s = this.events.get('start');
+    return t === undefined || s === undefined ? undefined : (t - s) / 1e6;
+  }
+
+  entries(): [EventName, number][] {
+    return [...this.events.entries()];
+  }
+}

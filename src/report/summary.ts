@@ -1,0 +1,32 @@
+import { median } from '../measure/percentiles.js';
+import type { RunRow } from './rows.js';
+
+const COLUMNS: [keyof RunRow, string][] = [
+  ['interruption_ms', 'interruption ms'],
+  ['split_brain_ms', 'split brain ms'],
+  ['migration_ms', 'migration ms'],
+  ['hydration_ms', 'hydration ms'],
+  ['lost_bytes', 'lost B'],
+  ['diverged_bytes', 'diverged B'],
+  ['corrupt_bytes', 'corrupt B'],
+  ['stale_reads', 'stale reads'],
+  ['copy_efficiency', 'copy eff.'],
+];
+
+/** A plain-text table of medians per strategy over successful repetitions (pure). */
+export function summaryTable(rows: readonly RunRow[]): string {
+  const strategies = [...new Set(rows.map((r) => String(r.strategy)))];
+  const header = ['strategy', 'ok/reps', ...COLUMNS.map(([, h]) => h)];
+  const body = strategies.map((name) => {
+    const mine = rows.filter((r) => r.strategy === name);
+    const ok = mine.filter((r) => r.status === 'ok');
+    const cells = COLUMNS.map(([c]) => {
+      const m = median(ok.map((r) => r[c]).filter((v) => v !== '').map(Number));
+      return Number.isNaN(m) ? '-' : String(Number(m.toFixed(m >= 100 ? 0 : 3)));
+    });
+    return [name, `${ok.length}/${mine.length}`, ...cells];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}

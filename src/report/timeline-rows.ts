@@ -1,0 +1,77 @@
+import { percentileSorted } from '../measure/percentiles.js';
+import type { RepetitionResult } from '../strategy/result.js';
+
+export const TIMELINE_COLUMNS = [
+  'run_id',
+  'strategy',
+  'rep',
+  't_ms',
+  'hydrated_fraction',
+  'reads',
+  'read_p50_us',
+  'read_p99_us',
+  'corrupt_reads',
+  'write_acks',
+  'wire_bytes',
+] as const;
+
+export type TimelineRow = Record<(typeof TIMELINE_COLUMNS)[number], string | number>;
+
+/**
+ * Per-window series of one repetition: windows of `windowMs` from the start of the
+ * baseline to the end, `t_ms` relative to the migration start (negative = baseline).
+ * Percentiles are computed from the reads scheduled in each window, never averaged.
+ */
+export function timelineRows(runId: string, r: RepetitionResult, windowMs: number): TimelineRow[] {
+  const t = r.timeline;
+  const start = t.get('start')!;
+  const from = t.get('warmup_start') ?? start;
+  const end = t.get('end') ?? start;
+  const w = windowMs * 1e6;
+  const first = Math.floor((from - start) / w);
+  const count = Math.max(0, Math.ceil((end - start) / w) - first);
+  const lat: number[][] = Array.from({ length: count }, () => []);
+  const bad = new Array<number>(count).fill(0);
+  const acks = new Array<number>(count).fill(0);
+  const slot = (ns: number): number => Math.floor((ns - start) / w) - first;
+  for (const rd of r.reads) {
+    const k = slot(rd.scheduledNs);
+    if (k < 0 || k >= count) continue;
+    lat[k]!.push((rd.completedNs - rd.scheduledNs) / 1e3);
+    if (rd.state === 2) bad[k]!++;
+  }
+  for (const a of r.acks) {
+    const k = slot(a.ackNs);
+    if (k >= 0 && k < count) acks[k]!++;
+  }
+  const samples = t.samples;
+  const rows: TimelineRow[] = [];
+  let si = 0;
+  let hydrated: number | string = '';
+  let lastTx: number | undefined;
+  for (let k = 0; k < count; k++) {
+    const windowEnd = start + (first + k + 1) * w;
+    let wire: number | undefined;
+    while (si < samples.length && samples[si]!.tNs < windowEnd) {
+      const sm = samples[si++]!;
+      if (lastTx !== undefined) wire = (wire ?? 0) + (sm.txBytes - lastTx);
+      lastTx = sm.txBytes;
+      hydrated = sm.hydrated;
+    }
+    const sorted = Float64Array.from(lat[k]!).sort();
+    rows.push({
+      run_id: runId,
+      strategy: r.strategy,
+      rep: r.rep,
+      t_ms: (first + k) * windowMs,
+      hydrated_fraction: hydrated,
+      reads: sorted.length,
+      read_p50_us: sorted.length ? Number(percentileSorted(sorted, 0.5).toFixed(1)) : '',
+      read_p99_us: sorted.length ? Number(percentileSorted(sorted, 0.99).toFixed(1)) : '',
+      corrupt_reads: bad[k]!,
+      write_acks: acks[k]!,
+      wire_bytes: wire ?? '',
+    });
+  }
+  return rows;
+}

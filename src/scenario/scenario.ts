@@ -1,0 +1,129 @@
+import { formatBitRate, formatBytes, parseCount, parseDuration, parseEventRate, parseRate, parseSize } from './units.js';
+
+/** A validated benchmark scenario: everything a run needs, in base units. */
+export interface Scenario {
+  strategies: string[];
+  sizeBytes: number;
+  blockSize: number;
+  /** Stamped write rate of the workload, bits per second. */
+  writeRateBps: number;
+  /** Scheduled reads per second. */
+  readRate: number;
+  /** Link rate, bits per second. */
+  linkBps: number;
+  /** Added per-request latency on the source export, ms. */
+  latencyMs: number;
+  reps: number;
+  backingDir: string;
+  bootCmd: string | undefined;
+  /** Baseline window on A before the migration starts, ms. */
+  warmupMs: number;
+  /** How long the destination keeps running after the last step, ms. */
+  settleMs: number;
+  /** Limit for one strategy × repetition, ms. */
+  timeoutMs: number;
+  /** Width of a timeline.csv window, ms. */
+  windowMs: number;
+}
+
+/** The options as typed on the command line (all strings). */
+export interface RawScenario {
+  strategy: string;
+  size: string;
+  blockSize: string;
+  writeRate: string;
+  readRate: string;
+  link: string;
+  latency: string;
+  reps: string;
+  backingDir: string;
+  bootCmd?: string | undefined;
+  warmup: string;
+  settle: string;
+  timeout: string;
+  window: string;
+}
+
+export const DEFAULTS: RawScenario = {
+  strategy: 'all',
+  size: '256MiB',
+  blockSize: '4KiB',
+  writeRate: '8MB/s',
+  readRate: '200/s',
+  link: '1Gbit/s',
+  latency: '0ms',
+  reps: '3',
+  backingDir: '/dev/shm',
+  warmup: '2s',
+  settle: '2s',
+  timeout: '10min',
+  window: '250ms',
+};
+
+/** A scenario that cannot run; the message names the option. */
+export class ScenarioError extends Error {
+  override readonly name = 'ScenarioError';
+}
+
+function field<T>(name: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    // Every parser here is pure: any error it raises is about the input.
+    throw new ScenarioError(`--${name}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Validates raw options into a Scenario. `resolveStrategies` expands and checks the
+ * strategy list (it knows the registry). Pure: nothing is provisioned here.
+ */
+export function validateScenario(raw: RawScenario, resolveStrategies: (list: string) => string[]): Scenario {
+  const strategies = field('strategy', () => resolveStrategies(raw.strategy));
+  const sizeBytes = field('size', () => parseSize(raw.size));
+  const blockSize = field('block-size', () => parseSize(raw.blockSize));
+  const writeRateBps = field('write-rate', () => parseRate(raw.writeRate));
+  const readRate = field('read-rate', () => parseEventRate(raw.readRate));
+  const linkBps = field('link', () => parseRate(raw.link));
+  const latencyMs = field('latency', () => parseDuration(raw.latency));
+  const reps = field('reps', () => parseCount(raw.reps, 'repetitions'));
+  const warmupMs = field('warmup', () => parseDuration(raw.warmup));
+  const settleMs = field('settle', () => parseDuration(raw.settle));
+  const timeoutMs = field('timeout', () => parseDuration(raw.timeout));
+  const windowMs = field('window', () => parseDuration(raw.window));
+
+  if (sizeBytes <= 0) throw new ScenarioError('--size must be greater than 0');
+  if (blockSize < 512 || (blockSize & (blockSize - 1)) !== 0) {
+    throw new ScenarioError(`--block-size ${formatBytes(blockSize)} must be a power of two, at least 512 B`);
+  }
+  if (sizeBytes % blockSize !== 0) {
+    throw new ScenarioError(`--block-size ${formatBytes(blockSize)} does not divide --size ${formatBytes(sizeBytes)}`);
+  }
+  if (sizeBytes / blockSize > 2 ** 32 - 1) throw new ScenarioError('--size has more than 2^32 blocks; use a larger --block-size');
+  if (linkBps <= 0) throw new ScenarioError('--link must be greater than 0');
+  if (writeRateBps < 0 || readRate < 0) throw new ScenarioError('rates must not be negative');
+  if (windowMs <= 0) throw new ScenarioError('--window must be greater than 0');
+  if (timeoutMs <= 0) throw new ScenarioError('--timeout must be greater than 0');
+  const transferMs = ((sizeBytes * 8) / linkBps) * 1000;
+  if (transferMs > timeoutMs) {
+    throw new ScenarioError(
+      `--size ${formatBytes(sizeBytes)} needs ${(transferMs / 1000).toFixed(1)} s at ${formatBitRate(linkBps)}, more than --timeout ${(timeoutMs / 1000).toFixed(0)} s`,
+    );
+  }
+  return {
+    strategies,
+    sizeBytes,
+    blockSize,
+    writeRateBps,
+    readRate,
+    linkBps,
+    latencyMs,
+    reps,
+    backingDir: raw.backingDir,
+    bootCmd: raw.bootCmd,
+    warmupMs,
+    settleMs,
+    timeoutMs,
+    windowMs,
+  };
+}

@@ -1,0 +1,34 @@
+import type { Strategy } from './context.js';
+import { ORDERINGS } from './orderings.js';
+
+/** Every strategy migbench can run, by name. */
+export const STRATEGIES: ReadonlyMap<string, Strategy> = new Map(ORDERINGS.map((s) => [s.name, s]));
+
+/** Named groups a user can ask for instead of a list. */
+export const GROUPS: Record<string, () => string[]> = {
+  all: () => [...STRATEGIES.keys()],
+  'all-orderings': () => ORDERINGS.map((s) => s.name),
+};
+
+/**
+ * Expands `kill-copy-boot,all-orderings` into distinct strategy names, in order.
+ * Throws with the list of valid names on an unknown one.
+ */
+export function resolveStrategies(list: string): string[] {
+  const out: string[] = [];
+  for (const raw of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const names = GROUPS[raw]?.() ?? (STRATEGIES.has(raw) ? [raw] : undefined);
+    if (!names) {
+      throw new Error(`unknown strategy "${raw}" (known: ${[...Object.keys(GROUPS), ...STRATEGIES.keys()].join(', ')})`);
+    }
+    for (const n of names) if (!out.includes(n)) out.push(n);
+  }
+  if (out.length === 0) throw new Error('no strategy given');
+  return out;
+}
+
+export function getStrategy(name: string): Strategy {
+  const s = STRATEGIES.get(name);
+  if (!s) throw new Error(`unknown strategy ${name}`);
+  return s;
+}

@@ -1,0 +1,180 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { HostPair } from '../lab/hosts.js';
+import { txBytes } from '../lab/hosts.js';
+import { createLoopDevice } from '../lab/loop-device.js';
+import type { LinkMeasurement } from '../lab/link-probe.js';
+import { startNbdExport } from '../lab/nbd-export.js';
+import { ResourceScope } from '../lab/scope.js';
+import { latestAcks, type Journal } from '../measure/journal.js';
+import { migrationMetrics } from '../measure/metrics.js';
+import { scanDevice } from '../measure/scan-device.js';
+import { staleReads } from '../measure/stale-reads.js';
+import { Timeline } from '../measure/timeline.js';
+import { divergedBytes } from '../measure/verifier.js';
+import type { Scenario } from '../scenario/scenario.js';
+import { fillVolume } from '../workload/fill.js';
+import { Instance } from '../workload/instance.js';
+import type { MigrationContext, Strategy } from './context.js';
+import type { RepetitionResult } from './result.js';
+
+export const SOURCE_EPOCH = 1;
+
+export interface RepetitionInput {
+  scope: ResourceScope;
+  runId: string;
+  scenario: Scenario;
+  hosts: HostPair;
+  link: LinkMeasurement;
+  strategy: Strategy;
+  rep: number;
+  workDir: string;
+  signal: AbortSignal;
+  /** Reports the step being run, for the progress display and for failure messages. */
+  onStep: (step: string) => void;
+}
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
+  });
+
+/**
+ * One strategy × repetition on fresh devices: fill the source, export it from A, run the
+ * workload on A for the baseline window, migrate, let the destination run for the settle
+ * window, stop everything, then read the destination and compare it with the journal.
+ * Every resource lives in a child scope that is closed whatever happens.
+ */
+export async function runRepetition(input: RepetitionInput): Promise<RepetitionResult> {
+  const { scenario: s, strategy, hosts, signal, onStep } = input;
+  const scope = new ResourceScope(input.scope.ledger);
+  const workDir = join(input.workDir, `${strategy.name}-${input.rep}`);
+  const blocks = s.sizeBytes / s.blockSize;
+  const timeline = new Timeline();
+  let step = 'provision';
+  const enter = (name: string): void => {
+    step = name;
+    onStep(name);
+  };
+  try {
+    enter('provision');
+    await scope.acquire({ kind: 'dir', path: workDir }, () => mkdir(workDir, { recursive: true }), () => rm(workDir, { recursive: true, force: true }));
+    const stem = join(s.backingDir, `migbench-${input.runId}-${strategy.name}-${input.rep}`);
+    const sourceDevice = await createLoopDevice(scope, `${stem}-src.img`, s.sizeBytes);
+    const destDevice = await createLoopDevice(scope, `${stem}-dst.img`, s.sizeBytes);
+
+    enter('fill');
+    const fill = await fillVolume(sourceDevice, s.blockSize, blocks);
+
+    enter('export');
+    const exp = await startNbdExport(scope, hosts.a, {
+      plugin: ['file', `file=${sourceDevice}`],
+      latencyMs: s.latencyMs,
+      workDir,
+      name: 'source',
+    });
+
+    enter('warmup');
+    timeline.mark('warmup_start');
+    const sourceInstance = Instance.start(
+      scope,
+      { device: sourceDevice, epoch: SOURCE_EPOCH, blockSize: s.blockSize, blocks, writeRateBps: s.writeRateBps, readRate: s.readRate, seed: 0x0a00 + input.rep },
+      hosts.a.netns,
+    );
+    await sourceInstance.waitFirstAck(signal);
+    await sleep(s.warmupMs, signal);
+
+    const ctx: MigrationContext = {
+      scope,
+      scenario: s,
+      hosts,
+      timeline,
+      workDir,
+      source: { device: sourceDevice, export: exp, instance: sourceInstance },
+      dest: { device: destDevice },
+      signal,
+      hydrated: 0,
+    };
+    const tx0 = await txBytes(hosts.a);
+    const sampler = startSampler(ctx, s.windowMs);
+    timeline.mark('start');
+    enter(strategy.name);
+    try {
+      await strategy.run(ctx);
+    } finally {
+      sampler.stop();
+    }
+    const wireBytes = (await txBytes(hosts.a)) - tx0;
+
+    enter('settle');
+    await sleep(s.settleMs, signal);
+    const destInstance = ctx.dest.instance;
+    if (!destInstance) throw new Error(`strategy ${strategy.name} never booted the destination`);
+    await destInstance.stop();
+    await sourceInstance.stop();
+    timeline.mark('end');
+    await sampler.final();
+
+    enter('verify');
+    const journal: Journal = {
+      blockSize: s.blockSize,
+      blocks,
+      fill,
+      acks: [...sourceInstance.acks, ...destInstance.acks],
+      reads: [...sourceInstance.reads, ...destInstance.reads],
+    };
+    const latest = latestAcks(journal);
+    const verification = await scanDevice(destDevice, s.blockSize, blocks, latest);
+    const firstAckDest = timeline.get('first_ack_dest')!;
+    const diverged = divergedBytes(latest, s.blockSize, new Map([[destInstance.epoch, firstAckDest]]));
+    const stale = staleReads(journal);
+    const lastAckSource = sourceInstance.lastAckNs ?? timeline.get('start')!;
+    timeline.mark('last_ack_source', lastAckSource);
+    const metrics = migrationMetrics(timeline, lastAckSource, firstAckDest, sourceInstance.reads, destInstance.reads);
+    return {
+      strategy: strategy.name,
+      rep: input.rep,
+      status: 'ok',
+      error: '',
+      metrics,
+      verification: { ...verification, divergedBytes: diverged },
+      staleReads: stale.stale,
+      ackedWrites: journal.acks.length,
+      bytesOnWire: wireBytes,
+      copySeconds: ctx.copySeconds,
+      timeline,
+      reads: journal.reads,
+      acks: journal.acks,
+    };
+  } catch (err) {
+    throw new RepetitionError(step, err);
+  } finally {
+    await scope.close();
+  }
+}
+
+/** A repetition that failed at a named step. */
+export class RepetitionError extends Error {
+  override readonly name = 'RepetitionError';
+  constructor(readonly step: string, cause: unknown) {
+    super(`step "${step}" failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+  }
+}
+
+/** Samples bytes on the wire and hydration progress every `windowMs`. */
+function startSampler(ctx: MigrationContext, windowMs: number) {
+  let busy = false;
+  const take = async (): Promise<void> => {
+    if (busy) return;
+    busy = true;
+    try {
+      ctx.timeline.samples.push({ tNs: Timeline.now(), txBytes: await txBytes(ctx.hosts.a), hydrated: ctx.hydrated });
+    } finally {
+      busy = false;
+    }
+  };
+  void take();
+  const timer = setInterval(() => void take(), windowMs);
+  return { stop: () => clearInterval(timer), final: take };
+}

@@ -1,0 +1,39 @@
+import { startDaemon } from '../lab/daemon.js';
+import type { Host } from '../lab/hosts.js';
+import type { ResourceScope } from '../lab/scope.js';
+
+/** How a copy went. */
+export interface CopyResult {
+  bytes: number;
+  seconds: number;
+}
+
+/**
+ * The primitive *copy*: moves the whole volume from an NBD export on A to a block device
+ * on B with nbdcopy running in B's namespace, so every byte crosses the shaped link.
+ * Parallel connections and requests keep the link full even with added latency;
+ * `--flush` makes the copy durable on B before it counts as done.
+ */
+export async function copyVolume(
+  scope: ResourceScope,
+  sourceUri: string,
+  dest: string,
+  sizeBytes: number,
+  on: Host,
+  onProgress?: (fraction: number) => void,
+): Promise<CopyResult> {
+  const t0 = process.hrtime.bigint();
+  const d = startDaemon(
+    scope,
+    'nbdcopy',
+    ['--flush', '--no-extents', '--connections=4', '--requests=16', '--progress=1', sourceUri, dest],
+    { netns: on.netns, stdout: 'pipe' },
+  );
+  d.child.stdout?.on('data', (chunk: Buffer) => {
+    const m = /(\d+)\/100\s*$/.exec(chunk.toString().trim());
+    if (m && onProgress) onProgress(Number(m[1]) / 100);
+  });
+  const r = await d.exited;
+  if (r.exitCode !== 0) throw new Error(`nbdcopy ${sourceUri} → ${dest} failed (${r.exitCode ?? r.signal}): ${r.stderr.trim()}`);
+  return { bytes: sizeBytes, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+}

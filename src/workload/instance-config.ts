@@ -1,0 +1,19 @@
+/** What an instance process is told on its command line (JSON in argv[2]). */
+export interface InstanceConfig {
+  /** Block device the instance is bound to. */
+  device: string;
+  /** Instance epoch: 0 is the initial fill, then 1, 2, … for each booted instance. */
+  epoch: number;
+  blockSize: number;
+  /** Number of blocks in the volume. */
+  blocks: number;
+  /** Stamped writes, bits per second (0: no writes). */
+  writeRateBps: number;
+  /** Scheduled reads per second (0: no reads). */
+  readRate: number;
+  /** Seed of the block choices (distinct per instance). */
+  seed: number;
+}
+
+/** The instance entry point, relative to the compiled package. */
+export const INSTANCE_ENTRY = 'dist/src/workload/instance-main.js';

@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startDaemon, type Daemon } from '../lab/daemon.js';
+import type { ResourceScope } from '../lab/scope.js';
+import { INSTANCE_ENTRY, type InstanceConfig } from './instance-config.js';
+import { packageRoot } from './package-root.js';
+import { RecordDecoder, RecordType, type AckRecord, type ReadRecord } from './records.js';
+
+const now = (): number => Number(process.hrtime.bigint());
+
+/**
+ * The orchestrator's handle on one running workload instance: it collects the
+ * instance's acks and reads (the journal lives here, outside the volume), and knows
+ * when the instance was first up and when it last acknowledged a write.
+ */
+export class Instance {
+  readonly acks: AckRecord[] = [];
+  readonly reads: ReadRecord[] = [];
+  readonly startNs: number;
+  private readonly daemon: Daemon;
+  private readonly decoder = new RecordDecoder();
+  private firstAckResolve!: (ns: number) => void;
+  /** Resolves with the time of the first acknowledged write. */
+  readonly firstAck: Promise<number>;
+  private readyNs: number | undefined;
+
+  private constructor(scope: ResourceScope, readonly config: InstanceConfig, netns: string | undefined) {
+    const entry = join(packageRoot(), INSTANCE_ENTRY);
+    if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\``);
+    this.firstAck = new Promise((resolve) => (this.firstAckResolve = resolve));
+    this.startNs = now();
+    this.daemon = startDaemon(scope, process.execPath, [entry, JSON.stringify(config)], {
+      ...(netns ? { netns } : {}),
+      stdin: 'pipe',
+      stdout: 'pipe',
+      stopGraceMs: 10_000,
+    });
+    this.daemon.child.stdout?.on('data', (chunk: Buffer) => this.onData(chunk));
+  }
+
+  /** Starts an instance on `config.device`, in `netns` if given. */
+  static start(scope: ResourceScope, config: InstanceConfig, netns?: string): Instance {
+    return new Instance(scope, config, netns);
+  }
+
+  private onData(chunk: Buffer): void {
+    for (const r of this.decoder.push(chunk)) {
+      if (r.type === RecordType.Ack) {
+        if (this.acks.length === 0) this.firstAckResolve(r.ackNs);
+        this.acks.push(r);
+      } else if (r.type === RecordType.Read) this.reads.push(r);
+      else this.readyNs = r.timeNs;
+    }
+  }
+
+  get epoch(): number {
+    return this.config.epoch;
+  }
+
+  /** When the device was open and the instance about to do I/O, if it got there. */
+  get ready(): number | undefined {
+    return this.readyNs;
+  }
+
+  /** Time of the last acknowledged write, or undefined if none. */
+  get lastAckNs(): number | undefined {
+    return this.acks.at(-1)?.ackNs;
+  }
+
+  /** Waits for the first ack; fails if the instance exits first. */
+  async waitFirstAck(signal?: AbortSignal): Promise<number> {
+    const exited = this.daemon.exited.then((r) => {
+      throw new Error(`instance epoch ${this.epoch} exited before its first write (${r.exitCode ?? r.signal}): ${r.stderr.trim()}`);
+    });
+    const aborted = new Promise<never>((_, reject) => {
+      signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+    return Promise.race([this.firstAck, exited, aborted]);
+  }
+
+  /** The primitive *kill*: SIGKILL, then wait until the process is gone (no I/O after). */
+  async kill(): Promise<void> {
+    await this.daemon.stop('SIGKILL');
+    await this.drained();
+  }
+
+  /** Graceful stop at the end of a run: finish in-flight I/O, report it, exit. */
+  async stop(): Promise<void> {
+    if (!this.daemon.hasExited()) this.daemon.child.stdin?.write('s');
+    const timer = setTimeout(() => void this.daemon.stop('SIGKILL'), 15_000);
+    await this.daemon.exited;
+    clearTimeout(timer);
+    await this.drained();
+  }
+
+  private async drained(): Promise<void> {
+    // The stdout pipe may still hold records written before exit; wait for its end.
+    const out = this.daemon.child.stdout;
+    if (out && !out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
+    if (this.decoder.pendingBytes) throw new Error(`instance epoch ${this.epoch}: torn record at end of stream`);
+  }
+
+  /** Exit status, for diagnosing a crash. */
+  get exited(): Daemon['exited'] {
+    return this.daemon.exited;
+  }
+}
