@@ -38,6 +38,7 @@ export function buildProgram(signal: AbortSignal, act: (p: Promise<number>) => v
     .option('--backing-dir <dir>', 'where sparse backing files live (tmpfs or a real disk)', d.backingDir)
     .option('--boot-cmd <cmd>', 'command run on B as part of boot (stands in for a VM or service start)')
     .option('--warmup <duration>', 'baseline window on A before the migration', d.warmup)
+    .option('--health <duration>', 'boot is done once B has acknowledged writes this long', d.health)
     .option('--settle <duration>', 'how long B runs after the last step', d.settle)
     .option('--timeout <duration>', 'limit for one strategy × repetition', d.timeout)
     .option('--window <duration>', 'timeline.csv window width', d.window)

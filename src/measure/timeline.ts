@@ -10,6 +10,7 @@ export type EventName =
   | 'clone_ready'
   | 'boot_start'
   | 'first_ack_dest'
+  | 'boot_done'
   | 'hydration_done'
   | 'source_released'
   | 'end';

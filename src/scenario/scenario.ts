@@ -18,6 +18,8 @@ export interface Scenario {
   bootCmd: string | undefined;
   /** Baseline window on A before the migration starts, ms. */
   warmupMs: number;
+  /** Boot completes once the new instance has acknowledged writes for this long, ms. */
+  healthMs: number;
   /** How long the destination keeps running after the last step, ms. */
   settleMs: number;
   /** Limit for one strategy × repetition, ms. */
@@ -39,6 +41,7 @@ export interface RawScenario {
   backingDir: string;
   bootCmd?: string | undefined;
   warmup: string;
+  health: string;
   settle: string;
   timeout: string;
   window: string;
@@ -55,6 +58,7 @@ export const DEFAULTS: RawScenario = {
   reps: '3',
   backingDir: '/dev/shm',
   warmup: '2s',
+  health: '500ms',
   settle: '2s',
   timeout: '10min',
   window: '250ms',
@@ -88,6 +92,7 @@ export function validateScenario(raw: RawScenario, resolveStrategies: (list: str
   const latencyMs = field('latency', () => parseDuration(raw.latency));
   const reps = field('reps', () => parseCount(raw.reps, 'repetitions'));
   const warmupMs = field('warmup', () => parseDuration(raw.warmup));
+  const healthMs = field('health', () => parseDuration(raw.health));
   const settleMs = field('settle', () => parseDuration(raw.settle));
   const timeoutMs = field('timeout', () => parseDuration(raw.timeout));
   const windowMs = field('window', () => parseDuration(raw.window));
@@ -122,6 +127,7 @@ export function validateScenario(raw: RawScenario, resolveStrategies: (list: str
     backingDir: raw.backingDir,
     bootCmd: raw.bootCmd,
     warmupMs,
+    healthMs,
     settleMs,
     timeoutMs,
     windowMs,

@@ -26,7 +26,8 @@ export async function copy(ctx: MigrationContext): Promise<void> {
 
 /**
  * *boot*: run the user's boot command (if any) on B, then start the workload instance on
- * the destination device; it is up at its first acknowledged write.
+ * the destination device. It is up at its first acknowledged write (`first_ack_dest`)
+ * and booted once healthy for `--health`.
  */
 export async function boot(ctx: MigrationContext, device: string = ctx.dest.device): Promise<void> {
   ctx.timeline.mark('boot_start');
@@ -48,5 +49,9 @@ export async function boot(ctx: MigrationContext, device: string = ctx.dest.devi
     ctx.hosts.b.netns,
   );
   ctx.dest.instance = instance;
-  ctx.timeline.mark('first_ack_dest', await instance.waitFirstAck(ctx.signal));
+  const up = ctx.timeline.mark('first_ack_dest', await instance.waitFirstAck(ctx.signal));
+  // No operator cuts over the instant a new instance answers once: boot completes when it
+  // has kept acknowledging writes for the health window.
+  if (s.healthMs > 0) await instance.waitAckAtOrAfter(up + s.healthMs * 1e6, ctx.signal);
+  ctx.timeline.mark('boot_done');
 }

@@ -10,7 +10,7 @@ import { emptyStamp, encodeBlock } from './stamp.js';
  * it returns; the returned times are the journal's fill entry.
  */
 export async function fillVolume(device: string, blockSize: number, blocks: number): Promise<{ stampNs: number; ackNs: number }> {
-  const fh = await open(device, constants.O_WRONLY | constants.O_DIRECT);
+  const fh = await open(device, constants.O_RDWR | constants.O_DIRECT);
   try {
     const chunkBlocks = Math.max(1, Math.floor((1 << 20) / blockSize));
     const buf = await alignedBuffer(fh, chunkBlocks * blockSize);

@@ -43,11 +43,20 @@ export class Instance {
     return new Instance(scope, config, netns);
   }
 
+  private readonly ackWaiters: { ns: number; resolve: (ns: number) => void }[] = [];
+
   private onData(chunk: Buffer): void {
     for (const r of this.decoder.push(chunk)) {
       if (r.type === RecordType.Ack) {
         if (this.acks.length === 0) this.firstAckResolve(r.ackNs);
         this.acks.push(r);
+        for (let i = this.ackWaiters.length - 1; i >= 0; i--) {
+          const w = this.ackWaiters[i]!;
+          if (r.ackNs >= w.ns) {
+            this.ackWaiters.splice(i, 1);
+            w.resolve(r.ackNs);
+          }
+        }
       } else if (r.type === RecordType.Read) this.reads.push(r);
       else this.readyNs = r.timeNs;
     }
@@ -68,14 +77,28 @@ export class Instance {
   }
 
   /** Waits for the first ack; fails if the instance exits first. */
-  async waitFirstAck(signal?: AbortSignal): Promise<number> {
+  waitFirstAck(signal?: AbortSignal): Promise<number> {
+    return this.raceExit(this.firstAck, signal);
+  }
+
+  /**
+   * Waits for an ack at or after `ns`: the instance has kept acknowledging until then
+   * (a health check on real I/O, not a timer).
+   */
+  waitAckAtOrAfter(ns: number, signal?: AbortSignal): Promise<number> {
+    const last = this.lastAckNs;
+    if (last !== undefined && last >= ns) return Promise.resolve(last);
+    return this.raceExit(new Promise((resolve) => this.ackWaiters.push({ ns, resolve })), signal);
+  }
+
+  private raceExit(p: Promise<number>, signal?: AbortSignal): Promise<number> {
     const exited = this.daemon.exited.then((r) => {
-      throw new Error(`instance epoch ${this.epoch} exited before its first write (${r.exitCode ?? r.signal}): ${r.stderr.trim()}`);
+      throw new Error(`instance epoch ${this.epoch} exited (${r.exitCode ?? r.signal}): ${r.stderr.trim()}`);
     });
     const aborted = new Promise<never>((_, reject) => {
       signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
     });
-    return Promise.race([this.firstAck, exited, aborted]);
+    return Promise.race([p, exited, aborted]);
   }
 
   /** The primitive *kill*: SIGKILL, then wait until the process is gone (no I/O after). */
