@@ -50,8 +50,7 @@ export function buildProgram(signal: AbortSignal, act: (p: Promise<number>) => v
   return program;
 }
 
-async function main(): Promise<number> {
-  const controller = new AbortController();
+async function main(controller: AbortController): Promise<number> {
   let signals = 0;
   const onSignal = (name: NodeJS.Signals): void => {
     signals++;
@@ -69,16 +68,21 @@ async function main(): Promise<number> {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     throw err;
   }
-  const code = pending ? await pending : 0;
-  return controller.signal.aborted ? 130 : code;
+  return pending ? await pending : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
+const controller = new AbortController();
+main(controller).then(
+  (code) => process.exit(controller.signal.aborted ? 130 : code),
   (err: unknown) => {
+    if (controller.signal.aborted) {
+      // Whatever step was running failed because we aborted it; the lab is released.
+      process.stderr.write(`migbench: ${(controller.signal.reason as Error).message}\n`);
+      process.exit(130);
+    }
     if (err instanceof CLIError) {
       process.stderr.write(`migbench: ${err.message}\n`);
-      process.exit(err.message.startsWith('interrupted') ? 130 : err.exitCode);
+      process.exit(err.exitCode);
     }
     process.stderr.write(`migbench: ${(err as Error)?.stack ?? String(err)}\n`);
     process.exit(1);

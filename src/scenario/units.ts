@@ -45,7 +45,7 @@ const RATE_PREFIX: Record<string, number> = { '': 1, k: 1e3, m: 1e6, g: 1e9, t: 
  * only where the caller allows it.
  */
 export function parseRate(input: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([kKmMgGtT]i?)?(bits?\/s|bit|bps|b\/s|B\/s|Bps|B)\s*$/.exec(input);
+  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([kKmMgGtT]i?)?(bits?\/s|bit|bps|b\/s|B\/s|Bps)\s*$/.exec(input);
   if (!m) {
     throw new UnitError(`rate "${input}" is not a rate: use B/s for bytes or bit/s for bits (examples: 8MB/s, 1Gbit/s, 100Mbps)`);
   }

@@ -26,9 +26,11 @@ function emit(r: InstanceRecord): void {
 
 let stopping = false;
 
-function sleepUntil(deadlineNs: number): Promise<void> {
-  const ms = Math.max(0, (deadlineNs - now()) / 1e6);
-  return new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.floor(ms))));
+/** Resolves at or after `deadlineNs` (timers may fire early by a fraction of a ms). */
+async function sleepUntil(deadlineNs: number): Promise<void> {
+  for (let left = deadlineNs - now(); left > 0 && !stopping; left = deadlineNs - now()) {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.ceil(left / 1e6))));
+  }
 }
 
 async function writer(fh: FileHandle, cfg: InstanceConfig): Promise<void> {
@@ -42,11 +44,8 @@ async function writer(fh: FileHandle, cfg: InstanceConfig): Promise<void> {
   const start = now();
   let seq = 0;
   while (!stopping) {
-    const due = start + seq * intervalNs;
-    if (now() < due) {
-      await sleepUntil(due);
-      continue;
-    }
+    await sleepUntil(start + seq * intervalNs);
+    if (stopping) break;
     stamp.seq = seq;
     stamp.index = Math.floor(pick() * cfg.blocks);
     stamp.stampNs = now();
@@ -67,7 +66,7 @@ async function reader(fh: FileHandle, cfg: InstanceConfig): Promise<void> {
   const start = now();
   for (let k = 0; !stopping; k++) {
     const scheduledNs = start + k * intervalNs;
-    if (now() < scheduledNs) await sleepUntil(scheduledNs);
+    await sleepUntil(scheduledNs);
     if (stopping) break;
     const index = Math.floor(pick() * cfg.blocks);
     await fh.read(buf, 0, cfg.blockSize, index * cfg.blockSize);

@@ -1,0 +1,33 @@
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { freshStateDir, migbench } from '../support/cli.js';
+import { migbenchLeftovers } from '../support/leftovers.js';
+
+describe('bad input exits 2 with one line and provisions nothing', () => {
+  it.each([
+    [['--strategy', 'teleport'], /unknown strategy "teleport"/],
+    [['--size', '-64MiB'], /--size/],
+    [['--size', '64MB/s'], /--size/],
+    [['--write-rate', '8 furlongs'], /--write-rate/],
+    [['--link', '0bit/s'], /--link must be greater than 0/],
+    [['--reps', '0'], /--reps/],
+    [['--block-size', '3000'], /power of two/],
+    [['--size', '10000000', '--block-size', '4KiB'], /does not divide/],
+    [['--size', '64GiB', '--link', '10Mbit/s'], /more than --timeout/],
+    [['--backing-dir', '/nonexistent/dir'], /does not exist/],
+    [['--no-such-option'], /unknown option/],
+  ])('run %j', async (args, message) => {
+    const state = freshStateDir();
+    const r = await migbench(['run', ...args], state);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+    expect(readdirSync(state)).toEqual([]);
+    expect(await migbenchLeftovers()).toEqual([]);
+  });
+
+  it('unknown command', async () => {
+    const r = await migbench(['teleport'], freshStateDir());
+    expect(r.exitCode).toBe(2);
+  });
+});

@@ -1,0 +1,21 @@
+import { execa } from 'execa';
+
+/** Everything on the host that looks like migbench's: namespaces, loop devices, daemons. */
+export async function migbenchLeftovers(): Promise<string[]> {
+  const found: string[] = [];
+  const ns = await execa('ip', ['netns', 'list']);
+  found.push(...ns.stdout.split('\n').filter((l) => /^mgb/.test(l)).map((l) => `netns ${l}`));
+  const loops = await execa('losetup', ['--list', '--noheadings', '--output', 'NAME,BACK-FILE']);
+  found.push(...loops.stdout.split('\n').filter((l) => /migbench/.test(l)).map((l) => `loop ${l.trim()}`));
+  const ps = await execa('ps', ['-eo', 'pid=,stat=,args=']);
+  found.push(
+    ...ps.stdout
+      .split('\n')
+      .filter((l) => /nbdkit|nbdcopy|nbdfuse|qemu-storage|instance-main/.test(l))
+      .filter((l) => /mgb|migbench|10\.213\.0/.test(l))
+      .map((l) => `process ${l.trim()}`),
+  );
+  const mounts = await execa('sh', ['-c', 'grep -E "migbench|mgb" /proc/mounts || true']);
+  found.push(...mounts.stdout.split('\n').filter(Boolean).map((l) => `mount ${l}`));
+  return found;
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env python3
+"""Runs a command as a child subreaper and reaps every orphan it leaves.
+
+PID 1 on these machines does not reap orphans; a test that SIGKILLs migbench on purpose
+runs it under this so the daemons migbench left (and cleanup later kills) do not linger
+as zombies. Exits with the command's status.
+"""
+import ctypes, os, sys
+
+PR_SET_CHILD_SUBREAPER = 36
+ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+status = 0
+while True:
+    try:
+        reaped, st = os.wait()
+    except ChildProcessError:
+        break
+    if reaped == pid:
+        status = os.waitstatus_to_exitcode(st)
+sys.exit(status if status >= 0 else 128 - status)
