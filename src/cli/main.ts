@@ -42,6 +42,11 @@ export function buildProgram(signal: AbortSignal, act: (p: Promise<number>) => v
     .option('--settle <duration>', 'how long B runs after the last step', d.settle)
     .option('--timeout <duration>', 'limit for one strategy × repetition', d.timeout)
     .option('--window <duration>', 'timeline.csv window width', d.window)
+    .option('--backend <name>', 'clone backend: auto, qemu, dm-clone', d.backend)
+    .option('--region-size <size>', 'hydration granularity (qcow2 cluster, dm-clone region)', d.regionSize)
+    .option('--hydration-rate <rate>', 'background hydration limit, or unlimited', d.hydrationRate)
+    .option('--hydration-threshold <regions>', 'dm-clone hydration_threshold')
+    .option('--hydration-batch <regions>', 'dm-clone hydration_batch_size')
     .option('--out <dir>', 'results directory (default results/<run-id>)')
     .action((opts: RunOptions) => act(runCommand(opts, signal, version)));
 

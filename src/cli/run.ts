@@ -14,6 +14,7 @@ import { timelineRows } from '../report/timeline-rows.js';
 import { formatBitRate, formatBytes } from '../scenario/units.js';
 import { ScenarioError, validateScenario, type RawScenario, type Scenario } from '../scenario/scenario.js';
 import { getStrategy, resolveStrategies } from '../strategy/registry.js';
+import { resolveBackend } from '../transfer/clone/registry.js';
 import { RepetitionError, runRepetition } from '../strategy/run-repetition.js';
 import { CLIError, usageError } from './errors.js';
 import { Progress } from './progress.js';
@@ -52,6 +53,9 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
     throw err;
   }
   await preflight(scenario);
+  const cloneBackend = scenario.strategies.some((n) => getStrategy(n).usesClone) ? await resolveBackend(scenario.backend) : undefined;
+  const why = await cloneBackend?.unavailable();
+  if (why) throw usageError(`clone backend ${cloneBackend!.name} cannot run here: ${why}`);
   const progress = new Progress();
   const runId = newRunId();
   const outDir = opts.out ?? join('results', runId);
@@ -61,12 +65,13 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
   try {
     progress.line(
       `migbench ${runId}: ${scenario.strategies.join(', ')} × ${scenario.reps}; ${formatBytes(scenario.sizeBytes)} volume, ` +
-        `${formatBitRate(scenario.writeRateBps)} writes, link ${formatBitRate(scenario.linkBps)}, latency ${scenario.latencyMs} ms`,
+        `${formatBitRate(scenario.writeRateBps)} writes, link ${formatBitRate(scenario.linkBps)}, latency ${scenario.latencyMs} ms` +
+        (cloneBackend ? `; clone backend ${cloneBackend.name}` : ''),
     );
     progress.status('provisioning the lab and measuring the link…');
     const lab = await openLab(scope, runId, scenario);
     progress.line(`link: asked ${formatBitRate(scenario.linkBps)}, measured ${formatBitRate(lab.link.measuredBps)}; request round trip ${lab.link.requestRttMs.toFixed(2)} ms`);
-    const results = new ResultsDir(outDir, await collectMeta(runId, scenario, lab.link, version));
+    const results = new ResultsDir(outDir, await collectMeta(runId, scenario, lab.link, version, cloneBackend?.name));
     for (let rep = 1; rep <= scenario.reps; rep++) {
       // Strategies interleaved within each repetition, so slow drift hits all alike.
       for (const name of scenario.strategies) {
@@ -81,6 +86,7 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
             hosts: lab.hosts,
             link: lab.link,
             strategy: getStrategy(name),
+            cloneBackend,
             rep,
             workDir: lab.workDir,
             signal: repSignal,

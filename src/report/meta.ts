@@ -16,6 +16,8 @@ export interface RunMeta {
   node: string;
   tools: Record<string, string>;
   scenario: Scenario;
+  /** The clone backend `--backend auto` resolved to, or null when no strategy clones. */
+  clone_backend: string | null;
   link: { requested_bps: number; measured_bps: number; probe_bytes: number; latency_ms: number; request_rtt_ms: number };
 }
 
@@ -50,7 +52,7 @@ export async function gitRevision(): Promise<{ revision: string; dirty: boolean 
   return { revision: String(rev.stdout).trim(), dirty: String(st.stdout ?? '').trim() !== '' };
 }
 
-export async function collectMeta(runId: string, scenario: Scenario, link: LinkMeasurement, version: string): Promise<RunMeta> {
+export async function collectMeta(runId: string, scenario: Scenario, link: LinkMeasurement, version: string, cloneBackend?: string): Promise<RunMeta> {
   const git = await gitRevision();
   return {
     run_id: runId,
@@ -62,6 +64,7 @@ export async function collectMeta(runId: string, scenario: Scenario, link: LinkM
     node: process.version,
     tools: await toolVersions(),
     scenario,
+    clone_backend: cloneBackend ?? null,
     link: {
       requested_bps: scenario.linkBps,
       measured_bps: Math.round(link.measuredBps),

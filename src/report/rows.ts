@@ -10,6 +10,8 @@ export const RUN_COLUMNS = [
   'run_id',
   'strategy',
   'rep',
+  'backend',
+  'region_size_bytes',
   'size_bytes',
   'block_size_bytes',
   'write_rate_bps',
@@ -86,6 +88,8 @@ export function resultRow(runId: string, s: Scenario, link: LinkMeasurement, r: 
   return {
     ...blank(),
     ...parameters(runId, s, link, r.strategy, r.rep),
+    backend: r.backend ?? '',
+    region_size_bytes: r.backend ? s.regionSizeBytes : '',
     interruption_ms: round(m.interruption_ms),
     split_brain_ms: round(m.split_brain_ms),
     migration_ms: round(m.migration_ms),

@@ -26,6 +26,15 @@ export interface Scenario {
   timeoutMs: number;
   /** Width of a timeline.csv window, ms. */
   windowMs: number;
+  /** Clone backend for clone strategies. */
+  backend: 'auto' | 'qemu' | 'dm-clone';
+  /** Hydration granularity (qcow2 cluster / dm-clone region), bytes. */
+  regionSizeBytes: number;
+  /** Background hydration limit, bits per second; 0 = unlimited. */
+  hydrationRateBps: number;
+  /** dm-clone tuning, in regions; undefined = kernel default. */
+  hydrationThreshold: number | undefined;
+  hydrationBatch: number | undefined;
 }
 
 /** The options as typed on the command line (all strings). */
@@ -45,6 +54,11 @@ export interface RawScenario {
   settle: string;
   timeout: string;
   window: string;
+  backend: string;
+  regionSize: string;
+  hydrationRate: string;
+  hydrationThreshold?: string | undefined;
+  hydrationBatch?: string | undefined;
 }
 
 export const DEFAULTS: RawScenario = {
@@ -62,6 +76,9 @@ export const DEFAULTS: RawScenario = {
   settle: '2s',
   timeout: '10min',
   window: '250ms',
+  backend: 'auto',
+  regionSize: '64KiB',
+  hydrationRate: 'unlimited',
 };
 
 /** A scenario that cannot run; the message names the option. */
@@ -96,6 +113,18 @@ export function validateScenario(raw: RawScenario, resolveStrategies: (list: str
   const settleMs = field('settle', () => parseDuration(raw.settle));
   const timeoutMs = field('timeout', () => parseDuration(raw.timeout));
   const windowMs = field('window', () => parseDuration(raw.window));
+  const backend = field('backend', () => {
+    if (raw.backend === 'auto' || raw.backend === 'qemu' || raw.backend === 'dm-clone') return raw.backend;
+    throw new Error(`unknown backend "${raw.backend}" (auto, qemu, dm-clone)`);
+  });
+  const regionSizeBytes = field('region-size', () => parseSize(raw.regionSize));
+  const hydrationRateBps = field('hydration-rate', () => (raw.hydrationRate === 'unlimited' ? 0 : parseRate(raw.hydrationRate)));
+  const hydrationThreshold = raw.hydrationThreshold === undefined ? undefined : field('hydration-threshold', () => parseCount(raw.hydrationThreshold!, 'regions'));
+  const hydrationBatch = raw.hydrationBatch === undefined ? undefined : field('hydration-batch', () => parseCount(raw.hydrationBatch!, 'regions'));
+  if (regionSizeBytes < 4096 || (regionSizeBytes & (regionSizeBytes - 1)) !== 0 || regionSizeBytes > 2 * 2 ** 20) {
+    throw new ScenarioError('--region-size must be a power of two from 4KiB to 2MiB');
+  }
+  if (sizeBytes % regionSizeBytes !== 0) throw new ScenarioError('--region-size must divide --size');
 
   if (sizeBytes <= 0) throw new ScenarioError('--size must be greater than 0');
   if (blockSize < 512 || (blockSize & (blockSize - 1)) !== 0) {
@@ -131,5 +160,10 @@ export function validateScenario(raw: RawScenario, resolveStrategies: (list: str
     settleMs,
     timeoutMs,
     windowMs,
+    backend,
+    regionSizeBytes,
+    hydrationRateBps,
+    hydrationThreshold,
+    hydrationBatch,
   };
 }

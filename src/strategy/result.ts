@@ -18,6 +18,8 @@ export interface RepetitionResult {
   bytesOnWire: number;
   /** Wall time of the copy primitive, when the strategy has one. */
   copySeconds: number | undefined;
+  /** Clone backend, for clone strategies. */
+  backend: string | undefined;
   timeline: Timeline;
   reads: readonly ReadRecord[];
   acks: readonly AckRecord[];

@@ -13,6 +13,7 @@ import { staleReads } from '../measure/stale-reads.js';
 import { Timeline } from '../measure/timeline.js';
 import { divergedBytes } from '../measure/verifier.js';
 import type { Scenario } from '../scenario/scenario.js';
+import type { CloneBackend } from '../transfer/clone/backend.js';
 import { fillVolume } from '../workload/fill.js';
 import { Instance } from '../workload/instance.js';
 import type { MigrationContext, Strategy } from './context.js';
@@ -27,6 +28,7 @@ export interface RepetitionInput {
   hosts: HostPair;
   link: LinkMeasurement;
   strategy: Strategy;
+  cloneBackend: CloneBackend | undefined;
   rep: number;
   workDir: string;
   signal: AbortSignal;
@@ -95,6 +97,8 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
       dest: { device: destDevice },
       signal,
       hydrated: 0,
+      afterStop: [],
+      cloneBackend: input.cloneBackend,
     };
     const tx0 = await txBytes(hosts.a);
     const sampler = startSampler(ctx, s.windowMs);
@@ -115,6 +119,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
     await sourceInstance.stop();
     timeline.mark('end');
     await sampler.final();
+    for (const step of ctx.afterStop) await step();
 
     enter('verify');
     const journal: Journal = {
@@ -143,6 +148,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
       ackedWrites: journal.acks.length,
       bytesOnWire: wireBytes,
       copySeconds: ctx.copySeconds,
+      backend: ctx.backend,
       timeline,
       reads: journal.reads,
       acks: journal.acks,

@@ -50,24 +50,26 @@ describe('qmp framing', () => {
 
 describe('QmpClient against a scripted server', () => {
   let dir: string;
-  let server: Server;
+  let server: Server | undefined;
   let peers: Socket[];
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'qmp-fake-'));
+    server = undefined;
     peers = [];
   });
 
   afterEach(async () => {
     for (const peer of peers) peer.destroy();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    server = undefined;
     await rm(dir, { recursive: true, force: true });
   });
 
   /** Serves QMP one byte at a time; `onCommand` answers each parsed command. */
   async function serve(onCommand: (command: { execute: string; id: number }, send: (obj: object) => void) => void) {
     const path = join(dir, 'qmp.sock');
-    server = createServer((socket) => {
+    const listening = createServer((socket) => {
       peers.push(socket);
       const send = (obj: object): void => {
         for (const byte of Buffer.from(`${JSON.stringify(obj)}\r\n`)) socket.write(Buffer.of(byte));
@@ -78,7 +80,8 @@ describe('QmpClient against a scripted server', () => {
         for (const line of splitter.push(chunk)) onCommand(JSON.parse(line), send);
       });
     });
-    await new Promise<void>((resolve) => server.listen(path, resolve));
+    server = listening;
+    await new Promise<void>((resolve) => listening.listen(path, resolve));
     return path;
   }
 

@@ -1,0 +1,60 @@
+import type { Host } from '../../lab/hosts.js';
+import type { ResourceScope } from '../../lab/scope.js';
+
+/** What a clone backend needs to build a clone of the source on B. */
+export interface CloneOptions {
+  /** NBD URI of the source export on A, reachable from B. */
+  sourceUri: string;
+  sourceHost: string;
+  sourcePort: number;
+  sizeBytes: number;
+  /** B's raw destination device (a loop device migbench created). */
+  destDevice: string;
+  /** Hydration granularity (dm-clone region / qcow2 cluster), bytes. */
+  regionSizeBytes: number;
+  /** Background hydration limit, bits per second; 0 = unlimited. */
+  hydrationRateBps: number;
+  /** dm-clone: hydration threshold and batch size in regions (undefined = kernel default). */
+  hydrationThreshold?: number | undefined;
+  hydrationBatch?: number | undefined;
+  /** Scratch directory on B (sockets, metadata). */
+  workDir: string;
+  host: Host;
+  signal: AbortSignal;
+}
+
+/** Hydration progress: regions present on B out of all regions. */
+export interface CloneProgress {
+  hydrated: number;
+  total: number;
+}
+
+/**
+ * A live async clone. Its `device` is usable at once; reads of regions not yet on B are
+ * fetched from the source on demand; writes land on B.
+ */
+export interface Clone {
+  /** The block device the destination workload runs on. */
+  readonly device: string;
+  /** Starts background hydration. */
+  startHydration(): Promise<void>;
+  /** Current progress, measured from the backend (job counters, status line). */
+  progress(): Promise<CloneProgress>;
+  /** Resolves once every region is on B. */
+  waitHydrated(onProgress: (p: CloneProgress) => void, pollMs: number): Promise<void>;
+  /** Drops the dependency on the source: after this the source can be destroyed. */
+  detachSource(): Promise<void>;
+  /**
+   * Once the destination workload has stopped: dismantles the clone stack so that
+   * `destDevice` alone holds the volume (zero-filling what only metadata recorded).
+   */
+  finalize(): Promise<void>;
+}
+
+/** A way of making async clones. */
+export interface CloneBackend {
+  readonly name: 'qemu' | 'dm-clone';
+  /** Why it cannot run here, or undefined if it can. */
+  unavailable(): Promise<string | undefined>;
+  create(scope: ResourceScope, o: CloneOptions): Promise<Clone>;
+}

@@ -1,0 +1,228 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startDaemon, type Daemon } from '../../lab/daemon.js';
+import { hasTool, run } from '../../lab/exec.js';
+import { attachLoop } from '../../lab/loop-device.js';
+import { isMounted } from '../../lab/release-entry.js';
+import { ResourceScope } from '../../lab/scope.js';
+import { waitFor } from '../../lab/wait.js';
+import { QmpClient } from '../qemu/qmp-client.js';
+import type { Clone, CloneBackend, CloneOptions, CloneProgress } from './backend.js';
+import { zeroExtentsToFill, type QemuMapExtent } from './qemu-map.js';
+
+const NODE = { source: 'src', data: 'dest-data', meta: 'meta-file', overlay: 'overlay', cor: 'cor' } as const;
+const EXPORT = 'clone';
+const JOB = 'hydrate';
+
+interface BlockJobInfo {
+  device: string;
+  len: number;
+  offset: number;
+  ready: boolean;
+  status?: string;
+}
+
+/**
+ * Async clone in userspace on qemu-storage-daemon, running in B's namespace:
+ *
+ *   nbd (source on A, read-only) ← qcow2 overlay (data-file = B's raw device, so guest
+ *   offset = device offset) ← copy-on-read ← NBD export on a UNIX socket ← nbdfuse file
+ *   ← loop device (--direct-io=on): the device B's workload runs on.
+ *
+ * Hydration: with no rate limit, parallel reads of the whole device through the
+ * copy-on-read node (nbdcopy, 4 connections × 16 requests: block-stream alone copies
+ * serially and is latency-bound), then `block-stream`, which finds everything present
+ * and drops the backing; with a rate limit, `block-stream` at that `speed`.
+ */
+export class QemuCloneBackend implements CloneBackend {
+  readonly name = 'qemu' as const;
+
+  async unavailable(): Promise<string | undefined> {
+    for (const [tool, pkg] of [
+      ['qemu-storage-daemon', 'qemu-system-common'],
+      ['qemu-img', 'qemu-utils'],
+      ['nbdfuse', 'libnbd-bin'],
+      ['fusermount3', 'fuse3'],
+    ] as const) {
+      if (!(await hasTool(tool))) return `${tool} is not installed (Debian package ${pkg})`;
+    }
+    if (!existsSync('/dev/fuse')) return 'no /dev/fuse';
+    return undefined;
+  }
+
+  async create(parent: ResourceScope, o: CloneOptions): Promise<Clone> {
+    const dir = join(o.workDir, 'qemu-clone');
+    await parent.acquire({ kind: 'dir', path: dir }, () => mkdir(dir, { recursive: true }), () => rm(dir, { recursive: true, force: true }));
+    const meta = join(dir, 'meta.qcow2');
+    const qmpSock = join(dir, 'qmp.sock');
+    const nbdSock = join(dir, 'nbd.sock');
+    // nbdfuse mounts over an existing file; over a missing path it would hide the whole
+    // directory (sockets included).
+    const fuseFile = join(dir, 'clone.raw');
+    await writeFile(fuseFile, '');
+
+    // The daemon stack lives in its own scope so `finalize` can take it down before the
+    // repetition ends; the metadata directory stays with the parent for the zero-fill.
+    const scope = new ResourceScope(parent.ledger);
+    parent.defer('qemu clone stack', () => scope.close());
+
+    await writeFile(meta, '');
+
+    const qsd = startDaemon(scope, 'qemu-storage-daemon', ['--chardev', `socket,path=${qmpSock},server=on,wait=off,id=qmp0`, '--monitor', 'chardev=qmp0'], {
+      netns: o.host.netns,
+    });
+    const qmp = await QmpClient.connect(qmpSock, { signal: o.signal, timeoutMs: 10_000 });
+    scope.defer('QMP connection', async () => {
+      // A clean quit flushes the qcow2 metadata the zero-fill reads afterwards.
+      await qmp.execute('quit').catch(() => undefined);
+      await qmp.close();
+      await qsd.exited;
+    });
+
+    await qmp.execute('blockdev-add', {
+      driver: 'nbd',
+      'node-name': NODE.source,
+      server: { type: 'inet', host: o.sourceHost, port: String(o.sourcePort) },
+      'read-only': true,
+    });
+    await qmp.execute('blockdev-add', { driver: 'host_device', 'node-name': NODE.data, filename: o.destDevice, cache: { direct: true }, aio: 'native' });
+    await qmp.execute('blockdev-add', { driver: 'file', 'node-name': NODE.meta, filename: meta });
+    // blockdev-create rather than `qemu-img create`, which zeroes sector 0 of the data file.
+    const created = qmp.mark();
+    await qmp.execute('blockdev-create', {
+      'job-id': 'create',
+      options: { driver: 'qcow2', file: NODE.meta, 'data-file': NODE.data, size: o.sizeBytes, 'cluster-size': o.regionSizeBytes },
+    });
+    await qmp.waitForEvent<{ id: string; status: string }>('JOB_STATUS_CHANGE', (e) => e.data?.id === 'create' && e.data.status === 'concluded', {
+      since: created,
+      signal: o.signal,
+      timeoutMs: 30_000,
+    });
+    const jobs = await qmp.execute<{ id: string; error?: string }[]>('query-jobs');
+    const failed = jobs.find((j) => j.id === 'create')?.error;
+    if (failed) throw new Error(`creating the qcow2 metadata failed: ${failed}`);
+    await qmp.execute('job-dismiss', { id: 'create' });
+    await qmp.execute('blockdev-add', { driver: 'qcow2', 'node-name': NODE.overlay, file: NODE.meta, backing: NODE.source, 'data-file': NODE.data });
+    await qmp.execute('blockdev-add', { driver: 'copy-on-read', 'node-name': NODE.cor, file: NODE.overlay });
+    await qmp.execute('nbd-server-start', { addr: { type: 'unix', data: { path: nbdSock } } });
+    await qmp.execute('block-export-add', { type: 'nbd', id: EXPORT, 'node-name': NODE.cor, name: EXPORT, writable: true });
+
+    const uri = `nbd+unix:///${EXPORT}?socket=${nbdSock}`;
+    const pidfile = join(dir, 'nbdfuse.pid');
+    await scope.acquire(
+      { kind: 'mount', path: fuseFile },
+      async () => {
+        // Outside B's namespace on purpose: `ip netns exec` also unshares the mount
+        // namespace, which would hide the FUSE mount from losetup. The NBD socket is a path.
+        const d = startDaemon(scope, 'nbdfuse', ['-P', pidfile, fuseFile, uri]);
+        await waitFor('nbdfuse to mount the clone', () => {
+          if (d.hasExited()) throw new Error(`nbdfuse exited: ${d.stderrTail().trim()}`);
+          return existsSync(pidfile) && readFileSync(pidfile, 'utf8').trim() ? true : undefined;
+        });
+        return d;
+      },
+      async (d) => {
+        // nbdfuse exits by itself once unmounted (killing it leaves a dead mount).
+        if (isMounted(fuseFile)) await run('fusermount3', ['-u', fuseFile]);
+        await d?.stop();
+      },
+    );
+    const device = await attachLoop(scope, fuseFile, { directIo: true });
+    return new QemuClone(device, qmp, o, uri, meta, scope);
+  }
+}
+
+class QemuClone implements Clone {
+  private reader: Daemon | undefined;
+  private readerFraction = 0;
+  private streamed = false;
+
+  constructor(
+    readonly device: string,
+    private readonly qmp: QmpClient,
+    private readonly o: CloneOptions,
+    private readonly uri: string,
+    private readonly meta: string,
+    private readonly scope: ResourceScope,
+  ) {}
+
+  private get totalRegions(): number {
+    return Math.ceil(this.o.sizeBytes / this.o.regionSizeBytes);
+  }
+
+  async startHydration(): Promise<void> {
+    if (this.o.hydrationRateBps > 0) {
+      await this.startStream(this.o.hydrationRateBps / 8);
+      return;
+    }
+    this.reader = startDaemon(
+      this.scope,
+      'nbdcopy',
+      ['--no-extents', '--connections=4', '--requests=16', `--request-size=${Math.max(this.o.regionSizeBytes, 262144)}`, '--progress=1', this.uri, 'null:'],
+      { netns: this.o.host.netns, stdout: 'pipe' },
+    );
+    this.reader.child.stdout?.on('data', (chunk: Buffer) => {
+      const m = /(\d+)\/100\s*$/.exec(chunk.toString().trim());
+      if (m) this.readerFraction = Number(m[1]) / 100;
+    });
+  }
+
+  private async startStream(speedBytes?: number): Promise<void> {
+    await this.qmp.execute('block-stream', {
+      'job-id': JOB,
+      device: NODE.overlay,
+      ...(speedBytes ? { speed: Math.round(speedBytes) } : {}),
+    });
+  }
+
+  async progress(): Promise<CloneProgress> {
+    const total = this.totalRegions;
+    if (this.streamed) return { hydrated: total, total };
+    const jobs = await this.qmp.execute<BlockJobInfo[]>('query-block-jobs');
+    const job = jobs.find((j) => j.device === JOB);
+    if (job && job.len > 0) return { hydrated: Math.floor((job.offset / job.len) * total), total };
+    return { hydrated: Math.floor(this.readerFraction * total), total };
+  }
+
+  async waitHydrated(onProgress: (p: CloneProgress) => void, pollMs: number): Promise<void> {
+    const mark = this.qmp.mark();
+    const poll = setInterval(() => {
+      this.progress().then(onProgress, () => undefined);
+    }, pollMs);
+    try {
+      if (this.reader) {
+        const r = await this.reader.exited;
+        if (r.exitCode !== 0) throw new Error(`hydration reader failed (${r.exitCode ?? r.signal}): ${r.stderr.trim()}`);
+        await this.startStream();
+      }
+      const done = await this.qmp.waitForEvent<{ device: string; error?: string; len: number; offset: number }>(
+        'BLOCK_JOB_COMPLETED',
+        (e) => e.data?.device === JOB,
+        { since: mark, signal: this.o.signal },
+      );
+      if (done.data?.error) throw new Error(`block-stream failed: ${done.data.error}`);
+      this.streamed = true;
+      onProgress(await this.progress());
+    } finally {
+      clearInterval(poll);
+    }
+  }
+
+  async detachSource(): Promise<void> {
+    if (!this.streamed) throw new Error('the clone still depends on its source: hydration has not completed');
+    // block-stream removed the backing link; dropping the node closes the NBD connection to A.
+    await this.qmp.execute('blockdev-del', { 'node-name': NODE.source });
+  }
+
+  async finalize(): Promise<void> {
+    // Loop device, FUSE file, QMP quit, daemon: after this the raw device stands alone.
+    await this.scope.close();
+    if (!this.streamed) return;
+    // Zero writes under a non-raw data file live only in qcow2 metadata: apply them.
+    const map = JSON.parse(await run('qemu-img', ['map', '--output=json', this.meta])) as QemuMapExtent[];
+    for (const e of zeroExtentsToFill(map)) {
+      await run('blkdiscard', ['--zeroout', '--offset', String(e.start), '--length', String(e.length), this.o.destDevice]);
+    }
+  }
+}
