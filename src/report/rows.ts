@@ -24,6 +24,7 @@ export const RUN_COLUMNS = [
   'split_brain_ms',
   'migration_ms',
   'hydration_ms',
+  'hydration_bps',
   'lost_bytes',
   'corrupt_bytes',
   'diverged_bytes',
@@ -83,6 +84,9 @@ export function resultRow(runId: string, s: Scenario, link: LinkMeasurement, r: 
     const y = t.get(b);
     return x === undefined || y === undefined ? undefined : (y - x) / 1e6;
   };
+  // Background hydration runs from the moment the clone exists until the last region is on B.
+  const hydrationSpan = span('clone_ready', 'hydration_done');
+  const hydrationBps = hydrationSpan ? (s.sizeBytes * 8) / (hydrationSpan / 1000) : undefined;
   const copyMs = r.copySeconds === undefined ? undefined : r.copySeconds * 1000;
   const efficiency = r.copySeconds === undefined ? undefined : (s.sizeBytes * 8) / r.copySeconds / link.measuredBps;
   return {
@@ -94,6 +98,7 @@ export function resultRow(runId: string, s: Scenario, link: LinkMeasurement, r: 
     split_brain_ms: round(m.split_brain_ms),
     migration_ms: round(m.migration_ms),
     hydration_ms: round(m.hydration_ms),
+    hydration_bps: hydrationBps === undefined ? '' : Math.round(hydrationBps),
     lost_bytes: r.verification.lostBytes,
     corrupt_bytes: r.verification.corruptBytes,
     diverged_bytes: r.verification.divergedBytes,
