@@ -45,6 +45,7 @@ export function buildProgram(signal: AbortSignal, act: (p: Promise<number>) => v
     .option('--backend <name>', 'clone backend: auto, qemu, dm-clone', d.backend)
     .option('--region-size <size>', 'hydration granularity (qcow2 cluster, dm-clone region)', d.regionSize)
     .option('--hydration-rate <rate>', 'background hydration limit, or unlimited', d.hydrationRate)
+    .option('--hydration-inflight <size>', 'background hydration bytes in flight, or auto (2 × measured bandwidth-delay product, ≥ 512KiB)', d.hydrationInflight)
     .option('--hydration-threshold <regions>', 'dm-clone hydration_threshold')
     .option('--hydration-batch <regions>', 'dm-clone hydration_batch_size')
     .option('--out <dir>', 'results directory (default results/<run-id>)')

@@ -32,6 +32,8 @@ export interface Scenario {
   regionSizeBytes: number;
   /** Background hydration limit, bits per second; 0 = unlimited. */
   hydrationRateBps: number;
+  /** Background hydration bytes in flight; 'auto' sizes it from the measured link. */
+  hydrationInflightBytes: number | 'auto';
   /** dm-clone tuning, in regions; undefined = kernel default. */
   hydrationThreshold: number | undefined;
   hydrationBatch: number | undefined;
@@ -57,6 +59,7 @@ export interface RawScenario {
   backend: string;
   regionSize: string;
   hydrationRate: string;
+  hydrationInflight: string;
   hydrationThreshold?: string | undefined;
   hydrationBatch?: string | undefined;
 }
@@ -79,6 +82,7 @@ export const DEFAULTS: RawScenario = {
   backend: 'auto',
   regionSize: '64KiB',
   hydrationRate: 'unlimited',
+  hydrationInflight: 'auto',
 };
 
 /** A scenario that cannot run; the message names the option. */
@@ -119,6 +123,8 @@ export function validateScenario(raw: RawScenario, resolveStrategies: (list: str
   });
   const regionSizeBytes = field('region-size', () => parseSize(raw.regionSize));
   const hydrationRateBps = field('hydration-rate', () => (raw.hydrationRate === 'unlimited' ? 0 : parseRate(raw.hydrationRate)));
+  const hydrationInflightBytes = raw.hydrationInflight === 'auto' ? 'auto' : field('hydration-inflight', () => parseSize(raw.hydrationInflight));
+  if (hydrationInflightBytes !== 'auto' && hydrationInflightBytes < 4096) throw new ScenarioError('--hydration-inflight must be at least 4KiB (or auto)');
   const hydrationThreshold = raw.hydrationThreshold === undefined ? undefined : field('hydration-threshold', () => parseCount(raw.hydrationThreshold!, 'regions'));
   const hydrationBatch = raw.hydrationBatch === undefined ? undefined : field('hydration-batch', () => parseCount(raw.hydrationBatch!, 'regions'));
   if (regionSizeBytes < 4096 || (regionSizeBytes & (regionSizeBytes - 1)) !== 0 || regionSizeBytes > 2 * 2 ** 20) {
@@ -163,6 +169,7 @@ export function validateScenario(raw: RawScenario, resolveStrategies: (list: str
     backend,
     regionSizeBytes,
     hydrationRateBps,
+    hydrationInflightBytes,
     hydrationThreshold,
     hydrationBatch,
   };

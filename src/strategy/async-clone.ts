@@ -1,5 +1,16 @@
+import type { LinkMeasurement } from '../lab/link-probe.js';
 import type { MigrationContext, Strategy } from './context.js';
 import { boot, kill } from './primitives.js';
+
+/**
+ * Hydration in flight for `--hydration-inflight auto`: twice the measured
+ * bandwidth-delay product, at least two 256 KiB requests. Enough to keep the link busy;
+ * more only makes the destination's on-demand fetches queue behind hydration.
+ */
+export function autoInflight(link: LinkMeasurement): number {
+  const bdp = (link.measuredBps / 8) * (link.requestRttMs / 1000);
+  return Math.max(512 * 1024, Math.ceil((2 * bdp) / 65536) * 65536);
+}
 
 /**
  * kill → clone → boot: the clone is usable at once, the destination boots on it, and the
@@ -27,14 +38,16 @@ export const ASYNC_CLONE: Strategy = {
       hydrationRateBps: s.hydrationRateBps,
       hydrationThreshold: s.hydrationThreshold,
       hydrationBatch: s.hydrationBatch,
+      hydrationInflightBytes: s.hydrationInflightBytes === 'auto' ? autoInflight(ctx.link) : s.hydrationInflightBytes,
       workDir: ctx.workDir,
       host: ctx.hosts.b,
       signal: ctx.signal,
     });
     ctx.timeline.mark('clone_ready');
     ctx.afterStop.push(() => clone.finalize());
-    await clone.startHydration();
-    await boot(ctx, clone.device);
+    // Background hydration starts once the destination is up: before that it would only
+    // compete with the boot's own first reads and writes for the link.
+    await boot(ctx, clone.device, () => clone.startHydration());
     await clone.waitHydrated((p) => (ctx.hydrated = p.hydrated / p.total), s.windowMs);
     ctx.hydrated = 1;
     ctx.timeline.mark('hydration_done');

@@ -1,4 +1,5 @@
 import type { HostPair } from '../lab/hosts.js';
+import type { LinkMeasurement } from '../lab/link-probe.js';
 import type { NbdExport } from '../lab/nbd-export.js';
 import type { ResourceScope } from '../lab/scope.js';
 import type { Timeline } from '../measure/timeline.js';
@@ -11,6 +12,8 @@ export interface MigrationContext {
   scope: ResourceScope;
   scenario: Scenario;
   hosts: HostPair;
+  /** What the link measured at the start of the run. */
+  link: LinkMeasurement;
   timeline: Timeline;
   /** Per-repetition scratch directory (sockets, pidfiles, metadata). */
   workDir: string;

@@ -27,9 +27,9 @@ export async function copy(ctx: MigrationContext): Promise<void> {
 /**
  * *boot*: run the user's boot command (if any) on B, then start the workload instance on
  * the destination device. It is up at its first acknowledged write (`first_ack_dest`)
- * and booted once healthy for `--health`.
+ * and booted once healthy for `--health`. `onUp` runs as soon as it is up.
  */
-export async function boot(ctx: MigrationContext, device: string = ctx.dest.device): Promise<void> {
+export async function boot(ctx: MigrationContext, device: string = ctx.dest.device, onUp?: () => Promise<void>): Promise<void> {
   ctx.timeline.mark('boot_start');
   if (ctx.scenario.bootCmd) {
     await run('sh', ['-c', ctx.scenario.bootCmd], { netns: ctx.hosts.b.netns, signal: ctx.signal });
@@ -50,6 +50,7 @@ export async function boot(ctx: MigrationContext, device: string = ctx.dest.devi
   );
   ctx.dest.instance = instance;
   const up = ctx.timeline.mark('first_ack_dest', await instance.waitFirstAck(ctx.signal));
+  await onUp?.();
   // No operator cuts over the instant a new instance answers once: boot completes when it
   // has kept acknowledging writes for the health window.
   if (s.healthMs > 0) await instance.waitAckAtOrAfter(up + s.healthMs * 1e6, ctx.signal);

@@ -91,6 +91,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
       scope,
       scenario: s,
       hosts,
+      link: input.link,
       timeline,
       workDir,
       source: { device: sourceDevice, export: exp, instance: sourceInstance },

@@ -14,6 +14,11 @@ export interface CloneOptions {
   regionSizeBytes: number;
   /** Background hydration limit, bits per second; 0 = unlimited. */
   hydrationRateBps: number;
+  /**
+   * Background hydration bytes in flight at once. The foreground's on-demand fetches
+   * queue behind them on the link, so this trades hydration speed for read latency.
+   */
+  hydrationInflightBytes: number;
   /** dm-clone: hydration threshold and batch size in regions (undefined = kernel default). */
   hydrationThreshold?: number | undefined;
   hydrationBatch?: number | undefined;

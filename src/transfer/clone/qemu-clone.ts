@@ -31,9 +31,10 @@ interface BlockJobInfo {
  *   ← loop device (--direct-io=on): the device B's workload runs on.
  *
  * Hydration: with no rate limit, parallel reads of the whole device through the
- * copy-on-read node (nbdcopy, 4 connections × 16 requests: block-stream alone copies
- * serially and is latency-bound), then `block-stream`, which finds everything present
- * and drops the backing; with a rate limit, `block-stream` at that `speed`.
+ * copy-on-read node (nbdcopy with `--hydration-inflight` bytes in flight: block-stream
+ * alone copies serially and is latency-bound), then `block-stream`, which finds
+ * everything present and drops the backing; with a rate limit, `block-stream` at that
+ * `speed`.
  */
 export class QemuCloneBackend implements CloneBackend {
   readonly name = 'qemu' as const;
@@ -133,6 +134,17 @@ export class QemuCloneBackend implements CloneBackend {
   }
 }
 
+/**
+ * Splits the in-flight budget into nbdcopy connections × requests × request size:
+ * requests of at least one region (256 KiB when regions are smaller), up to 4 connections.
+ */
+export function readerShape(inflightBytes: number, regionBytes: number): { connections: number; requests: number; requestSize: number } {
+  const requestSize = Math.max(regionBytes, 256 * 1024);
+  const slots = Math.max(1, Math.floor(inflightBytes / requestSize));
+  const connections = Math.min(4, slots);
+  return { connections, requests: Math.max(1, Math.floor(slots / connections)), requestSize };
+}
+
 class QemuClone implements Clone {
   private reader: Daemon | undefined;
   private readerFraction = 0;
@@ -156,10 +168,11 @@ class QemuClone implements Clone {
       await this.startStream(this.o.hydrationRateBps / 8);
       return;
     }
+    const { connections, requests, requestSize } = readerShape(this.o.hydrationInflightBytes, this.o.regionSizeBytes);
     this.reader = startDaemon(
       this.scope,
       'nbdcopy',
-      ['--no-extents', '--connections=4', '--requests=16', `--request-size=${Math.max(this.o.regionSizeBytes, 262144)}`, '--progress=1', this.uri, 'null:'],
+      ['--no-extents', `--connections=${connections}`, `--requests=${requests}`, `--request-size=${requestSize}`, '--progress=1', this.uri, 'null:'],
       { netns: this.o.host.netns, stdout: 'pipe' },
     );
     this.reader.child.stdout?.on('data', (chunk: Buffer) => {

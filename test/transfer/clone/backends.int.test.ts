@@ -66,6 +66,7 @@ describe.each(['qemu', 'dm-clone'] as const)('clone backend %s', async (name) =>
         regionSizeBytes: REGION,
         // Slow enough that the tail of the device is still remote while we poke at it.
         hydrationRateBps: 64e6,
+        hydrationInflightBytes: 2 * 2 ** 20,
         workDir: state,
         host: hosts.b,
         signal: new AbortController().signal,
