@@ -130,7 +130,6 @@ export function validateScenario(raw: RawScenario, resolveStrategies: (list: str
   if (regionSizeBytes < 4096 || (regionSizeBytes & (regionSizeBytes - 1)) !== 0 || regionSizeBytes > 2 * 2 ** 20) {
     throw new ScenarioError('--region-size must be a power of two from 4KiB to 2MiB');
   }
-  if (sizeBytes % regionSizeBytes !== 0) throw new ScenarioError('--region-size must divide --size');
 
   if (sizeBytes <= 0) throw new ScenarioError('--size must be greater than 0');
   if (blockSize < 512 || (blockSize & (blockSize - 1)) !== 0) {

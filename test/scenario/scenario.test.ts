@@ -37,3 +37,19 @@ describe('validateScenario', () => {
     expect(() => validate(over as Partial<typeof DEFAULTS>)).toThrow(message);
   });
 });
+
+describe('clone options', () => {
+  it('defaults to an automatic backend, 64 KiB regions, unlimited and auto-sized hydration', () => {
+    const s = validate({});
+    expect(s).toMatchObject({ backend: 'auto', regionSizeBytes: 65536, hydrationRateBps: 0, hydrationInflightBytes: 'auto' });
+  });
+  it.each([
+    [{ backend: 'zfs' }, /unknown backend/],
+    [{ regionSize: '3KiB' }, /--region-size/],
+    [{ hydrationRate: 'fast' }, /--hydration-rate/],
+    [{ hydrationInflight: '1KiB' }, /--hydration-inflight/],
+    [{ hydrationThreshold: '0' }, /--hydration-threshold/],
+  ])('rejects %j', (over, message) => {
+    expect(() => validate(over as Partial<typeof DEFAULTS>)).toThrow(message);
+  });
+});
