@@ -53,7 +53,11 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
     throw err;
   }
   await preflight(scenario);
-  const cloneBackend = scenario.strategies.some((n) => getStrategy(n).usesClone) ? await resolveBackend(scenario.backend) : undefined;
+  const cloneBackend = scenario.strategies.some((n) => getStrategy(n).usesClone)
+    ? await resolveBackend(scenario.backend).catch((err: Error) => {
+        throw usageError(`--backend ${scenario.backend}: ${err.message}`);
+      })
+    : undefined;
   const why = await cloneBackend?.unavailable();
   if (why) throw usageError(`clone backend ${cloneBackend!.name} cannot run here: ${why}`);
   const progress = new Progress();

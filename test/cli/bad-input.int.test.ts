@@ -16,6 +16,7 @@ describe('bad input exits 2 with one line and provisions nothing', () => {
     [['--size', '64GiB', '--link', '10Mbit/s'], /more than --timeout/],
     [['--backing-dir', '/nonexistent/dir'], /does not exist/],
     [['--no-such-option'], /unknown option/],
+    [['--strategy', 'async-clone', '--backend', 'dm-clone'], /--backend dm-clone/],
   ])('run %j', async (args, message) => {
     const state = freshStateDir();
     const r = await migbench(['run', ...args], state);
