@@ -22,15 +22,20 @@ export interface LatestAcks {
   ackNs: Float64Array;
 }
 
+/** A table in which no block has been acknowledged yet. */
+export function emptyLatest(blocks: number): LatestAcks {
+  return {
+    epoch: new Int32Array(blocks).fill(-1),
+    seq: new Uint32Array(blocks),
+    stampNs: new Float64Array(blocks),
+    ackNs: new Float64Array(blocks).fill(-Infinity),
+  };
+}
+
 /** Computes the latest acknowledged version of every block. */
 export function latestAcks(journal: Journal): LatestAcks {
   const n = journal.blocks;
-  const latest: LatestAcks = {
-    epoch: new Int32Array(n).fill(-1),
-    seq: new Uint32Array(n),
-    stampNs: new Float64Array(n),
-    ackNs: new Float64Array(n).fill(-Infinity),
-  };
+  const latest = emptyLatest(n);
   if (journal.fill) {
     for (let i = 0; i < n; i++) {
       latest.epoch[i] = 0;

@@ -1,6 +1,6 @@
 import type { AckRecord, ReadRecord } from '../workload/records.js';
 import { BlockState } from '../workload/stamp.js';
-import { applyAck, holdsLatest, type Journal, type LatestAcks } from './journal.js';
+import { applyAck, emptyLatest, holdsLatest, type Journal } from './journal.js';
 
 /**
  * Counts reads that returned stale data: a version older than the latest write that was
@@ -9,12 +9,7 @@ import { applyAck, holdsLatest, type Journal, type LatestAcks } from './journal.
  */
 export function staleReads(journal: Journal): { stale: number; corrupt: number; checked: number } {
   const n = journal.blocks;
-  const latest: LatestAcks = {
-    epoch: new Int32Array(n).fill(-1),
-    seq: new Uint32Array(n),
-    stampNs: new Float64Array(n),
-    ackNs: new Float64Array(n).fill(-Infinity),
-  };
+  const latest = emptyLatest(n);
   const acks: AckRecord[] = [...journal.acks].sort((a, b) => a.ackNs - b.ackNs);
   const reads: ReadRecord[] = [...journal.reads].sort((a, b) => a.scheduledNs - b.scheduledNs);
   const fill = journal.fill;
