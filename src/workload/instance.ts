@@ -22,7 +22,6 @@ export class Instance {
   private firstAckResolve!: (ns: number) => void;
   /** Resolves with the time of the first acknowledged write. */
   readonly firstAck: Promise<number>;
-  private readyNs: number | undefined;
 
   private constructor(scope: ResourceScope, readonly config: InstanceConfig, netns: string | undefined) {
     const entry = join(packageRoot(), INSTANCE_ENTRY);
@@ -58,17 +57,11 @@ export class Instance {
           }
         }
       } else if (r.type === RecordType.Read) this.reads.push(r);
-      else this.readyNs = r.timeNs;
     }
   }
 
   get epoch(): number {
     return this.config.epoch;
-  }
-
-  /** When the device was open and the instance about to do I/O, if it got there. */
-  get ready(): number | undefined {
-    return this.readyNs;
   }
 
   /** Time of the last acknowledged write, or undefined if none. */
