@@ -1,7 +1,9 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { inNetns } from './exec.js';
 import { processStartTime } from './proc.js';
 import type { ResourceScope } from './scope.js';
+import { waitFor } from './wait.js';
 
 export interface DaemonOptions {
   netns?: string;
@@ -76,4 +78,15 @@ export function startDaemon(scope: ResourceScope, cmd: string, args: readonly st
     stderrTail: () => tail,
     stop,
   };
+}
+
+/**
+ * Waits until `daemon` has written a non-empty `pidfile` (nbdkit and nbdfuse do so once
+ * they serve); fails at once, with its stderr, if the daemon exits first.
+ */
+export async function waitForPidfile(daemon: Daemon, pidfile: string, what: string): Promise<void> {
+  await waitFor(what, () => {
+    if (daemon.hasExited()) throw new Error(`${daemon.name} exited: ${daemon.stderrTail().trim()}`);
+    return existsSync(pidfile) && readFileSync(pidfile, 'utf8').trim() ? true : undefined;
+  });
 }

@@ -24,8 +24,8 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 
 /**
  * Measures the link through nbdkit and nbdcopy, as a copy would use it: ~2 s worth of a
- * pattern export at the asked rate, copied A→B with parallel requests; then 64
- * synchronous 4 KiB reads for the per-request round trip (including `latencyMs`).
+ * pattern export at the asked rate, copied A→B with parallel requests; then the
+ * per-request round trip (including `latencyMs`) of synchronous 4 KiB reads.
  */
 export async function measureLink(parent: ResourceScope, hosts: HostPair, latencyMs: number, workDir: string): Promise<LinkMeasurement> {
   const scope = new ResourceScope(parent.ledger);
@@ -39,25 +39,31 @@ export async function measureLink(parent: ResourceScope, hosts: HostPair, latenc
       workDir,
       name: 'probe-bulk',
     });
-    const small = await startNbdExport(scope, hosts.a, {
-      plugin: ['pattern', `size=${RTT_REQUESTS * 4096}`],
-      latencyMs,
-      port: 10811,
-      readonly: true,
-      workDir,
-      name: 'probe-rtt',
-    });
+    // Two synchronous runs of different lengths: their difference cancels nbdcopy's
+    // start-up and connection set-up, leaving the per-request time alone.
+    const [short, long] = await Promise.all(
+      [RTT_REQUESTS, 5 * RTT_REQUESTS].map((n, i) =>
+        startNbdExport(scope, hosts.a, {
+          plugin: ['pattern', `size=${n * 4096}`],
+          latencyMs,
+          port: 10811 + i,
+          readonly: true,
+          workDir,
+          name: `probe-rtt-${n}`,
+        }),
+      ),
+    );
     const opts = { netns: hosts.b.netns };
     const bulkSeconds = await timed(() =>
       run('nbdcopy', ['--no-extents', '--connections=4', '--requests=16', bulk.uri, 'null:'], opts),
     );
-    const rttSeconds = await timed(() =>
-      run('nbdcopy', ['--no-extents', '--synchronous', '--request-size=4096', small.uri, 'null:'], opts),
-    );
+    const sync = (uri: string): Promise<number> =>
+      timed(() => run('nbdcopy', ['--no-extents', '--synchronous', '--request-size=4096', uri, 'null:'], opts));
+    const rttSeconds = Math.max(0, (await sync(long!.uri)) - (await sync(short!.uri)));
     return {
       measuredBps: (probeBytes * 8) / bulkSeconds,
       probeBytes,
-      requestRttMs: (rttSeconds / RTT_REQUESTS) * 1000,
+      requestRttMs: (rttSeconds / (4 * RTT_REQUESTS)) * 1000,
     };
   } finally {
     await scope.close();

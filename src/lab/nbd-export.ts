@@ -1,9 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDaemon, type Daemon } from './daemon.js';
+import { startDaemon, waitForPidfile, type Daemon } from './daemon.js';
 import type { Host } from './hosts.js';
 import type { ResourceScope } from './scope.js';
-import { waitFor } from './wait.js';
 
 export const NBD_PORT = 10809;
 
@@ -42,9 +40,6 @@ export async function startNbdExport(scope: ResourceScope, host: Host, o: Export
     ['--foreground', '--exit-with-parent', '--ipaddr', host.address, '--port', String(port), '--pidfile', pidfile, ...(o.readonly ? ['--readonly'] : []), ...filters, ...o.plugin, ...delay],
     { netns: host.netns },
   );
-  await waitFor(`nbdkit ${o.name} to listen`, () => {
-    if (daemon.hasExited()) throw new Error(`nbdkit ${o.name} exited: ${daemon.stderrTail().trim()}`);
-    return existsSync(pidfile) && readFileSync(pidfile, 'utf8').trim() ? true : undefined;
-  });
+  await waitForPidfile(daemon, pidfile, `nbdkit ${o.name} to listen`);
   return { uri: `nbd://${host.address}:${port}`, host: host.address, port, daemon };
 }

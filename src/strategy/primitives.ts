@@ -16,7 +16,7 @@ export async function kill(ctx: MigrationContext): Promise<void> {
 /** *copy*: move the whole volume A→B over the shaped link while whatever runs keeps running. */
 export async function copy(ctx: MigrationContext): Promise<void> {
   ctx.timeline.mark('copy_start');
-  const r = await copyVolume(ctx.scope, ctx.source.export.uri, ctx.dest.device, ctx.scenario.sizeBytes, ctx.hosts.b, (f) => {
+  const r = await copyVolume(ctx.scope, ctx.source.export.uri, ctx.dest.device, ctx.hosts.b, (f) => {
     ctx.hydrated = f;
   });
   ctx.hydrated = 1;

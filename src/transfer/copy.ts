@@ -1,10 +1,10 @@
 import { startDaemon } from '../lab/daemon.js';
 import type { Host } from '../lab/hosts.js';
 import type { ResourceScope } from '../lab/scope.js';
+import { followNbdcopyProgress } from './nbdcopy-progress.js';
 
 /** How a copy went. */
 export interface CopyResult {
-  bytes: number;
   seconds: number;
 }
 
@@ -18,7 +18,6 @@ export async function copyVolume(
   scope: ResourceScope,
   sourceUri: string,
   dest: string,
-  sizeBytes: number,
   on: Host,
   onProgress?: (fraction: number) => void,
 ): Promise<CopyResult> {
@@ -29,11 +28,8 @@ export async function copyVolume(
     ['--flush', '--no-extents', '--connections=4', '--requests=16', '--progress=1', sourceUri, dest],
     { netns: on.netns, stdout: 'pipe' },
   );
-  d.child.stdout?.on('data', (chunk: Buffer) => {
-    const m = /(\d+)\/100\s*$/.exec(chunk.toString().trim());
-    if (m && onProgress) onProgress(Number(m[1]) / 100);
-  });
+  if (onProgress) followNbdcopyProgress(d, onProgress);
   const r = await d.exited;
   if (r.exitCode !== 0) throw new Error(`nbdcopy ${sourceUri} → ${dest} failed (${r.exitCode ?? r.signal}): ${r.stderr.trim()}`);
-  return { bytes: sizeBytes, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
 }

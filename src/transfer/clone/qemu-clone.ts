@@ -1,12 +1,12 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDaemon, type Daemon } from '../../lab/daemon.js';
+import { startDaemon, waitForPidfile, type Daemon } from '../../lab/daemon.js';
+import { followNbdcopyProgress } from '../nbdcopy-progress.js';
 import { hasTool, run } from '../../lab/exec.js';
 import { attachLoop } from '../../lab/loop-device.js';
 import { isMounted } from '../../lab/release-entry.js';
 import { ResourceScope } from '../../lab/scope.js';
-import { waitFor } from '../../lab/wait.js';
 import { QmpClient } from '../qemu/qmp-client.js';
 import type { Clone, CloneBackend, CloneOptions, CloneProgress } from './backend.js';
 import { zeroExtentsToFill, type QemuMapExtent } from './qemu-map.js';
@@ -117,10 +117,7 @@ export class QemuCloneBackend implements CloneBackend {
         // Outside B's namespace on purpose: `ip netns exec` also unshares the mount
         // namespace, which would hide the FUSE mount from losetup. The NBD socket is a path.
         const d = startDaemon(scope, 'nbdfuse', ['-P', pidfile, fuseFile, uri]);
-        await waitFor('nbdfuse to mount the clone', () => {
-          if (d.hasExited()) throw new Error(`nbdfuse exited: ${d.stderrTail().trim()}`);
-          return existsSync(pidfile) && readFileSync(pidfile, 'utf8').trim() ? true : undefined;
-        });
+        await waitForPidfile(d, pidfile, 'nbdfuse to mount the clone');
         return d;
       },
       async (d) => {
@@ -175,10 +172,7 @@ class QemuClone implements Clone {
       ['--no-extents', `--connections=${connections}`, `--requests=${requests}`, `--request-size=${requestSize}`, '--progress=1', this.uri, 'null:'],
       { netns: this.o.host.netns, stdout: 'pipe' },
     );
-    this.reader.child.stdout?.on('data', (chunk: Buffer) => {
-      const m = /(\d+)\/100\s*$/.exec(chunk.toString().trim());
-      if (m) this.readerFraction = Number(m[1]) / 100;
-    });
+    followNbdcopyProgress(this.reader, (f) => (this.readerFraction = f));
   }
 
   private async startStream(speedBytes?: number): Promise<void> {
