@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasTool } from '../lab/exec.js';
 import { REQUIRED_TOOLS } from '../lab/doctor.js';
@@ -6,13 +6,15 @@ import { openLab } from '../lab/lab.js';
 import { Ledger } from '../lab/ledger.js';
 import { ResourceScope } from '../lab/scope.js';
 import { describeTool } from '../lab/tools.js';
-import { collectMeta } from '../report/meta.js';
+import { collectMeta, sweepMeta } from '../report/meta.js';
 import { ResultsDir } from '../report/results-dir.js';
 import { failedRow, resultRow } from '../report/rows.js';
 import { summaryTable } from '../report/summary.js';
 import { timelineRows } from '../report/timeline-rows.js';
 import { formatBitRate, formatBytes } from '../scenario/units.js';
-import { ScenarioError, validateScenario, type RawScenario, type Scenario } from '../scenario/scenario.js';
+import { ScenarioError, type RawScenario, type Scenario } from '../scenario/scenario.js';
+import { mergeScenario, parseScenarioText } from '../scenario/scenario-file.js';
+import { expandSweep, groupByLink, type SweepPoint } from '../scenario/sweep.js';
 import { getStrategy, resolveStrategies } from '../strategy/registry.js';
 import { resolveBackend } from '../transfer/clone/registry.js';
 import { RepetitionError, runRepetition } from '../strategy/run-repetition.js';
@@ -21,12 +23,25 @@ import { Progress } from './progress.js';
 
 export interface RunOptions extends RawScenario {
   out?: string;
+  /** `--scenario FILE`: JSON options or a sweep matrix, under the command line. */
+  scenario?: string;
 }
 
 /** A run id that sorts by time and is unique enough for namespaces: 20261125-201502-3fa9c1. */
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${Math.floor(Math.random() * 0xffffff).toString(16).padStart(6, '0')}`;
+}
+
+/** Reads `--scenario FILE`; a missing or malformed file is bad input. */
+function readScenarioFile(path: string): Partial<RawScenario> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ScenarioError(`--scenario ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  return parseScenarioText(text, `--scenario ${path}`);
 }
 
 /** Everything that must hold before anything is provisioned; throws exit-2 errors. */
@@ -44,14 +59,17 @@ async function preflight(s: Scenario): Promise<void> {
 }
 
 /** `migbench run`: validate, provision the lab, run every strategy × repetition, write results. */
-export async function runCommand(opts: RunOptions, signal: AbortSignal, version: string): Promise<number> {
-  let scenario: Scenario;
+export async function runCommand(opts: RunOptions, signal: AbortSignal, version: string, fromCommandLine: ReadonlySet<string> = new Set()): Promise<number> {
+  let points: SweepPoint[];
   try {
-    scenario = validateScenario(opts, resolveStrategies);
+    const raw = opts.scenario ? mergeScenario(opts, readScenarioFile(opts.scenario), fromCommandLine) : opts;
+    points = expandSweep(raw, resolveStrategies);
   } catch (err) {
     if (err instanceof ScenarioError) throw usageError(err.message);
     throw err;
   }
+  // The first point stands for the run where one scenario is needed (tools, backend, summary line).
+  const scenario: Scenario = points[0]!.scenario;
   await preflight(scenario);
   const cloneBackend = scenario.strategies.some((n) => getStrategy(n).usesClone)
     ? await resolveBackend(scenario.backend).catch((err: Error) => {
@@ -60,6 +78,8 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
     : undefined;
   const why = await cloneBackend?.unavailable();
   if (why) throw usageError(`clone backend ${cloneBackend!.name} cannot run here: ${why}`);
+  const tuning = cloneBackend?.tuningProblem(scenario);
+  if (tuning) throw usageError(`clone backend ${cloneBackend!.name}: ${tuning}`);
   const progress = new Progress();
   const runId = newRunId();
   const outDir = opts.out ?? join('results', runId);
@@ -72,48 +92,68 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
         `${formatBitRate(scenario.writeRateBps)} writes, link ${formatBitRate(scenario.linkBps)}, latency ${scenario.latencyMs} ms` +
         (cloneBackend ? `; clone backend ${cloneBackend.name}` : ''),
     );
-    progress.status('provisioning the lab and measuring the link…');
-    const lab = await openLab(scope, runId, scenario);
-    progress.line(`link: asked ${formatBitRate(scenario.linkBps)}, measured ${formatBitRate(lab.link.measuredBps)}; request round trip ${lab.link.requestRttMs.toFixed(2)} ms`);
-    const results = new ResultsDir(outDir, await collectMeta(runId, scenario, lab.link, version, cloneBackend?.name));
-    for (let rep = 1; rep <= scenario.reps; rep++) {
-      // Strategies interleaved within each repetition, so slow drift hits all alike.
-      for (const name of scenario.strategies) {
-        signal.throwIfAborted();
-        const label = `[rep ${rep}/${scenario.reps}] ${name}`;
-        const repSignal = AbortSignal.any([signal, AbortSignal.timeout(scenario.timeoutMs)]);
-        try {
-          const r = await runRepetition({
-            scope,
-            runId,
-            scenario,
-            hosts: lab.hosts,
-            link: lab.link,
-            strategy: getStrategy(name),
-            cloneBackend,
-            rep,
-            workDir: lab.workDir,
-            signal: repSignal,
-            onStep: (step) => progress.status(`${label}: ${step}…`),
-          });
-          const row = resultRow(runId, scenario, lab.link, r);
-          results.add(row, timelineRows(runId, r, scenario.windowMs));
-          progress.line(
-            `${label}: interruption ${row.interruption_ms} ms, split brain ${row.split_brain_ms} ms, lost ${formatBytes(Number(row.lost_bytes))}, ` +
-              `diverged ${formatBytes(Number(row.diverged_bytes))}, migration ${row.migration_ms} ms`,
-          );
-        } catch (err) {
-          if (signal.aborted) throw err;
-          failures++;
-          const message = err instanceof RepetitionError ? err.message : String(err);
-          const why = repSignal.aborted ? `${message} (timed out after ${scenario.timeoutMs / 1000} s)` : message;
-          results.add(failedRow(runId, scenario, lab.link, name, rep, why));
-          progress.line(`${label}: FAILED — ${why}`);
+    const groups = groupByLink(points);
+    let results: ResultsDir | undefined;
+    for (const [g, group] of groups.entries()) {
+      const at = group[0]!.scenario;
+      // One lab per link setting: shaped and measured once, released before the next one.
+      const labScope = groups.length > 1 ? new ResourceScope(ledger) : scope;
+      try {
+        progress.status(`provisioning the lab and measuring the link${groups.length > 1 ? ` (${g + 1}/${groups.length})` : ''}…`);
+        const lab = await openLab(labScope, groups.length > 1 ? `${runId}-${g}` : runId, at);
+        progress.line(`link: asked ${formatBitRate(at.linkBps)}, measured ${formatBitRate(lab.link.measuredBps)}; request round trip ${lab.link.requestRttMs.toFixed(2)} ms`);
+        results ??= new ResultsDir(outDir, sweepMeta(await collectMeta(runId, scenario, lab.link, version, cloneBackend?.name), points));
+        results.addLink({ requested_bps: at.linkBps, latency_ms: at.latencyMs, measured_bps: Math.round(lab.link.measuredBps), request_rtt_ms: lab.link.requestRttMs });
+        for (let rep = 1; rep <= scenario.reps; rep++) {
+          // Strategies (and sweep points) interleaved within each repetition, so slow drift hits all alike.
+          for (const point of group) {
+            const s = point.scenario;
+            for (const name of s.strategies) {
+              signal.throwIfAborted();
+              const label = `[rep ${rep}/${scenario.reps}]${point.label ? ` ${point.label}` : ''} ${name}`;
+              const repSignal = AbortSignal.any([signal, AbortSignal.timeout(s.timeoutMs)]);
+              try {
+                const r = await runRepetition({
+                  scope: labScope,
+                  runId,
+                  scenario: s,
+                  hosts: lab.hosts,
+                  link: lab.link,
+                  strategy: getStrategy(name),
+                  cloneBackend,
+                  rep,
+                  workDir: lab.workDir,
+                  signal: repSignal,
+                  onStep: (step) => progress.status(`${label}: ${step}…`),
+                });
+                const row = { ...resultRow(runId, s, lab.link, r), sweep_point: point.label };
+                results.add(row, timelineRows(runId, r, s.windowMs).map((w) => ({ ...w, sweep_point: point.label })));
+                progress.line(
+                  `${label}: interruption ${row.interruption_ms} ms, split brain ${row.split_brain_ms} ms, lost ${formatBytes(Number(row.lost_bytes))}, ` +
+                    `diverged ${formatBytes(Number(row.diverged_bytes))}, migration ${row.migration_ms} ms`,
+                );
+              } catch (err) {
+                if (signal.aborted) throw err;
+                failures++;
+                const message = err instanceof RepetitionError ? err.message : String(err);
+                const why = repSignal.aborted ? `${message} (timed out after ${s.timeoutMs / 1000} s)` : message;
+                results.add({ ...failedRow(runId, s, lab.link, name, rep, why), sweep_point: point.label });
+                progress.line(`${label}: FAILED — ${why}`);
+              }
+            }
+          }
         }
+      } finally {
+        if (labScope !== scope) await labScope.close();
       }
     }
+    if (!results) throw new Error('no sweep point ran');
     results.finish();
-    process.stdout.write(`\n${summaryTable(results.runs)}\n\nresults: ${outDir}/runs.csv, timeline.csv, meta.json\n`);
+    const tables = points.map((p) => {
+      const rows = results!.runs.filter((r) => r.sweep_point === p.label);
+      return `${p.label ? `${p.label}\n` : ''}${summaryTable(rows)}`;
+    });
+    process.stdout.write(`\n${tables.join('\n\n')}\n\nresults: ${outDir}/runs.csv, timeline.csv, meta.json\n`);
   } finally {
     progress.status('releasing the lab…');
     await scope.close();

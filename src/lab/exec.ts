@@ -26,6 +26,8 @@ export interface RunOptions {
   /** Run inside this network namespace (`ip netns exec`). */
   netns?: string;
   input?: string;
+  /** Extra environment variables (added to migbench's own). */
+  env?: Record<string, string>;
   timeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -43,6 +45,7 @@ export async function run(cmd: string, args: readonly string[], opts: RunOptions
     stripFinalNewline: true,
     ...(opts.input !== undefined ? { input: opts.input } : { stdin: 'ignore' }),
     ...(opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {}),
+    ...(opts.env ? { env: opts.env } : {}),
     ...(opts.signal ? { cancelSignal: opts.signal } : {}),
   };
   const result = await execa(file, argv, options);

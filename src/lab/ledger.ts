@@ -13,6 +13,10 @@ export type LedgerEntry =
   | { kind: 'file'; path: string }
   | { kind: 'dir'; path: string }
   | { kind: 'mount'; path: string }
+  /** A kernel NBD device migbench connected; identified by device and size while connected. */
+  | { kind: 'nbd'; device: string; sizeBytes: number }
+  /** A device-mapper device; migbench's names start with its lab prefix. */
+  | { kind: 'dm'; name: string }
   | { kind: 'process'; pid: number; startTime: number; comm: string };
 
 type LedgerLine =

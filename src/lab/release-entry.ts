@@ -3,7 +3,9 @@ import { rm } from 'node:fs/promises';
 import { run } from './exec.js';
 import { deleteNetns } from './hosts.js';
 import type { LedgerEntry } from './ledger.js';
+import { removeDmDeviceIfPresent } from './device-mapper.js';
 import { detachLoopsOf } from './loop-device.js';
+import { disconnectNbdIfOurs } from './nbd-client.js';
 import { isSameProcess } from './proc.js';
 import { waitFor } from './wait.js';
 
@@ -35,6 +37,10 @@ export async function releaseEntry(e: LedgerEntry): Promise<void> {
     case 'mount':
       if (isMounted(e.path)) await run('umount', ['--lazy', e.path]);
       return;
+    case 'nbd':
+      return disconnectNbdIfOurs(e.device, e.sizeBytes);
+    case 'dm':
+      return removeDmDeviceIfPresent(e.name);
     case 'file':
       return rm(e.path, { force: true });
     case 'dir':

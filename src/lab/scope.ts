@@ -65,5 +65,7 @@ function describe(e: LedgerEntry): string {
     case 'dir': return `directory ${e.path}`;
     case 'mount': return `mount ${e.path}`;
     case 'process': return `${e.comm} (pid ${e.pid})`;
+    case 'nbd': return `NBD connection ${e.device}`;
+    case 'dm': return `device-mapper device ${e.name}`;
   }
 }

@@ -56,10 +56,15 @@ export interface Clone {
   finalize(): Promise<void>;
 }
 
+/** The scenario's clone tuning, checked against a backend before anything is provisioned. */
+export type CloneTuning = Pick<CloneOptions, 'regionSizeBytes' | 'hydrationRateBps' | 'hydrationThreshold' | 'hydrationBatch'>;
+
 /** A way of making async clones. */
 export interface CloneBackend {
   readonly name: 'qemu' | 'dm-clone';
   /** Why it cannot run here, or undefined if it can. */
   unavailable(): Promise<string | undefined>;
+  /** Why this backend cannot honour `t` (an option it does not have, a size it refuses), or undefined. */
+  tuningProblem(t: CloneTuning): string | undefined;
   create(scope: ResourceScope, o: CloneOptions): Promise<Clone>;
 }

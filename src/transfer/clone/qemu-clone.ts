@@ -8,7 +8,7 @@ import { attachLoop } from '../../lab/loop-device.js';
 import { isMounted } from '../../lab/release-entry.js';
 import { ResourceScope } from '../../lab/scope.js';
 import { QmpClient } from '../qemu/qmp-client.js';
-import type { Clone, CloneBackend, CloneOptions, CloneProgress } from './backend.js';
+import type { Clone, CloneBackend, CloneOptions, CloneProgress, CloneTuning } from './backend.js';
 import { zeroExtentsToFill, type QemuMapExtent } from './qemu-map.js';
 
 const NODE = { source: 'src', data: 'dest-data', meta: 'meta-file', overlay: 'overlay', cor: 'cor' } as const;
@@ -49,6 +49,13 @@ export class QemuCloneBackend implements CloneBackend {
       if (!(await hasTool(tool))) return `${tool} is not installed (Debian package ${pkg})`;
     }
     if (!existsSync('/dev/fuse')) return 'no /dev/fuse';
+    return undefined;
+  }
+
+  tuningProblem(t: CloneTuning): string | undefined {
+    if (t.hydrationThreshold !== undefined || t.hydrationBatch !== undefined) {
+      return '--hydration-threshold and --hydration-batch are dm-clone settings (qemu hydrates with --hydration-inflight and --hydration-rate)';
+    }
     return undefined;
   }
 

@@ -1,10 +1,12 @@
 import type { CloneBackend } from './backend.js';
+import { DmCloneBackend } from './dm-clone.js';
 import { QemuCloneBackend } from './qemu-clone.js';
 
 export type BackendName = 'qemu' | 'dm-clone';
 
 const BACKENDS: Partial<Record<BackendName, () => CloneBackend>> = {
   qemu: () => new QemuCloneBackend(),
+  'dm-clone': () => new DmCloneBackend(),
 };
 
 /** The backend called `name`; throws if this build has none by that name. */

@@ -1,0 +1,79 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { run } from './exec.js';
+import type { ResourceScope } from './scope.js';
+import { waitFor } from './wait.js';
+
+/**
+ * Without udev (containers, the kernel lab's VM) dmsetup must create the /dev/mapper
+ * nodes itself, or it waits for a udev cookie nobody answers.
+ */
+const env = (): Record<string, string> => (existsSync('/run/udev/control') ? {} : { DM_DISABLE_UDEV: '1' });
+
+const dmsetup = (args: string[]): Promise<string> => run('dmsetup', args, { env: env() });
+
+/** Why device-mapper cannot be used here, or undefined. */
+export function deviceMapperProblem(): string | undefined {
+  const misc = existsSync('/proc/misc') ? readFileSync('/proc/misc', 'utf8') : '';
+  if (!/\bdevice-mapper\b/.test(misc)) return 'the running kernel has no device-mapper (dm-mod)';
+  return undefined;
+}
+
+/** Target names the kernel offers right now (`dmsetup targets`). */
+export async function dmTargets(): Promise<string[]> {
+  const out = await dmsetup(['targets']);
+  return out.split('\n').map((l) => l.trim().split(/\s+/)[0] ?? '').filter(Boolean);
+}
+
+/** A device-mapper device migbench created (its name carries the lab prefix). */
+export class DmDevice {
+  constructor(readonly name: string) {}
+
+  get path(): string {
+    return `/dev/mapper/${this.name}`;
+  }
+
+  status(): Promise<string> {
+    return dmsetup(['status', this.name]);
+  }
+
+  async message(...words: string[]): Promise<void> {
+    await dmsetup(['message', this.name, '0', ...words]);
+  }
+
+  /** Suspends (flushing in-flight I/O), loads `table` and resumes: an atomic table swap. */
+  async swapTable(table: string): Promise<void> {
+    await dmsetup(['suspend', this.name]);
+    try {
+      await dmsetup(['load', this.name, '--table', table]);
+    } finally {
+      await dmsetup(['resume', this.name]);
+    }
+  }
+
+  async table(): Promise<string> {
+    return dmsetup(['table', this.name]);
+  }
+}
+
+/** Creates a device-mapper device from one table, owned by `scope` (and the ledger). */
+export async function createDmDevice(scope: ResourceScope, name: string, table: string): Promise<DmDevice> {
+  return scope.acquire(
+    { kind: 'dm', name },
+    async () => {
+      await dmsetup(['create', name, '--table', table]);
+      const dev = new DmDevice(name);
+      await waitFor(`${dev.path} to appear`, () => (existsSync(dev.path) ? true : undefined), { timeoutMs: 10_000 });
+      return dev;
+    },
+    () => removeDmDeviceIfPresent(name),
+  );
+}
+
+/** Removes the device `name` if it exists (retrying while a closing opener lets go). */
+export async function removeDmDeviceIfPresent(name: string): Promise<void> {
+  const present = await dmsetup(['info', name]).then(
+    () => true,
+    () => false,
+  );
+  if (present) await dmsetup(['remove', '--retry', name]);
+}

@@ -1,0 +1,98 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { run } from './exec.js';
+import type { Host } from './hosts.js';
+import { startDaemon } from './daemon.js';
+import { ResourceScope } from './scope.js';
+import { waitFor } from './wait.js';
+
+/** True while the kernel NBD device `device` (/dev/nbdN) has a live connection. */
+export function nbdConnected(device: string): boolean {
+  return existsSync(`/sys/block/${device.replace('/dev/', '')}/pid`);
+}
+
+function nbdSizeBytes(device: string): number {
+  try {
+    return Number(readFileSync(`/sys/block/${device.replace('/dev/', '')}/size`, 'utf8').trim()) * 512;
+  } catch {
+    return -1;
+  }
+}
+
+/** Why the kernel NBD client cannot be used here, or undefined. */
+export function nbdClientProblem(): string | undefined {
+  if (!existsSync('/sys/block/nbd0') && !existsSync('/sys/module/nbd')) return 'the running kernel has no NBD client (nbd module)';
+  return undefined;
+}
+
+/** Kernel NBD devices with no connection, in number order. */
+export function freeNbdDevices(): string[] {
+  return readdirSync('/sys/block')
+    .filter((n) => /^nbd\d+$/.test(n))
+    .sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)))
+    .map((n) => `/dev/${n}`)
+    .filter((d) => !nbdConnected(d));
+}
+
+export interface NbdAttachOptions {
+  host: string;
+  port: number;
+  exportName: string;
+  sizeBytes: number;
+  /** The TCP connection is made from this host's namespace. */
+  from: Host;
+  readonly: boolean;
+}
+
+/**
+ * Connects a free /dev/nbdN to an NBD export with the kernel client, the TCP connection
+ * made from `from`'s namespace. The nbd generic-netlink family exists only in the initial
+ * network namespace, so the client runs in ioctl mode (`-nonetlink`) and in the foreground
+ * (`-nofork`): it is a daemon migbench owns and waits for, and killing it drops the
+ * connection. The ledger records the device before the connection exists; cleanup
+ * disconnects it only while it is connected with the recorded size. Another run may take
+ * the same free device first: then the next one is tried.
+ */
+export async function attachNbd(scope: ResourceScope, o: NbdAttachOptions): Promise<string> {
+  const candidates = freeNbdDevices();
+  if (candidates.length === 0) throw new Error('no free /dev/nbdN device (all connected)');
+  let lastError: unknown;
+  for (const device of candidates.slice(0, 4)) {
+    // Released after the disconnect below, by which time the client has exited by itself.
+    const clientScope = new ResourceScope(scope.ledger);
+    scope.defer(`nbd-client for ${device}`, () => clientScope.close());
+    try {
+      return await scope.acquire(
+        { kind: 'nbd', device, sizeBytes: o.sizeBytes },
+        async () => {
+          // -b 4096: the workload's block size, so no request is split into 512 B sectors.
+          const args = ['-N', o.exportName, o.host, String(o.port), device, '-b', '4096', '-t', '60', '-nonetlink', '-nofork', ...(o.readonly ? ['-R'] : [])];
+          const client = startDaemon(clientScope, 'nbd-client', args, { netns: o.from.netns });
+          await waitFor(`${device} to connect`, () => {
+            if (nbdConnected(device)) return true;
+            if (client.hasExited()) throw new Error(`nbd-client ${device} exited: ${client.stderrTail()}`);
+            return undefined;
+          });
+          const size = nbdSizeBytes(device);
+          if (size !== o.sizeBytes) {
+            await run('nbd-client', ['-d', device]);
+            throw new SizeMismatch(`${device} connected with ${size} bytes, expected ${o.sizeBytes}`);
+          }
+          return device;
+        },
+        () => disconnectNbdIfOurs(device, o.sizeBytes),
+      );
+    } catch (err) {
+      if (err instanceof SizeMismatch) throw err;
+      lastError = err;
+    }
+  }
+  throw lastError;
+}
+
+class SizeMismatch extends Error {}
+
+/** Disconnects `device` if it is still connected with the size migbench recorded. */
+export async function disconnectNbdIfOurs(device: string, sizeBytes: number): Promise<void> {
+  if (!nbdConnected(device) || nbdSizeBytes(device) !== sizeBytes) return;
+  await run('nbd-client', ['-d', device]);
+}

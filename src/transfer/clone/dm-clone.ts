@@ -1,0 +1,157 @@
+import { basename, join } from 'node:path';
+import { hasTool, run } from '../../lab/exec.js';
+import { createDmDevice, deviceMapperProblem, dmTargets, type DmDevice } from '../../lab/device-mapper.js';
+import { createLoopDevice } from '../../lab/loop-device.js';
+import { attachNbd, nbdClientProblem } from '../../lab/nbd-client.js';
+import { ResourceScope } from '../../lab/scope.js';
+import { waitFor } from '../../lab/wait.js';
+import type { Clone, CloneBackend, CloneOptions, CloneProgress, CloneTuning } from './backend.js';
+import { cloneTable, linearTable, parseCloneStatus, regionSizeProblem } from './dm-clone-table.js';
+
+/**
+ * dm-clone keeps one bit per region in a persistent-data bitset plus a superblock and
+ * space maps; 8 MiB of (sparse) metadata device holds millions of regions.
+ */
+const META_BYTES = 8 * 2 ** 20;
+
+/** How often completion is checked: dm-clone raises no event when the last region lands. */
+const COMPLETION_POLL_MS = 20;
+
+/**
+ * Async clone in the kernel, as Fly.io runs it:
+ *
+ *   /dev/nbdN (kernel NBD client, connected from B's namespace to A's export, read-only)
+ *   + metadata loop device + B's raw device → `dmsetup create … clone …` → /dev/mapper/NAME,
+ *   the device B's workload runs on.
+ *
+ * It is created with `no_hydration`, so only first reads and partial writes fetch regions
+ * until `enable_hydration`; progress comes from the status line; once every region is on
+ * B the table is swapped to `linear` on B's device (suspend/load/resume, the workload
+ * keeps its open device) and the NBD connection is dropped.
+ */
+export class DmCloneBackend implements CloneBackend {
+  readonly name = 'dm-clone' as const;
+
+  async unavailable(): Promise<string | undefined> {
+    for (const [tool, pkg] of [
+      ['dmsetup', 'dmsetup'],
+      ['nbd-client', 'nbd-client'],
+    ] as const) {
+      if (!(await hasTool(tool))) return `${tool} is not installed (Debian package ${pkg})`;
+    }
+    const problem = deviceMapperProblem() ?? nbdClientProblem();
+    if (problem) return problem;
+    // `dmsetup targets` lists loaded targets only; creating a clone table would autoload it,
+    // but whether the module exists at all is what decides availability.
+    if (!(await dmTargets()).includes('clone') && !(await hasModule('dm-clone'))) return 'the kernel has no dm-clone target (CONFIG_DM_CLONE)';
+    return undefined;
+  }
+
+  tuningProblem(t: CloneTuning): string | undefined {
+    if (t.hydrationRateBps > 0) return 'dm-clone has no hydration rate limit (use --hydration-threshold / --hydration-batch to bound it)';
+    return regionSizeProblem(t.regionSizeBytes);
+  }
+
+  async create(parent: ResourceScope, o: CloneOptions): Promise<Clone> {
+    // Its own scope so that `finalize` can take the stack down before the repetition ends.
+    const scope = new ResourceScope(parent.ledger);
+    parent.defer('dm-clone stack', () => scope.close());
+    // The NBD connection has a scope of its own: `detachSource` drops it early.
+    const sourceScope = new ResourceScope(parent.ledger);
+    scope.defer('dm-clone source', () => sourceScope.close());
+    const source = await attachNbd(sourceScope, {
+      host: o.sourceHost,
+      port: o.sourcePort,
+      exportName: new URL(o.sourceUri).pathname.slice(1) || 'source',
+      sizeBytes: o.sizeBytes,
+      from: o.host,
+      readonly: true,
+    });
+    const meta = await createLoopDevice(scope, join(o.workDir, 'dm-clone-meta.img'), META_BYTES);
+    // The lab prefix (B's namespace name) makes the name migbench's and unique per run.
+    const dm = await createDmDevice(
+      scope,
+      `${o.host.netns}-${basename(o.workDir).replace(/[^A-Za-z0-9_-]/g, '')}-clone`,
+      cloneTable({
+        sizeBytes: o.sizeBytes,
+        metaDevice: meta,
+        destDevice: o.destDevice,
+        sourceDevice: source,
+        regionSizeBytes: o.regionSizeBytes,
+        noHydration: true,
+        hydrationThreshold: o.hydrationThreshold,
+        hydrationBatch: o.hydrationBatch,
+      }),
+    );
+    return new DmClone(dm, o, scope, sourceScope);
+  }
+}
+
+async function hasModule(name: string): Promise<boolean> {
+  return run('modinfo', [name]).then(
+    () => true,
+    () => false,
+  );
+}
+
+class DmClone implements Clone {
+  private hydrated = false;
+
+  constructor(
+    private readonly dm: DmDevice,
+    private readonly o: CloneOptions,
+    private readonly scope: ResourceScope,
+    private readonly sourceScope: ResourceScope,
+  ) {}
+
+  get device(): string {
+    return this.dm.path;
+  }
+
+  async startHydration(): Promise<void> {
+    await this.dm.message('enable_hydration');
+  }
+
+  async progress(): Promise<CloneProgress> {
+    if (this.hydrated) {
+      const total = Math.ceil(this.o.sizeBytes / this.o.regionSizeBytes);
+      return { hydrated: total, total };
+    }
+    const s = parseCloneStatus(await this.dm.status());
+    return { hydrated: s.hydrated, total: s.total };
+  }
+
+  async waitHydrated(onProgress: (p: CloneProgress) => void, pollMs: number): Promise<void> {
+    let reported = 0;
+    await waitFor(
+      'dm-clone to hydrate every region',
+      async () => {
+        const p = await this.progress();
+        const now = Date.now();
+        if (now - reported >= pollMs || p.hydrated === p.total) {
+          reported = now;
+          onProgress(p);
+        }
+        return p.hydrated === p.total ? true : undefined;
+      },
+      { timeoutMs: Number.MAX_SAFE_INTEGER, intervalMs: COMPLETION_POLL_MS, signal: this.o.signal },
+    );
+    this.hydrated = true;
+  }
+
+  async detachSource(): Promise<void> {
+    if (!this.hydrated) throw new Error('the clone still depends on its source: hydration has not completed');
+    // The clone target maps every hydrated region to the destination, so `linear` on the
+    // destination is the same device without the source (or the metadata).
+    await this.dm.swapTable(linearTable(this.o.sizeBytes, this.o.destDevice));
+    const table = await this.dm.table();
+    if (!/ linear /.test(table)) throw new Error(`table swap to linear did not take: ${table}`);
+    // Disconnecting the NBD device is what frees the source; the metadata goes at finalize.
+    await this.sourceScope.close();
+  }
+
+  async finalize(): Promise<void> {
+    // dm device, metadata loop device, NBD connection: after this B's device stands alone.
+    await this.scope.close();
+  }
+}
