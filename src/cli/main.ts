@@ -12,6 +12,7 @@ import { cleanupCommand } from './cleanup.js';
 import { doctorCommand } from './doctor.js';
 import { CLIError } from './errors.js';
 import { runCommand, type RunOptions } from './run.js';
+import { reportCommand, type ReportOptions } from './report.js';
 
 const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -26,7 +27,8 @@ export function buildProgram(signal: AbortSignal, act: (p: Promise<number>) => v
   const d = DEFAULTS;
   program
     .command('run')
-    .description('provision the lab, run strategies, write results/<run-id>/')
+    .description('provision the lab, run strategies, write results/<run-id>/; numeric options take comma lists (a sweep)')
+    .option('--scenario <file>', 'JSON options or a sweep matrix (lists); options on the command line win')
     .option('--strategy <list>', 'strategies, comma-separated, or all / all-orderings', d.strategy)
     .option('--size <size>', 'volume size (IEC or SI: 64MiB, 1GB)', d.size)
     .option('--block-size <size>', 'workload block size (power of two, ≥ 512 B, divides --size)', d.blockSize)
@@ -49,8 +51,17 @@ export function buildProgram(signal: AbortSignal, act: (p: Promise<number>) => v
     .option('--hydration-threshold <regions>', 'dm-clone hydration_threshold')
     .option('--hydration-batch <regions>', 'dm-clone hydration_batch_size')
     .option('--out <dir>', 'results directory (default results/<run-id>)')
-    .action((opts: RunOptions) => act(runCommand(opts, signal, version)));
+    .action((opts: RunOptions, cmd: Command) => {
+      const fromCommandLine = new Set(Object.keys(opts).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
+      act(runCommand(opts, signal, version, fromCommandLine));
+    });
 
+  program
+    .command('report')
+    .description('plots (SVG, PNG) and a self-contained report.html from a results directory')
+    .argument('<dir>', 'results directory (runs.csv, timeline.csv, meta.json)')
+    .option('--out <dir>', 'where to write the report (default: the results directory)')
+    .action((dir: string, opts: ReportOptions) => act(reportCommand(dir, opts)));
   program.command('doctor').description('check this machine for everything the lab needs').action(() => act(doctorCommand()));
   program.command('cleanup').description('release what killed runs left (only what migbench created)').action(() => act(cleanupCommand()));
   return program;

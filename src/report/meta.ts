@@ -2,6 +2,7 @@ import { cpus, hostname, release, totalmem } from 'node:os';
 import { execa } from 'execa';
 import type { LinkMeasurement } from '../lab/link-probe.js';
 import type { Scenario } from '../scenario/scenario.js';
+import type { SweepPoint } from '../scenario/sweep.js';
 import { packageRoot } from '../workload/package-root.js';
 
 /** Provenance of a run: enough to reproduce it and to explain its numbers. */
@@ -19,6 +20,24 @@ export interface RunMeta {
   /** The clone backend `--backend auto` resolved to, or null when no strategy clones. */
   clone_backend: string | null;
   link: { requested_bps: number; measured_bps: number; probe_bytes: number; latency_ms: number; request_rtt_ms: number };
+  /** A sweep: the swept options and each point's label (runs.csv `sweep_point`); `scenario` is the first point. */
+  sweep?: { options: string[]; points: { label: string; params: Record<string, string> }[] };
+  /** Every lab of the run (one per link setting of a sweep): link asked vs measured. */
+  links?: LinkRecord[];
+}
+
+/** One lab's link, asked vs measured. */
+export interface LinkRecord {
+  requested_bps: number;
+  latency_ms: number;
+  measured_bps: number;
+  request_rtt_ms: number;
+}
+
+/** Adds the sweep description to a run's meta (unchanged when nothing is swept). */
+export function sweepMeta(meta: RunMeta, points: readonly SweepPoint[]): RunMeta {
+  if (points.length < 2) return meta;
+  return { ...meta, sweep: { options: Object.keys(points[0]!.params), points: points.map((p) => ({ label: p.label, params: { ...p.params } })) } };
 }
 
 async function firstLine(cmd: string, args: string[]): Promise<string> {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import type { RunMeta } from './meta.js';
+import type { LinkRecord, RunMeta } from './meta.js';
 import { RUN_COLUMNS, type RunRow } from './rows.js';
 import { TIMELINE_COLUMNS, type TimelineRow } from './timeline-rows.js';
 
@@ -21,6 +21,12 @@ export class ResultsDir {
   add(row: RunRow, windows: TimelineRow[] = []): void {
     this.runs.push(row);
     this.timeline.push(...windows);
+    this.flush();
+  }
+
+  /** Records the link of one more lab (a sweep over links opens one lab per link setting). */
+  addLink(link: LinkRecord): void {
+    this.meta = { ...this.meta, links: [...(this.meta.links ?? []), link] };
     this.flush();
   }
 

@@ -10,6 +10,7 @@ export const RUN_COLUMNS = [
   'run_id',
   'strategy',
   'rep',
+  'sweep_point',
   'backend',
   'region_size_bytes',
   'size_bytes',

@@ -1,0 +1,83 @@
+/**
+ * What the report side knows about runs.csv columns, by name only: which columns identify
+ * a row, which describe the scenario, and which are metrics (everything else that holds
+ * numbers). A column added later is a metric unless it is listed here.
+ */
+import { num, values, type Row } from './read-results.js';
+
+/** Columns that identify a row or describe its outcome in words. */
+export const IDENTITY_COLUMNS = new Set(['run_id', 'strategy', 'rep', 'sweep_point', 'volume', 'workload', 'backend', 'status', 'error']);
+
+/** Scenario parameters and link measurements: what a sweep varies and plan fits against. */
+export const PARAMETER_COLUMNS = [
+  'size_bytes',
+  'block_size_bytes',
+  'write_rate_bps',
+  'read_rate_per_s',
+  'link_bps',
+  'latency_ms',
+  'region_size_bytes',
+  'link_measured_bps',
+  'link_rtt_measured_ms',
+] as const;
+
+const PARAMETERS = new Set<string>(PARAMETER_COLUMNS);
+
+/** The metric columns of a runs.csv: not identity, not a parameter, numeric in some row. */
+export function metricColumns(rows: readonly Row[]): string[] {
+  const cols = rows.length ? Object.keys(rows[0]!) : [];
+  return cols.filter((c) => !IDENTITY_COLUMNS.has(c) && !PARAMETERS.has(c) && rows.some((r) => num(r, c) !== undefined));
+}
+
+/** Whether a larger value of the metric is better (throughputs, efficiencies, counts of work done). */
+export function higherIsBetter(column: string): boolean {
+  return /_bps$|efficiency|acked_writes|converged/.test(column);
+}
+
+/** One strategy at one sweep point: its rows (all repetitions, ok or not). */
+export interface Group {
+  key: string;
+  strategy: string;
+  /** The sweep point label ('' without a sweep). */
+  point: string;
+  rows: Row[];
+  ok: Row[];
+}
+
+/** The sweep point of a row: its `sweep_point` cell, '' for runs made before sweeps. */
+export function pointOf(row: Row): string {
+  return row.sweep_point ?? '';
+}
+
+/**
+ * Rows grouped by sweep point then strategy, in the order they first appear (the order
+ * of the run's strategies and points).
+ */
+export function groupRows(rows: readonly Row[]): Group[] {
+  const groups = new Map<string, Group>();
+  for (const r of rows) {
+    const strategy = r.strategy ?? '';
+    const point = pointOf(r);
+    const key = `${point}\u0000${strategy}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { key, strategy, point, rows: [], ok: [] }));
+    g.rows.push(r);
+    if (r.status === 'ok') g.ok.push(r);
+  }
+  return [...groups.values()];
+}
+
+/** Distinct values of a column in first-seen order. */
+export function distinct(rows: readonly Row[], column: string): string[] {
+  return [...new Set(rows.map((r) => r[column] ?? ''))];
+}
+
+/** The metric values of successful repetitions in a group. */
+export function metricValues(g: Group, column: string): number[] {
+  return values(g.ok, column);
+}
+
+/** A group's name for people: `async-clone @ size=64MiB`. */
+export function groupLabel(g: Pick<Group, 'strategy' | 'point'>): string {
+  return g.point ? `${g.strategy} @ ${g.point}` : g.strategy;
+}
