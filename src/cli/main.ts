@@ -13,6 +13,8 @@ import { doctorCommand } from './doctor.js';
 import { CLIError } from './errors.js';
 import { runCommand, type RunOptions } from './run.js';
 import { reportCommand, type ReportOptions } from './report.js';
+import { COMPARE_DEFAULTS, compareCommand, type CompareCliOptions } from './compare.js';
+import { planCommand, type PlanOptions } from './plan.js';
 
 const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -62,6 +64,27 @@ export function buildProgram(signal: AbortSignal, act: (p: Promise<number>) => v
     .argument('<dir>', 'results directory (runs.csv, timeline.csv, meta.json)')
     .option('--out <dir>', 'where to write the report (default: the results directory)')
     .action((dir: string, opts: ReportOptions) => act(reportCommand(dir, opts)));
+  program
+    .command('compare')
+    .description('compare two runs per strategy and metric; exit 0 no regression, 1 regression, 2 bad input')
+    .argument('<base>', 'results directory of the baseline')
+    .argument('<candidate>', 'results directory to judge')
+    .option('--threshold <pct>', 'relative change of a median that counts as a regression (the whole CI must be beyond it)', COMPARE_DEFAULTS.threshold)
+    .option('--metrics <list>', 'metrics that can fail the comparison (the rest are reported)', COMPARE_DEFAULTS.metrics)
+    .option('--markdown <file>', 'append the Markdown summary to FILE (e.g. $GITHUB_STEP_SUMMARY)')
+    .option('--bmf <file>', "write the candidate's medians in Bencher Metric Format (JSON)")
+    .option('--json <file>', 'write the whole comparison as JSON')
+    .action((base: string, candidate: string, opts: CompareCliOptions) => act(compareCommand(base, candidate, opts)));
+  program
+    .command('plan')
+    .description('fit per-strategy models on a run and predict interruption and drain time for a fleet')
+    .argument('<dir>', 'results directory')
+    .option('--size <size>', 'volume size of the fleet')
+    .option('--link <rate>', 'link rate of the fleet')
+    .option('--volumes <n>', 'volumes to drain')
+    .option('--concurrency <n>', 'volumes migrated at once (they share the link)', '1')
+    .option('--write-rate <rate>', 'write rate per volume (checked against the measured range)')
+    .action((dir: string, opts: PlanOptions) => act(planCommand(dir, opts)));
   program.command('doctor').description('check this machine for everything the lab needs').action(() => act(doctorCommand()));
   program.command('cleanup').description('release what killed runs left (only what migbench created)').action(() => act(cleanupCommand()));
   return program;

@@ -21,6 +21,9 @@ export interface Fit {
   xMax: number;
   /** Residual standard deviation (n − 2 degrees of freedom; 0 below 3 points). */
   residualSd: number;
+  /** Mean of x and Σ(x − x̄)², for the prediction interval. */
+  xMean: number;
+  sxx: number;
 }
 
 /** Explanatory variable: a column name, or a function of the row with its name. */
@@ -44,7 +47,18 @@ export function fitPoints(points: readonly [number, number][], meta: Pick<Fit, '
   const residuals = points.map(([x, y]) => y - (intercept + slope * x));
   const dof = points.length - 2;
   const residualSd = dof > 0 ? Math.sqrt(residuals.reduce((s, e) => s + e * e, 0) / dof) : 0;
-  return { ...meta, slope, intercept, r2, n: points.length, xMin, xMax, residualSd };
+  const xMean = mean(xs);
+  const sxx = xs.reduce((s, x) => s + (x - xMean) ** 2, 0);
+  return { ...meta, slope, intercept, r2, n: points.length, xMin, xMax, residualSd, xMean, sxx };
+}
+
+/**
+ * Standard error of a new observation at x: s·√(1 + 1/n + (x − x̄)²/Sxx). It grows as x
+ * leaves the measured range, so an extrapolation carries a wider range.
+ */
+export function predictionSe(f: Fit, x: number): number {
+  const lever = f.sxx > 0 ? (x - f.xMean) ** 2 / f.sxx : 0;
+  return f.residualSd * Math.sqrt(1 + 1 / f.n + lever);
 }
 
 /** One fit per strategy (successful repetitions only), in the run's strategy order. */

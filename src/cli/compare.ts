@@ -1,0 +1,63 @@
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { toBmf } from '../report/bmf.js';
+import { compareMarkdown, compareRuns, DEFAULT_GATED } from '../report/compare.js';
+import { readResults, ResultsError, type Results } from '../report/read-results.js';
+import { STRATEGIES } from '../strategy/registry.js';
+import { usageError } from './errors.js';
+
+export interface CompareCliOptions {
+  threshold: string;
+  metrics: string;
+  markdown?: string;
+  bmf?: string;
+  json?: string;
+}
+
+/** `10%`, `0.1` → 0.1; bad input otherwise. */
+export function parseThreshold(input: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(input);
+  if (!m) throw usageError(`--threshold "${input}" is not a percentage (examples: 10%, 0.1)`);
+  const v = m[2] ? Number(m[1]) / 100 : Number(m[1]);
+  if (v <= 0 || v >= 10) throw usageError(`--threshold ${input} must be above 0 and below 1000%`);
+  return v;
+}
+
+function load(dir: string): Results {
+  try {
+    return readResults(dir);
+  } catch (err) {
+    if (err instanceof ResultsError) throw usageError(err.message);
+    throw err;
+  }
+}
+
+/**
+ * `migbench compare BASE CANDIDATE`: exit 0 no regression, 1 regression, 2 bad input.
+ * Prints Markdown; `--markdown FILE` appends it (e.g. $GITHUB_STEP_SUMMARY), `--bmf FILE`
+ * writes the candidate in Bencher's format, `--json FILE` the whole comparison.
+ */
+export async function compareCommand(baseDir: string, candDir: string, opts: CompareCliOptions): Promise<number> {
+  const threshold = parseThreshold(opts.threshold);
+  const base = load(baseDir);
+  const cand = load(candDir);
+  const gated = opts.metrics.split(',').map((s) => s.trim()).filter(Boolean);
+  const c = compareRuns(base.runs, cand.runs, {
+    threshold,
+    gated,
+    expectsNoLoss: (s) => STRATEGIES.get(s)?.expectsNoLoss ?? false,
+  });
+  if (c.metrics.length === 0) {
+    throw usageError(`nothing to compare: no strategy ran the same scenario in ${baseDir} and ${candDir}` + (c.onlyInBase.length ? ` (base: ${c.onlyInBase.join(', ')}; candidate: ${c.onlyInCandidate.join(', ')})` : ''));
+  }
+  const known = new Set(c.metrics.map((m) => m.metric));
+  const unknown = gated.filter((m) => !known.has(m));
+  if (unknown.length) throw usageError(`--metrics: no such metric column ${unknown.join(', ')} (columns: ${[...known].join(', ')})`);
+  const md = compareMarkdown(c, { base: base.meta.run_id ?? baseDir, candidate: cand.meta.run_id ?? candDir });
+  process.stdout.write(md);
+  if (opts.markdown) appendFileSync(opts.markdown, md);
+  if (opts.bmf) writeFileSync(opts.bmf, `${JSON.stringify(toBmf(cand.runs), null, 2)}\n`);
+  if (opts.json) writeFileSync(opts.json, `${JSON.stringify(c, null, 2)}\n`);
+  return c.regressions.length ? 1 : 0;
+}
+
+export const COMPARE_DEFAULTS = { threshold: '10%', metrics: DEFAULT_GATED.join(',') };
