@@ -48,12 +48,17 @@ export interface Plan {
   warnings: string[];
 }
 
-/** Volumes migrated together in a row's repetition (rows sharing run, strategy, rep and sweep point). */
+/**
+ * Volumes migrated together in a row's repetition: rows of a drain carry a `volume`
+ * number, and the rows of one drain share run, strategy, rep, sweep point and size.
+ * A row without a volume number moved one volume alone.
+ */
 function concurrencyOf(rows: readonly Row[]): (r: Row) => number {
   const count = new Map<string, number>();
-  const key = (r: Row): string => [r.run_id, r.strategy, r.rep, r.sweep_point ?? ''].join('|');
-  for (const r of rows) count.set(key(r), (count.get(key(r)) ?? 0) + 1);
-  return (r) => count.get(key(r)) ?? 1;
+  const key = (r: Row): string => [r.run_id, r.strategy, r.rep, r.sweep_point ?? '', r.size_bytes].join('|');
+  const inDrain = (r: Row): boolean => (r.volume ?? '').trim() !== '';
+  for (const r of rows) if (inDrain(r)) count.set(key(r), (count.get(key(r)) ?? 0) + 1);
+  return (r) => (inDrain(r) ? (count.get(key(r)) ?? 1) : 1);
 }
 
 /** The model's x for a row: seconds to move the volume over its share of the measured link. */

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS, ScenarioError } from '../../src/scenario/scenario.js';
+import { mergeScenario, parseScenarioFile, parseScenarioText } from '../../src/scenario/scenario-file.js';
+import { expandSweep } from '../../src/scenario/sweep.js';
+import { resolveStrategies } from '../../src/strategy/registry.js';
+
+describe('scenario files', () => {
+  it('lists become sweep dimensions, numbers become strings', () => {
+    const f = parseScenarioFile({ description: 'nightly', strategy: ['kill-copy-boot', 'async-clone'], size: ['32MiB', '64MiB'], 'write-rate': '4MB/s', reps: 2, 'read-rate': 100 });
+    expect(f).toEqual({ strategy: 'kill-copy-boot,async-clone', size: '32MiB,64MiB', writeRate: '4MB/s', reps: '2', readRate: '100' });
+    const points = expandSweep({ ...DEFAULTS, ...f }, resolveStrategies);
+    expect(points.map((p) => p.label)).toEqual(['size=32MiB', 'size=64MiB']);
+    expect(points[0]!.scenario.strategies).toEqual(['kill-copy-boot', 'async-clone']);
+  });
+
+  it.each([
+    [{ sise: '64MiB' }, /unknown field "sise"/],
+    [{ size: [] }, /field "size" must be a string, a number or a non-empty list/],
+    [{ link: { rate: 1 } }, /field "link" must be/],
+    [{ reps: 0 }, /field "reps"/],
+    [{ backend: 'zfs' }, /field "backend" must be equal to one of the allowed values/],
+    [[1, 2], /field "\(root\)" must be object/],
+  ])('schema errors name the field: %j', (json, message) => {
+    expect(() => parseScenarioFile(json, 'f.json')).toThrow(ScenarioError);
+    expect(() => parseScenarioFile(json, 'f.json')).toThrow(message);
+  });
+
+  it('a value the schema allows is still checked by the option parser', () => {
+    const f = parseScenarioFile({ size: ['64MiB', '1 parsec'] });
+    expect(() => expandSweep({ ...DEFAULTS, ...f }, resolveStrategies)).toThrow(/--size: .*"1 parsec"/);
+  });
+
+  it('JSON syntax errors', () => {
+    expect(() => parseScenarioText('{"size": ', 'x.json')).toThrow(/x\.json: not valid JSON/);
+  });
+
+  it('the command line wins over the file, the file over the defaults', () => {
+    const opts = { ...DEFAULTS, size: '1GiB', link: '200Mbit/s' };
+    const merged = mergeScenario(opts, { size: '32MiB', link: '1Gbit/s,2Gbit/s', reps: '5' }, new Set(['size']));
+    expect(merged.size).toBe('1GiB');
+    expect(merged.link).toBe('1Gbit/s,2Gbit/s');
+    expect(merged.reps).toBe('5');
+  });
+});
