@@ -42,3 +42,13 @@ describe('scenario files', () => {
     expect(merged.reps).toBe('5');
   });
 });
+
+describe('the nightly scenario in the repo', () => {
+  it('is valid and expands to its fixed sweep', async () => {
+    const { readFileSync } = await import('node:fs');
+    const f = parseScenarioText(readFileSync(new URL('../../bench/scenarios/nightly.json', import.meta.url), 'utf8'), 'nightly.json');
+    const points = expandSweep({ ...DEFAULTS, ...f }, resolveStrategies);
+    expect(points.map((p) => p.label)).toEqual(['size=64MiB', 'size=256MiB']);
+    expect(points[0]!.scenario.reps).toBe(5);
+  });
+});
