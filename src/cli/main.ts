@@ -52,6 +52,9 @@ export function buildProgram(signal: AbortSignal, act: (p: Promise<number>) => v
     .option('--hydration-inflight <size>', 'background hydration bytes in flight, or auto (2 × measured bandwidth-delay product, ≥ 512KiB)', d.hydrationInflight)
     .option('--hydration-threshold <regions>', 'dm-clone hydration_threshold')
     .option('--hydration-batch <regions>', 'dm-clone hydration_batch_size')
+    .option('--max-rounds <n>', 'precopy: most copy passes while A runs (the full copy included)', d.maxRounds)
+    .option('--converge-bytes <size>', 'precopy: stop iterating once the dirty set is at most this', d.convergeBytes)
+    .option('--backup-age <duration>', 'backup-restore: how long before the kill the backup is taken', d.backupAge)
     .option('--out <dir>', 'results directory (default results/<run-id>)')
     .action((opts: RunOptions, cmd: Command) => {
       const fromCommandLine = new Set(Object.keys(opts).filter((k) => cmd.getOptionValueSource(k) === 'cli'));

@@ -1,6 +1,7 @@
 import type { LinkMeasurement } from '../lab/link-probe.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { RepetitionResult } from '../strategy/result.js';
+import { precopyColumns } from './precopy-columns.js';
 
 /**
  * The columns of runs.csv, in order. Stable: CI jobs and notebooks depend on them.
@@ -45,6 +46,11 @@ export const RUN_COLUMNS = [
   'acked_writes',
   'kill_ms',
   'boot_ms',
+  'rounds',
+  'final_delta_bytes',
+  'converged',
+  'write_p99_us_baseline',
+  'write_p99_us_premigration',
   'status',
   'error',
 ] as const;
@@ -119,6 +125,7 @@ export function resultRow(runId: string, s: Scenario, link: LinkMeasurement, r: 
     acked_writes: r.ackedWrites,
     kill_ms: round(span('kill_start', 'kill_done')),
     boot_ms: round(span('boot_start', 'first_ack_dest')),
+    ...precopyColumns(r),
     status: 'ok',
     error: '',
   };

@@ -1,5 +1,6 @@
 import { percentileSorted } from '../measure/percentiles.js';
 import type { RepetitionResult } from '../strategy/result.js';
+import { precopyWindow } from './precopy-columns.js';
 
 export const TIMELINE_COLUMNS = [
   'run_id',
@@ -14,6 +15,8 @@ export const TIMELINE_COLUMNS = [
   'corrupt_reads',
   'write_acks',
   'wire_bytes',
+  'precopy_round',
+  'dirty_bytes',
 ] as const;
 
 export type TimelineRow = Record<(typeof TIMELINE_COLUMNS)[number], string | number>;
@@ -73,6 +76,7 @@ export function timelineRows(runId: string, r: RepetitionResult, windowMs: numbe
       corrupt_reads: bad[k]!,
       write_acks: acks[k]!,
       wire_bytes: wire ?? '',
+      ...precopyWindow(r, start + (first + k) * w, windowEnd),
     });
   }
   return rows;

@@ -37,6 +37,12 @@ export interface Scenario {
   /** dm-clone tuning, in regions; undefined = kernel default. */
   hydrationThreshold: number | undefined;
   hydrationBatch: number | undefined;
+  /** Pre-copy: most copy passes while the source runs (the full copy included). */
+  maxRounds: number;
+  /** Pre-copy: stop iterating once the dirty set is at most this many bytes. */
+  convergeBytes: number;
+  /** backup-restore: how long before the kill the backup is taken, ms. */
+  backupAgeMs: number;
 }
 
 /** The options as typed on the command line (all strings). */
@@ -62,6 +68,9 @@ export interface RawScenario {
   hydrationInflight: string;
   hydrationThreshold?: string | undefined;
   hydrationBatch?: string | undefined;
+  maxRounds: string;
+  convergeBytes: string;
+  backupAge: string;
 }
 
 export const DEFAULTS: RawScenario = {
@@ -83,6 +92,9 @@ export const DEFAULTS: RawScenario = {
   regionSize: '64KiB',
   hydrationRate: 'unlimited',
   hydrationInflight: 'auto',
+  maxRounds: '8',
+  convergeBytes: '4MiB',
+  backupAge: '5s',
 };
 
 /** A scenario that cannot run; the message names the option. */
@@ -131,6 +143,10 @@ export function validateScenario(raw: RawScenario, resolveStrategies: (list: str
     throw new ScenarioError('--region-size must be a power of two from 4KiB to 2MiB');
   }
 
+  const maxRounds = field('max-rounds', () => parseCount(raw.maxRounds, 'rounds'));
+  const convergeBytes = field('converge-bytes', () => parseSize(raw.convergeBytes));
+  const backupAgeMs = field('backup-age', () => parseDuration(raw.backupAge));
+
   if (sizeBytes <= 0) throw new ScenarioError('--size must be greater than 0');
   if (blockSize < 512 || (blockSize & (blockSize - 1)) !== 0) {
     throw new ScenarioError(`--block-size ${formatBytes(blockSize)} must be a power of two, at least 512 B`);
@@ -171,5 +187,8 @@ export function validateScenario(raw: RawScenario, resolveStrategies: (list: str
     hydrationInflightBytes,
     hydrationThreshold,
     hydrationBatch,
+    maxRounds,
+    convergeBytes,
+    backupAgeMs,
   };
 }

@@ -5,6 +5,7 @@ import type { ResourceScope } from '../lab/scope.js';
 import type { Timeline } from '../measure/timeline.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { CloneBackend } from '../transfer/clone/backend.js';
+import type { TrackedSource } from '../transfer/dirty/tracked-source.js';
 import type { Instance } from '../workload/instance.js';
 
 /** Everything a strategy acts on during one migration. */
@@ -17,7 +18,13 @@ export interface MigrationContext {
   timeline: Timeline;
   /** Per-repetition scratch directory (sockets, pidfiles, metadata). */
   workDir: string;
-  source: { device: string; export: NbdExport; instance: Instance };
+  source: {
+    device: string;
+    export: NbdExport;
+    instance: Instance;
+    /** The source behind qemu-storage-daemon, when the strategy asked for it (`prepareSource`). */
+    tracked?: TrackedSource;
+  };
   dest: { device: string; instance?: Instance };
   signal: AbortSignal;
   /** Progress of data towards B (0..1), sampled into timeline.csv. */
@@ -33,6 +40,8 @@ export interface MigrationContext {
    * dismantling its stack so the raw destination device stands alone).
    */
   afterStop: (() => Promise<void>)[];
+  /** Pre-copy rounds, set by the precopy strategy (runs.csv rounds/final_delta_bytes/converged, timeline.csv). */
+  precopy?: PrecopyStats;
 }
 
 /** A migration strategy: a named composition of primitives. */
@@ -45,4 +54,49 @@ export interface Strategy {
   /** Whether it needs a clone backend (resolved and checked before provisioning). */
   usesClone?: boolean;
   run(ctx: MigrationContext): Promise<void>;
+  /**
+   * Puts the (filled) source volume behind something before the source workload starts
+   * on it — a device whose writes are tracked, mirrored or backed up. Returns the device
+   * the source workload must run on. Resources belong to `setup.scope`.
+   */
+  prepareSource?(setup: SourceSetup): Promise<PreparedSource>;
+}
+
+/** What `prepareSource` gets. */
+export interface SourceSetup {
+  scope: ResourceScope;
+  scenario: Scenario;
+  hosts: HostPair;
+  workDir: string;
+  /** A's raw source device, already filled. */
+  sourceDevice: string;
+  signal: AbortSignal;
+}
+
+/** What `prepareSource` returns. */
+export interface PreparedSource {
+  /** The device the source workload runs on. */
+  device: string;
+  tracked?: TrackedSource;
+}
+
+/** One pre-copy pass. */
+export interface PrecopyRound {
+  /** 0 is the initial full copy; `final` is the delta after the kill. */
+  round: number | 'final';
+  startNs: number;
+  doneNs: number;
+  /** Bytes the round had to copy (the dirty set it started with). */
+  dirtyBytes: number;
+  /** Bytes the copier moved. */
+  copiedBytes: number;
+}
+
+/** How a pre-copy went. */
+export interface PrecopyStats {
+  /** Copy passes while A ran (the full copy included). */
+  rounds: number;
+  converged: boolean;
+  finalDeltaBytes: number;
+  passes: PrecopyRound[];
 }

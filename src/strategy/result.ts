@@ -2,6 +2,7 @@ import type { MigrationMetrics } from '../measure/metrics.js';
 import type { Timeline } from '../measure/timeline.js';
 import type { Verification } from '../measure/verifier.js';
 import type { AckRecord, ReadRecord } from '../workload/records.js';
+import type { PrecopyStats } from './context.js';
 
 /** Everything measured in one strategy × repetition. */
 export interface RepetitionResult {
@@ -21,6 +22,8 @@ export interface RepetitionResult {
   /** Clone backend, for clone strategies. */
   backend: string | undefined;
   timeline: Timeline;
+  /** Pre-copy rounds, on precopy rows. */
+  precopy?: PrecopyStats;
   reads: readonly ReadRecord[];
   acks: readonly AckRecord[];
 }

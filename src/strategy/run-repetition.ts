@@ -77,11 +77,14 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
       name: 'source',
     });
 
+    // A strategy may put the source behind a tracked / mirrored device first (precopy, mirror, backup-restore).
+    const prepared = strategy.prepareSource ? (enter('prepare source'), await strategy.prepareSource({ scope, scenario: s, hosts, workDir, sourceDevice, signal })) : undefined;
+
     enter('warmup');
     timeline.mark('warmup_start');
     const sourceInstance = Instance.start(
       scope,
-      { device: sourceDevice, epoch: SOURCE_EPOCH, blockSize: s.blockSize, blocks, writeRateBps: s.writeRateBps, readRate: s.readRate, seed: 0x0a00 + input.rep },
+      { device: prepared?.device ?? sourceDevice, epoch: SOURCE_EPOCH, blockSize: s.blockSize, blocks, writeRateBps: s.writeRateBps, readRate: s.readRate, seed: 0x0a00 + input.rep },
       hosts.a.netns,
     );
     await sourceInstance.waitFirstAck(signal);
@@ -94,7 +97,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
       link: input.link,
       timeline,
       workDir,
-      source: { device: sourceDevice, export: exp, instance: sourceInstance },
+      source: { device: sourceDevice, export: exp, instance: sourceInstance, ...(prepared?.tracked ? { tracked: prepared.tracked } : {}) },
       dest: { device: destDevice },
       signal,
       hydrated: 0,
@@ -151,6 +154,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
       copySeconds: ctx.copySeconds,
       backend: ctx.backend,
       timeline,
+      ...(ctx.precopy ? { precopy: ctx.precopy } : {}),
       reads: journal.reads,
       acks: journal.acks,
     };

@@ -1,0 +1,43 @@
+import { writeP99Us } from '../measure/write-latency.js';
+import { SOURCE_EPOCH } from '../strategy/run-repetition.js';
+import type { RepetitionResult } from '../strategy/result.js';
+
+const round1 = (x: number | undefined): number | string => (x === undefined ? '' : Number(x.toFixed(1)));
+
+/**
+ * runs.csv columns of pre-copy and of the source's write latency: `rounds`,
+ * `final_delta_bytes`, `converged` (precopy rows only), and the p99 of A's write latency
+ * in the baseline (`warmup_start → start`) and before the cutover (`start → kill_start`,
+ * while rounds, mirroring or a backup run; blank when the strategy kills first).
+ */
+export function precopyColumns(r: RepetitionResult): {
+  rounds: number | string;
+  final_delta_bytes: number | string;
+  converged: string;
+  write_p99_us_baseline: number | string;
+  write_p99_us_premigration: number | string;
+} {
+  const t = r.timeline;
+  const start = t.get('start');
+  const warm = t.get('warmup_start');
+  const kill = t.get('kill_start');
+  const p = r.precopy;
+  return {
+    rounds: p ? p.rounds : '',
+    final_delta_bytes: p ? p.finalDeltaBytes : '',
+    converged: p ? String(p.converged) : '',
+    write_p99_us_baseline: warm !== undefined && start !== undefined ? round1(writeP99Us(r.acks, SOURCE_EPOCH, warm, start)) : '',
+    write_p99_us_premigration: start !== undefined && kill !== undefined ? round1(writeP99Us(r.acks, SOURCE_EPOCH, start, kill)) : '',
+  };
+}
+
+/**
+ * timeline.csv columns of pre-copy for the window [fromNs, toNs): the first pass that
+ * started in it (`0` = the full copy, `final` = the delta after the kill) and the dirty
+ * bytes of every pass that started in it.
+ */
+export function precopyWindow(r: RepetitionResult, fromNs: number, toNs: number): { precopy_round: number | string; dirty_bytes: number | string } {
+  const passes = r.precopy?.passes.filter((p) => p.startNs >= fromNs && p.startNs < toNs) ?? [];
+  if (passes.length === 0) return { precopy_round: '', dirty_bytes: '' };
+  return { precopy_round: passes[0]!.round, dirty_bytes: passes.reduce((s, p) => s + p.dirtyBytes, 0) };
+}

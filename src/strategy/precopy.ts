@@ -1,0 +1,76 @@
+import { Timeline } from '../measure/timeline.js';
+import { copyVolume } from '../transfer/copy.js';
+import { extentBytes, type Extent } from '../transfer/dirty/extents.js';
+import { RoundCopier } from '../transfer/dirty/round-copier.js';
+import type { MigrationContext, PrecopyRound, Strategy } from './context.js';
+import { nextStep } from './precopy-policy.js';
+import { boot, kill } from './primitives.js';
+import { trackedSourceSetup } from './source-setup.js';
+
+/**
+ * Round copier shape: 4 connections × 16 requests of up to 256 KiB. Dirty extents of one
+ * 4 KiB block are common, so many small requests must be in flight to fill the link.
+ */
+export const COPIER_SHAPE = { connections: 4, requestsPerConnection: 16, requestBytes: 256 * 1024 } as const;
+
+/**
+ * pre-copy → kill → final delta → boot. The source runs from the start on a device whose
+ * writes are tracked (QEMU dirty bitmaps at the workload's block size). The whole volume
+ * is copied while A runs, then, round after round, exactly the extents dirtied during the
+ * previous round, until the dirty set is small (`--converge-bytes`), a round no longer
+ * shrinks it, or `--max-rounds` passes are done. Then A is killed, the last delta copied
+ * and B booted. Every byte crosses the shaped link from B's namespace.
+ */
+export const PRECOPY: Strategy = {
+  name: 'precopy',
+  predicted: 'no loss; downtime = kill + final delta / bandwidth + boot; does not converge when writes outpace the link',
+  expectsNoLoss: true,
+  prepareSource: trackedSourceSetup,
+  async run(ctx: MigrationContext) {
+    const s = ctx.scenario;
+    const tracked = ctx.source.tracked;
+    if (!tracked) throw new Error('precopy needs the tracked source (prepareSource)');
+    const copier = RoundCopier.start(ctx.scope, ctx.hosts.b, { host: tracked.tcp.host, port: tracked.tcp.port, exportName: '', device: ctx.dest.device, ...COPIER_SHAPE });
+    const passes: PrecopyRound[] = [];
+    const pass = async (round: PrecopyRound['round'], extents: readonly Extent[], startNs: number): Promise<PrecopyRound> => {
+      const r = await copier.copy(extents, ctx.signal);
+      const p = { round, startNs, doneNs: Timeline.now(), dirtyBytes: extentBytes(extents), copiedBytes: r.bytes };
+      passes.push(p);
+      return p;
+    };
+
+    // Tracking starts before the first byte is read: whatever the full copy misses is dirty.
+    await tracked.startTracking();
+    // The full copy is one sequential sweep: nbdcopy (in B's namespace, over the link)
+    // moves it with less CPU than the extent copier, which is kept for the deltas.
+    const t0 = ctx.timeline.mark('copy_start');
+    const r0 = await copyVolume(ctx.scope, tracked.tcp.uri, ctx.dest.device, ctx.hosts.b);
+    const full: PrecopyRound = { round: 0, startNs: t0, doneNs: ctx.timeline.mark('copy_done'), dirtyBytes: s.sizeBytes, copiedBytes: s.sizeBytes };
+    passes.push(full);
+    ctx.copySeconds = r0.seconds;
+    let last = full;
+    let converged = false;
+    for (;;) {
+      const dirty = await tracked.dirtyBytes();
+      ctx.hydrated = 1 - dirty / s.sizeBytes;
+      const step = nextStep({ dirty, lastCopied: last.dirtyBytes, rounds: passes.length, maxRounds: s.maxRounds, convergeBytes: s.convergeBytes });
+      if (step !== 'continue') {
+        converged = step === 'converged';
+        break;
+      }
+      const start = Timeline.now();
+      last = await pass(passes.length, await tracked.rotate(), start);
+    }
+    const rounds = passes.length;
+
+    await kill(ctx);
+    // A is gone: the bitmap now holds exactly what B still lacks.
+    const final = await pass('final', await tracked.rotate(), Timeline.now());
+    ctx.hydrated = 1;
+    ctx.precopy = { rounds, converged, finalDeltaBytes: final.dirtyBytes, passes };
+    await boot(ctx);
+    await copier.stop();
+    ctx.timeline.mark('hydration_done', Math.max(final.doneNs, ctx.timeline.get('first_ack_dest')!));
+    ctx.timeline.mark('source_released', final.doneNs);
+  },
+};

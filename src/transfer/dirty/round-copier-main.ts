@@ -1,0 +1,58 @@
+/**
+ * The round copier: a long-lived process in B's namespace that keeps NBD connections to
+ * A open and copies batches of extents (one JSON line each on stdin) into B's device,
+ * answering each with a JSON line once the batch is durable on B (fdatasync). Kept
+ * alive between rounds so the final delta pays no process or connection start-up.
+ */
+import { open } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { splitRequests, type Extent } from './extents.js';
+import { NbdReader } from './nbd-reader.js';
+import type { RoundCopierBatch, RoundCopierConfig, RoundCopierReply } from './round-copier-config.js';
+
+const reply = (r: RoundCopierReply): void => void process.stdout.write(`${JSON.stringify(r)}\n`);
+
+async function main(): Promise<void> {
+  const cfg = JSON.parse(process.argv[2] ?? '') as RoundCopierConfig;
+  const readers = await Promise.all(Array.from({ length: cfg.connections }, () => NbdReader.open(cfg.host, cfg.port, cfg.exportName)));
+  const fh = await open(cfg.device, 'r+');
+  const copy = async (extents: Extent[]): Promise<number> => {
+    const requests = splitRequests(extents, cfg.requestBytes);
+    let next = 0;
+    let bytes = 0;
+    const worker = async (reader: NbdReader): Promise<void> => {
+      while (next < requests.length) {
+        const r = requests[next++]!;
+        const data = await reader.read(r.offset, r.length);
+        await fh.write(data, 0, data.length, r.offset);
+        bytes += data.length;
+      }
+    };
+    const workers = readers.flatMap((rd) => Array.from({ length: cfg.requestsPerConnection }, () => worker(rd)));
+    await Promise.all(workers);
+    await fh.datasync();
+    return bytes;
+  };
+  const lines = createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    if (!line.trim()) continue;
+    const t0 = process.hrtime.bigint();
+    try {
+      const batch = JSON.parse(line) as RoundCopierBatch;
+      const bytes = await copy(batch.extents.map(([offset, length]) => ({ offset, length })));
+      reply({ ok: true, bytes, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
+    } catch (err) {
+      reply({ ok: false, error: (err as Error).message });
+    }
+  }
+  await Promise.all(readers.map((r) => r.close()));
+  await fh.close();
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`round copier: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(3);
+  },
+);

@@ -1,0 +1,122 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { run } from '../../lab/exec.js';
+import type { Host } from '../../lab/hosts.js';
+import { NBD_PORT, startNbdExport, type NbdExport } from '../../lab/nbd-export.js';
+import type { ResourceScope } from '../../lab/scope.js';
+import type { QmpClient } from '../qemu/qmp-client.js';
+import { attachNbdAsLoop, startQsd } from '../qemu/qsd.js';
+import { parseDirtyMap, type Extent } from './extents.js';
+
+/** Port of the tracked source's TCP export on A (the plain source export is NBD_PORT). */
+export const TRACKED_PORT = NBD_PORT + 2;
+
+export interface TrackedSourceOptions {
+  /** A's raw source device (already filled). */
+  sourceDevice: string;
+  /** Dirty-tracking granularity, bytes: the workload's block size (coarser tracking copies more). */
+  granularityBytes: number;
+  /** Scratch directory (sockets, the FUSE file). */
+  workDir: string;
+  /** Host A: the TCP export lives in its namespace. */
+  host: Host;
+  /** Added per-request latency on the TCP export (the link's latency), ms. */
+  latencyMs: number;
+  signal: AbortSignal;
+}
+
+interface NamedNode {
+  'node-name': string;
+  'dirty-bitmaps'?: { name: string; count: number; recording: boolean }[];
+}
+
+/** The qemu-storage-daemon node over A's raw device, which every write goes through. */
+export const SOURCE_NODE = 'src';
+const EXPORT = 'vol';
+
+/**
+ * A's volume behind qemu-storage-daemon, so that its writes can be tracked, mirrored or
+ * backed up: `host_device` node on the raw device ← NBD export (UNIX socket) ← nbdfuse ←
+ * loop device, which the source workload runs on. The same export is served over TCP in
+ * A's namespace by nbdkit (read-only, with the link's latency) for B to pull from.
+ *
+ * Dirty tracking uses QEMU dirty bitmaps: `rotate` freezes the current bitmap and starts a
+ * new one in one transaction, so no write falls between them, then lists the frozen
+ * bitmap's extents through an NBD export of it (`nbdinfo --map=qemu:dirty-bitmap:NAME`).
+ */
+export class TrackedSource {
+  private generation = 0;
+
+  private constructor(
+    /** The device the source workload runs on. */
+    readonly device: string,
+    readonly qmp: QmpClient,
+    /** TCP export of the volume in A's namespace, for B. */
+    readonly tcp: NbdExport,
+    private readonly nbdSock: string,
+    private readonly granularityBytes: number,
+  ) {}
+
+  static async create(scope: ResourceScope, o: TrackedSourceOptions): Promise<TrackedSource> {
+    const dir = join(o.workDir, 'tracked');
+    await scope.acquire({ kind: 'dir', path: dir }, () => mkdir(dir, { recursive: true }), () => rm(dir, { recursive: true, force: true }));
+    const { qmp } = await startQsd(scope, dir, { signal: o.signal });
+    await qmp.execute('blockdev-add', { driver: 'host_device', 'node-name': SOURCE_NODE, filename: o.sourceDevice, cache: { direct: true }, aio: 'native' });
+    const nbdSock = join(dir, 'nbd.sock');
+    await qmp.execute('nbd-server-start', { addr: { type: 'unix', data: { path: nbdSock } } });
+    await qmp.execute('block-export-add', { type: 'nbd', id: EXPORT, 'node-name': SOURCE_NODE, name: EXPORT, writable: true });
+    const device = await attachNbdAsLoop(scope, `nbd+unix:///${EXPORT}?socket=${nbdSock}`, join(dir, 'volume.raw'));
+    const tcp = await startNbdExport(scope, o.host, {
+      plugin: ['nbd', `socket=${nbdSock}`, `export=${EXPORT}`],
+      latencyMs: o.latencyMs,
+      port: TRACKED_PORT,
+      readonly: true,
+      workDir: dir,
+      name: 'tracked',
+    });
+    return new TrackedSource(device, qmp, tcp, nbdSock, o.granularityBytes);
+  }
+
+  private bitmap(gen: number): string {
+    return `dirty${gen}`;
+  }
+
+  /** Starts recording writes (into a fresh bitmap). */
+  async startTracking(): Promise<void> {
+    this.generation = 1;
+    await this.qmp.execute('block-dirty-bitmap-add', { node: SOURCE_NODE, name: this.bitmap(1), granularity: this.granularityBytes });
+  }
+
+  /** Bytes the current bitmap marks dirty (written since the last rotation). */
+  async dirtyBytes(): Promise<number> {
+    const nodes = await this.qmp.execute<NamedNode[]>('query-named-block-nodes', { flat: true });
+    const name = this.bitmap(this.generation);
+    const bm = nodes.find((n) => n['node-name'] === SOURCE_NODE)?.['dirty-bitmaps']?.find((b) => b.name === name);
+    if (!bm) throw new Error(`dirty bitmap ${name} not found on node ${SOURCE_NODE}`);
+    return bm.count;
+  }
+
+  /**
+   * Freezes the current bitmap and starts a new one atomically; returns the frozen
+   * bitmap's dirty extents (what was written since the previous rotation).
+   */
+  async rotate(): Promise<Extent[]> {
+    const old = this.bitmap(this.generation);
+    const next = this.bitmap(this.generation + 1);
+    await this.qmp.execute('transaction', {
+      actions: [
+        { type: 'block-dirty-bitmap-add', data: { node: SOURCE_NODE, name: next, granularity: this.granularityBytes } },
+        { type: 'block-dirty-bitmap-disable', data: { node: SOURCE_NODE, name: old } },
+      ],
+    });
+    this.generation++;
+    const id = `map-${old}`;
+    await this.qmp.execute('block-export-add', { type: 'nbd', id, 'node-name': SOURCE_NODE, name: id, writable: false, bitmaps: [old] });
+    try {
+      const map = await run('nbdinfo', [`--map=qemu:dirty-bitmap:${old}`, `nbd+unix:///${id}?socket=${this.nbdSock}`]);
+      return parseDirtyMap(map);
+    } finally {
+      await this.qmp.execute('block-export-del', { id }).catch(() => undefined);
+    }
+  }
+}
