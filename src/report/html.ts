@@ -26,9 +26,9 @@ export function escapeHtml(s: string): string {
 const fmt = (x: number, digits = 1): string => (Number.isNaN(x) ? '–' : Number(x.toFixed(digits)).toLocaleString('en-US'));
 
 function table(head: string[], body: string[][], numericFrom = 1): string {
-  const th = head.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+  const th = head.some(Boolean) ? `<thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>` : '';
   const tr = body.map((r) => `<tr>${r.map((c, i) => `<td${i >= numericFrom ? ' class="n"' : ''}>${c}</td>`).join('')}</tr>`).join('\n');
-  return `<table><thead><tr>${th}</tr></thead><tbody>\n${tr}\n</tbody></table>`;
+  return `<table>${th}<tbody>\n${tr}\n</tbody></table>`;
 }
 
 function orderingHtml(rows: readonly OrderingRow[]): string {
@@ -50,11 +50,12 @@ function orderingHtml(rows: readonly OrderingRow[]): string {
 
 function fitsHtml(fits: readonly Fit[]): string {
   if (fits.length === 0) return '<p>No fit: no successful repetition with a volume size.</p>';
+  const MiB = 2 ** 20;
   const body = fits.map((f) => [
     escapeHtml(f.strategy),
     escapeHtml(f.metric),
-    `${fmt(f.intercept, 1)} + ${f.slope.toPrecision(3)} × ${escapeHtml(f.x)}`,
-    Number.isNaN(f.r2) ? 'x did not vary' : f.r2.toFixed(3),
+    f.x === 'size_bytes' ? `${fmt(f.intercept, 1)} + ${(f.slope * MiB).toPrecision(3)} × MiB` : `${fmt(f.intercept, 1)} + ${f.slope.toPrecision(3)} × ${escapeHtml(f.x)}`,
+    Number.isNaN(f.r2) ? (f.xMax > f.xMin ? 'n/a (constant)' : 'n/a (one size)') : f.r2.toFixed(3),
     String(f.n),
   ]);
   return table(['strategy', 'metric', 'fit', 'r²', 'points'], body, 3);

@@ -127,7 +127,8 @@ export function plan(rows: readonly Row[], t: PlanTarget): Plan {
 }
 
 const s = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
-const r2 = (f: Fit): string => (Number.isNaN(f.r2) ? 'n/a' : f.r2.toFixed(2));
+/** r², or why there is none: x did not vary, or the metric was constant (a perfect flat fit). */
+const r2 = (f: Fit): string => (Number.isNaN(f.r2) ? (f.xMax > f.xMin ? 'const' : 'n/a') : f.r2.toFixed(2));
 
 /** The plan as a text table for people. */
 export function planTable(p: Plan): string {

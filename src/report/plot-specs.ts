@@ -95,14 +95,16 @@ export function interruptionVsSizeSpec(rows: readonly Row[], fits: readonly Fit[
 
 /**
  * Which repetition the timeline shows for each strategy: the first repetition at the
- * last sweep point (the largest volume of a size sweep).
+ * last sweep point (the largest volume of a size sweep), and of a drain its first volume.
  */
-export function timelineSelection(timeline: readonly Row[]): { point: string; rep: string } | undefined {
+export function timelineSelection(timeline: readonly Row[]): { point: string; rep: string; volume: string } | undefined {
   if (timeline.length === 0) return undefined;
   const points = distinct(timeline, 'sweep_point');
   const point = points[points.length - 1]!;
-  const reps = distinct(timeline.filter((r) => (r.sweep_point ?? '') === point), 'rep');
-  return { point, rep: reps[0]! };
+  const atPoint = timeline.filter((r) => (r.sweep_point ?? '') === point);
+  const rep = distinct(atPoint, 'rep')[0]!;
+  const volume = distinct(atPoint.filter((r) => r.rep === rep), 'volume')[0]!;
+  return { point, rep, volume };
 }
 
 /**
@@ -111,7 +113,7 @@ export function timelineSelection(timeline: readonly Row[]): { point: string; re
  */
 export function hydrationTimelineSpec(timeline: readonly Row[]): TopLevelSpec {
   const sel = timelineSelection(timeline);
-  const mine = sel ? timeline.filter((r) => (r.sweep_point ?? '') === sel.point && r.rep === sel.rep) : [];
+  const mine = sel ? timeline.filter((r) => (r.sweep_point ?? '') === sel.point && r.rep === sel.rep && (r.volume ?? '') === sel.volume) : [];
   const strategies = distinct(mine, 'strategy');
   const frac: Record<string, unknown>[] = [];
   const reads: Record<string, unknown>[] = [];
@@ -129,7 +131,7 @@ export function hydrationTimelineSpec(timeline: readonly Row[]): TopLevelSpec {
   const ts = mine.map((r) => (num(r, 't_ms') ?? 0) / 1000);
   const domain = ts.length ? [Math.min(...ts), Math.max(...ts)] : [0, 1];
   const x = { field: 't_s', type: 'quantitative', title: 's from migration start', scale: { domain, nice: false } };
-  const where = sel ? `rep ${sel.rep}${sel.point ? `, ${sel.point}` : ''}` : 'no timeline';
+  const where = sel ? `rep ${sel.rep}${sel.point ? `, ${sel.point}` : ''}${sel.volume ? `, volume ${sel.volume}` : ''}` : 'no timeline';
   return {
     $schema: SCHEMA,
     title: `Hydration timeline (${where})`,

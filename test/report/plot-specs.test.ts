@@ -55,7 +55,10 @@ describe('plot specs', () => {
   });
 
   it('hydration timeline: the first repetition at the last point, fraction and both percentiles per window', () => {
-    expect(timelineSelection(timeline)).toEqual({ point: 'size=64MiB', rep: '1' });
+    expect(timelineSelection(timeline)).toEqual({ point: 'size=64MiB', rep: '1', volume: '' });
+    const drain = timeline.flatMap((w) => [{ ...w, volume: '1' }, { ...w, volume: '2', read_p50_us: '1' }]);
+    expect(timelineSelection(drain)).toEqual({ point: 'size=64MiB', rep: '1', volume: '1' });
+    expect(data(hydrationTimelineSpec(drain))[1]!.every((d) => d.read_us !== 1)).toBe(true);
     const [frac, reads] = data(hydrationTimelineSpec(timeline));
     expect(frac).toHaveLength(6); // 3 windows with a fraction × 2 strategies
     expect(reads).toHaveLength(20);
