@@ -78,8 +78,11 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
     : undefined;
   const why = await cloneBackend?.unavailable();
   if (why) throw usageError(`clone backend ${cloneBackend!.name} cannot run here: ${why}`);
-  const tuning = cloneBackend?.tuningProblem(scenario);
-  if (tuning) throw usageError(`clone backend ${cloneBackend!.name}: ${tuning}`);
+  for (const p of points) {
+    // Every sweep point is checked before anything is provisioned.
+    const tuning = cloneBackend?.tuningProblem(p.scenario);
+    if (tuning) throw usageError(`clone backend ${cloneBackend!.name}: ${tuning}${p.label ? ` (sweep point ${p.label})` : ''}`);
+  }
   const progress = new Progress();
   const runId = newRunId();
   const outDir = opts.out ?? join('results', runId);
