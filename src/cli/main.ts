@@ -12,7 +12,7 @@ import { cleanupCommand } from './cleanup.js';
 import { doctorCommand } from './doctor.js';
 import { CLIError } from './errors.js';
 import { runCommand, type RunOptions } from './run.js';
-import { reportCommand, type ReportOptions } from './report.js';
+import type { ReportOptions } from './report.js';
 import { COMPARE_DEFAULTS, compareCommand, type CompareCliOptions } from './compare.js';
 import { planCommand, type PlanOptions } from './plan.js';
 
@@ -52,9 +52,14 @@ export function buildProgram(signal: AbortSignal, act: (p: Promise<number>) => v
     .option('--hydration-inflight <size>', 'background hydration bytes in flight, or auto (2 × measured bandwidth-delay product, ≥ 512KiB)', d.hydrationInflight)
     .option('--hydration-threshold <regions>', 'dm-clone hydration_threshold')
     .option('--hydration-batch <regions>', 'dm-clone hydration_batch_size')
+    .option('--probe <name>', 'read-latency probe: stamped (the instance checks every read) or fio (per-I/O latency log)', d.probe)
     .option('--max-rounds <n>', 'precopy: most copy passes while A runs (the full copy included)', d.maxRounds)
     .option('--converge-bytes <size>', 'precopy: stop iterating once the dirty set is at most this', d.convergeBytes)
     .option('--backup-age <duration>', 'backup-restore: how long before the kill the backup is taken', d.backupAge)
+    .option('--workload <name>', 'stamped (block writer) or http (service on ext4, clients through a front door)', d.workload)
+    .option('--http-connections <n>', 'HTTP workload: concurrent client connections', d.httpConnections)
+    .option('--volumes <n>', 'drain N volumes A→B at once over the one link', d.volumes)
+    .option('--stagger <duration>', 'delay between the migration starts of a drain\'s volumes', d.stagger)
     .option('--out <dir>', 'results directory (default results/<run-id>)')
     .action((opts: RunOptions, cmd: Command) => {
       const fromCommandLine = new Set(Object.keys(opts).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
@@ -66,7 +71,8 @@ export function buildProgram(signal: AbortSignal, act: (p: Promise<number>) => v
     .description('plots (SVG, PNG) and a self-contained report.html from a results directory')
     .argument('<dir>', 'results directory (runs.csv, timeline.csv, meta.json)')
     .option('--out <dir>', 'where to write the report (default: the results directory)')
-    .action((dir: string, opts: ReportOptions) => act(reportCommand(dir, opts)));
+    // Loaded on use: vega, vega-lite and resvg would slow every other command's start.
+    .action((dir: string, opts: ReportOptions) => act(import('./report.js').then((m) => m.reportCommand(dir, opts))));
   program
     .command('compare')
     .description('compare two runs per strategy and metric; exit 0 no regression, 1 regression, 2 bad input')

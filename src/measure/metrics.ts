@@ -1,4 +1,4 @@
-import type { ReadRecord } from '../workload/records.js';
+import type { LatencySample } from '../workload/fio-log.js';
 import { summarize, type LatencySummary } from './percentiles.js';
 import type { Timeline } from './timeline.js';
 
@@ -31,12 +31,12 @@ export function interruption(lastAckSourceNs: number, firstAckDestNs: number): {
  * `hydration_done`; `hydrated` after it. Latency is completion − schedule, in µs.
  */
 export function readPhases(
-  sourceReads: readonly ReadRecord[],
-  destReads: readonly ReadRecord[],
+  sourceReads: readonly LatencySample[],
+  destReads: readonly LatencySample[],
   startNs: number,
   hydrationDoneNs: number,
 ): Record<ReadPhase, LatencySummary> {
-  const lat = (r: ReadRecord): number => (r.completedNs - r.scheduledNs) / 1e3;
+  const lat = (r: LatencySample): number => (r.completedNs - r.scheduledNs) / 1e3;
   return {
     baseline: summarize(sourceReads.filter((r) => r.scheduledNs < startNs).map(lat)),
     hydrating: summarize(destReads.filter((r) => r.scheduledNs < hydrationDoneNs).map(lat)),
@@ -49,8 +49,8 @@ export function migrationMetrics(
   t: Timeline,
   lastAckSourceNs: number,
   firstAckDestNs: number,
-  sourceReads: readonly ReadRecord[],
-  destReads: readonly ReadRecord[],
+  sourceReads: readonly LatencySample[],
+  destReads: readonly LatencySample[],
 ): MigrationMetrics {
   const start = t.get('start')!;
   const hydrationDone = Math.max(t.get('hydration_done') ?? firstAckDestNs, firstAckDestNs);

@@ -2,6 +2,7 @@ import type { LinkMeasurement } from '../lab/link-probe.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { RepetitionResult } from '../strategy/result.js';
 import { precopyColumns } from './precopy-columns.js';
+import { appColumns } from './app-columns.js';
 
 /**
  * The columns of runs.csv, in order. Stable: CI jobs and notebooks depend on them.
@@ -43,12 +44,22 @@ export const RUN_COLUMNS = [
   'read_max_us_hydrating',
   'read_p50_us_hydrated',
   'read_p99_us_hydrated',
+  'read_probe',
   'acked_writes',
   'kill_ms',
   'boot_ms',
+  'workload',
+  'volume',
+  'drain_ms',
+  'client_gap_ms',
+  'errors',
+  'timeouts',
+  'lost_requests',
   'rounds',
   'final_delta_bytes',
+  'final_delta_ms',
   'converged',
+  'backup_age_ms',
   'write_p99_us_baseline',
   'write_p99_us_premigration',
   'status',
@@ -71,10 +82,12 @@ function parameters(runId: string, s: Scenario, link: LinkMeasurement, strategy:
     block_size_bytes: s.blockSize,
     write_rate_bps: s.writeRateBps,
     read_rate_per_s: s.readRate,
+    read_probe: s.probe,
     link_bps: s.linkBps,
     link_measured_bps: Math.round(link.measuredBps),
     latency_ms: s.latencyMs,
     link_rtt_measured_ms: round(link.requestRttMs),
+    workload: s.workload,
   };
 }
 
@@ -128,6 +141,7 @@ export function resultRow(runId: string, s: Scenario, link: LinkMeasurement, r: 
     ...precopyColumns(r),
     status: 'ok',
     error: '',
+    ...appColumns(r),
   };
 }
 

@@ -1,7 +1,8 @@
+import { APP_DEFAULTS, validateAppOptions, type AppOptions, type RawAppOptions } from './app-options.js';
 import { formatBitRate, formatBytes, parseCount, parseDuration, parseEventRate, parseRate, parseSize } from './units.js';
 
 /** A validated benchmark scenario: everything a run needs, in base units. */
-export interface Scenario {
+export interface Scenario extends AppOptions {
   strategies: string[];
   sizeBytes: number;
   blockSize: number;
@@ -37,6 +38,8 @@ export interface Scenario {
   /** dm-clone tuning, in regions; undefined = kernel default. */
   hydrationThreshold: number | undefined;
   hydrationBatch: number | undefined;
+  /** Who times the reads: the stamped instance (checks every block) or fio (per-I/O latency log). */
+  probe: 'stamped' | 'fio';
   /** Pre-copy: most copy passes while the source runs (the full copy included). */
   maxRounds: number;
   /** Pre-copy: stop iterating once the dirty set is at most this many bytes. */
@@ -46,7 +49,7 @@ export interface Scenario {
 }
 
 /** The options as typed on the command line (all strings). */
-export interface RawScenario {
+export interface RawScenario extends RawAppOptions {
   strategy: string;
   size: string;
   blockSize: string;
@@ -68,6 +71,7 @@ export interface RawScenario {
   hydrationInflight: string;
   hydrationThreshold?: string | undefined;
   hydrationBatch?: string | undefined;
+  probe: string;
   maxRounds: string;
   convergeBytes: string;
   backupAge: string;
@@ -92,9 +96,11 @@ export const DEFAULTS: RawScenario = {
   regionSize: '64KiB',
   hydrationRate: 'unlimited',
   hydrationInflight: 'auto',
+  probe: 'stamped',
   maxRounds: '8',
   convergeBytes: '4MiB',
   backupAge: '5s',
+  ...APP_DEFAULTS,
 };
 
 /** A scenario that cannot run; the message names the option. */
@@ -139,6 +145,10 @@ export function validateScenario(raw: RawScenario, resolveStrategies: (list: str
   if (hydrationInflightBytes !== 'auto' && hydrationInflightBytes < 4096) throw new ScenarioError('--hydration-inflight must be at least 4KiB (or auto)');
   const hydrationThreshold = raw.hydrationThreshold === undefined ? undefined : field('hydration-threshold', () => parseCount(raw.hydrationThreshold!, 'regions'));
   const hydrationBatch = raw.hydrationBatch === undefined ? undefined : field('hydration-batch', () => parseCount(raw.hydrationBatch!, 'regions'));
+  const probe = field('probe', () => {
+    if (raw.probe === 'stamped' || raw.probe === 'fio') return raw.probe;
+    throw new Error(`unknown read probe "${raw.probe}" (stamped, fio)`);
+  });
   if (regionSizeBytes < 4096 || (regionSizeBytes & (regionSizeBytes - 1)) !== 0 || regionSizeBytes > 2 * 2 ** 20) {
     throw new ScenarioError('--region-size must be a power of two from 4KiB to 2MiB');
   }
@@ -165,7 +175,14 @@ export function validateScenario(raw: RawScenario, resolveStrategies: (list: str
       `--size ${formatBytes(sizeBytes)} needs ${(transferMs / 1000).toFixed(1)} s at ${formatBitRate(linkBps)}, more than --timeout ${(timeoutMs / 1000).toFixed(0)} s`,
     );
   }
+  let app: AppOptions;
+  try {
+    app = validateAppOptions(raw, strategies, sizeBytes);
+  } catch (err) {
+    throw new ScenarioError((err as Error).message);
+  }
   return {
+    ...app,
     strategies,
     sizeBytes,
     blockSize,
@@ -187,6 +204,7 @@ export function validateScenario(raw: RawScenario, resolveStrategies: (list: str
     hydrationInflightBytes,
     hydrationThreshold,
     hydrationBatch,
+    probe,
     maxRounds,
     convergeBytes,
     backupAgeMs,

@@ -6,6 +6,7 @@ import type { Timeline } from '../measure/timeline.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { CloneBackend } from '../transfer/clone/backend.js';
 import type { TrackedSource } from '../transfer/dirty/tracked-source.js';
+import type { FioProbe } from '../workload/fio-probe.js';
 import type { Instance } from '../workload/instance.js';
 
 /** Everything a strategy acts on during one migration. */
@@ -25,7 +26,8 @@ export interface MigrationContext {
     /** The source behind qemu-storage-daemon, when the strategy asked for it (`prepareSource`). */
     tracked?: TrackedSource;
   };
-  dest: { device: string; instance?: Instance };
+  /** `probe`: the fio read probe on B's device (`--probe fio`), started at boot. */
+  dest: { device: string; instance?: Instance; probe?: FioProbe | undefined };
   signal: AbortSignal;
   /** Progress of data towards B (0..1), sampled into timeline.csv. */
   hydrated: number;
@@ -42,6 +44,21 @@ export interface MigrationContext {
   afterStop: (() => Promise<void>)[];
   /** Pre-copy rounds, set by the precopy strategy (runs.csv rounds/final_delta_bytes/converged, timeline.csv). */
   precopy?: PrecopyStats;
+  /**
+   * An application workload that replaces the stamped instance (`--workload http`):
+   * when set, *kill* and *boot* act on it and `source.instance` is not available.
+   */
+  app?: AppWorkload;
+}
+
+/** What *kill* and *boot* need from an application workload. */
+export interface AppWorkload {
+  /** Stops the service on A; when this resolves, A does no more I/O for it. */
+  kill(): Promise<void>;
+  /** Starts the service on B over `device`; resolves with the time of its first acknowledged request. */
+  boot(device: string, signal: AbortSignal): Promise<number>;
+  /** Resolves once B has acknowledged a request at or after `ns` (the health check). */
+  waitDestAck(ns: number, signal: AbortSignal): Promise<number>;
 }
 
 /** A migration strategy: a named composition of primitives. */

@@ -1,6 +1,7 @@
 import { run } from '../lab/exec.js';
 import { copyVolume } from '../transfer/copy.js';
 import { Instance } from '../workload/instance.js';
+import { startReadProbe, stampedReadRate } from './read-probe.js';
 import type { MigrationContext } from './context.js';
 
 /** The epoch of the instance booted on B (A runs epoch 1; the fill is epoch 0). */
@@ -9,7 +10,7 @@ export const DEST_EPOCH = 2;
 /** *kill*: stop the instance on A; when this returns, A does no more I/O. */
 export async function kill(ctx: MigrationContext): Promise<void> {
   ctx.timeline.mark('kill_start');
-  await ctx.source.instance.kill();
+  await (ctx.app ? ctx.app.kill() : ctx.source.instance.kill());
   ctx.timeline.mark('kill_done');
 }
 
@@ -35,6 +36,13 @@ export async function boot(ctx: MigrationContext, device: string = ctx.dest.devi
     await run('sh', ['-c', ctx.scenario.bootCmd], { netns: ctx.hosts.b.netns, signal: ctx.signal });
   }
   const s = ctx.scenario;
+  if (ctx.app) {
+    const up = ctx.timeline.mark('first_ack_dest', await ctx.app.boot(device, ctx.signal));
+    await onUp?.();
+    if (s.healthMs > 0) await ctx.app.waitDestAck(up + s.healthMs * 1e6, ctx.signal);
+    ctx.timeline.mark('boot_done');
+    return;
+  }
   const instance = Instance.start(
     ctx.scope,
     {
@@ -43,13 +51,14 @@ export async function boot(ctx: MigrationContext, device: string = ctx.dest.devi
       blockSize: s.blockSize,
       blocks: s.sizeBytes / s.blockSize,
       writeRateBps: s.writeRateBps,
-      readRate: s.readRate,
+      readRate: stampedReadRate(s),
       seed: 0x0b00 + DEST_EPOCH,
     },
     ctx.hosts.b.netns,
   );
   ctx.dest.instance = instance;
   const up = ctx.timeline.mark('first_ack_dest', await instance.waitFirstAck(ctx.signal));
+  ctx.dest.probe = startReadProbe(ctx.scope, s, device, ctx.hosts.b.netns, ctx.workDir, 'dest');
   await onUp?.();
   // No operator cuts over the instant a new instance answers once: boot completes when it
   // has kept acknowledging writes for the health window.

@@ -1,7 +1,8 @@
 import type { MigrationMetrics } from '../measure/metrics.js';
 import type { Timeline } from '../measure/timeline.js';
 import type { Verification } from '../measure/verifier.js';
-import type { AckRecord, ReadRecord } from '../workload/records.js';
+import type { LatencySample } from '../workload/fio-log.js';
+import type { AckRecord } from '../workload/records.js';
 import type { PrecopyStats } from './context.js';
 
 /** Everything measured in one strategy × repetition. */
@@ -24,6 +25,26 @@ export interface RepetitionResult {
   timeline: Timeline;
   /** Pre-copy rounds, on precopy rows. */
   precopy?: PrecopyStats;
-  reads: readonly ReadRecord[];
+  /** Client-side figures, when an application workload ran (`--workload http`). */
+  app?: AppResult;
+  /** Volume number within a drain (`--volumes`). */
+  volume?: number;
+  /**
+   * Timed reads of both sides: the stamped instances' (with what they returned) or, with
+   * `--probe fio`, fio's (latency only).
+   */
+  reads: readonly (LatencySample & { state?: number })[];
   acks: readonly AckRecord[];
+}
+
+/** What the clients of an application workload saw (runs.csv client_gap_ms, errors, timeouts, lost_requests). */
+export interface AppResult {
+  clientGapMs: number;
+  errors: number;
+  timeouts: number;
+  lostRequests: number;
+  /** Up to 16 lost request ids, for diagnosis. */
+  lostSample: number[];
+  /** Slots of the destination's data file that do not check out. */
+  corruptSlots: number;
 }

@@ -4,7 +4,7 @@ import type { HostPair } from '../lab/hosts.js';
 import { txBytes } from '../lab/hosts.js';
 import { createLoopDevice } from '../lab/loop-device.js';
 import type { LinkMeasurement } from '../lab/link-probe.js';
-import { startNbdExport } from '../lab/nbd-export.js';
+import { NBD_PORT, startNbdExport } from '../lab/nbd-export.js';
 import { ResourceScope } from '../lab/scope.js';
 import { latestAcks, type Journal } from '../measure/journal.js';
 import { migrationMetrics } from '../measure/metrics.js';
@@ -17,6 +17,7 @@ import type { CloneBackend } from '../transfer/clone/backend.js';
 import { fillVolume } from '../workload/fill.js';
 import { Instance } from '../workload/instance.js';
 import type { MigrationContext, Strategy } from './context.js';
+import { startReadProbe, stampedReadRate } from './read-probe.js';
 import type { RepetitionResult } from './result.js';
 
 export const SOURCE_EPOCH = 1;
@@ -34,7 +35,14 @@ export interface RepetitionInput {
   signal: AbortSignal;
   /** Reports the step being run, for the progress display and for failure messages. */
   onStep: (step: string) => void;
+  /** Volume number within a drain (`--volumes`): names its devices and work dir, offsets its ports. */
+  volume?: number;
+  /** Awaited after the baseline, right before the migration starts (a drain's start barrier and stagger). */
+  beforeStart?: () => Promise<void>;
 }
+
+/** Suffix of a drain volume's names (empty outside a drain). */
+export const volumeSuffix = (volume: number | undefined): string => (volume === undefined ? '' : `-v${volume}`);
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
@@ -51,7 +59,7 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
 export async function runRepetition(input: RepetitionInput): Promise<RepetitionResult> {
   const { scenario: s, strategy, hosts, signal, onStep } = input;
   const scope = new ResourceScope(input.scope.ledger);
-  const workDir = join(input.workDir, `${strategy.name}-${input.rep}`);
+  const workDir = join(input.workDir, `${strategy.name}-${input.rep}${volumeSuffix(input.volume)}`);
   const blocks = s.sizeBytes / s.blockSize;
   const timeline = new Timeline();
   let step = 'provision';
@@ -62,7 +70,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
   try {
     enter('provision');
     await scope.acquire({ kind: 'dir', path: workDir }, () => mkdir(workDir, { recursive: true }), () => rm(workDir, { recursive: true, force: true }));
-    const stem = join(s.backingDir, `migbench-${input.runId}-${strategy.name}-${input.rep}`);
+    const stem = join(s.backingDir, `migbench-${input.runId}-${strategy.name}-${input.rep}${volumeSuffix(input.volume)}`);
     const sourceDevice = await createLoopDevice(scope, `${stem}-src.img`, s.sizeBytes);
     const destDevice = await createLoopDevice(scope, `${stem}-dst.img`, s.sizeBytes);
 
@@ -75,6 +83,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
       latencyMs: s.latencyMs,
       workDir,
       name: 'source',
+      ...(input.volume !== undefined ? { port: NBD_PORT + 100 + input.volume } : {}),
     });
 
     // A strategy may put the source behind a tracked / mirrored device first (precopy, mirror, backup-restore).
@@ -84,11 +93,13 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
     timeline.mark('warmup_start');
     const sourceInstance = Instance.start(
       scope,
-      { device: prepared?.device ?? sourceDevice, epoch: SOURCE_EPOCH, blockSize: s.blockSize, blocks, writeRateBps: s.writeRateBps, readRate: s.readRate, seed: 0x0a00 + input.rep },
+      { device: prepared?.device ?? sourceDevice, epoch: SOURCE_EPOCH, blockSize: s.blockSize, blocks, writeRateBps: s.writeRateBps, readRate: stampedReadRate(s), seed: 0x0a00 + input.rep },
       hosts.a.netns,
     );
     await sourceInstance.waitFirstAck(signal);
+    const sourceProbe = startReadProbe(scope, s, prepared?.device ?? sourceDevice, hosts.a.netns, workDir, 'source');
     await sleep(s.warmupMs, signal);
+    await input.beforeStart?.();
 
     const ctx: MigrationContext = {
       scope,
@@ -104,6 +115,8 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
       afterStop: [],
       cloneBackend: input.cloneBackend,
     };
+    // The baseline ends where the migration starts.
+    const sourceProbeReads = await sourceProbe?.stop();
     const tx0 = await txBytes(hosts.a);
     const sampler = startSampler(ctx, s.windowMs);
     timeline.mark('start');
@@ -119,6 +132,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
     await sleep(s.settleMs, signal);
     const destInstance = ctx.dest.instance;
     if (!destInstance) throw new Error(`strategy ${strategy.name} never booted the destination`);
+    const destProbeReads = await ctx.dest.probe?.stop();
     await destInstance.stop();
     await sourceInstance.stop();
     timeline.mark('end');
@@ -140,7 +154,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
     const stale = staleReads(journal);
     const lastAckSource = sourceInstance.lastAckNs ?? timeline.get('start')!;
     timeline.mark('last_ack_source', lastAckSource);
-    const metrics = migrationMetrics(timeline, lastAckSource, firstAckDest, sourceInstance.reads, destInstance.reads);
+    const metrics = migrationMetrics(timeline, lastAckSource, firstAckDest, sourceProbeReads ?? sourceInstance.reads, destProbeReads ?? destInstance.reads);
     return {
       strategy: strategy.name,
       rep: input.rep,
@@ -155,7 +169,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
       backend: ctx.backend,
       timeline,
       ...(ctx.precopy ? { precopy: ctx.precopy } : {}),
-      reads: journal.reads,
+      reads: s.probe === 'fio' ? [...(sourceProbeReads ?? []), ...(destProbeReads ?? [])] : journal.reads,
       acks: journal.acks,
     };
   } catch (err) {
@@ -174,7 +188,7 @@ export class RepetitionError extends Error {
 }
 
 /** Samples bytes on the wire and hydration progress every `windowMs`. */
-function startSampler(ctx: MigrationContext, windowMs: number) {
+export function startSampler(ctx: MigrationContext, windowMs: number) {
   let busy = false;
   const take = async (): Promise<void> => {
     if (busy) return;

@@ -1,0 +1,70 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startDaemon } from '../lab/daemon.js';
+import { ResourceScope } from '../lab/scope.js';
+import { parseFioJson, parseLatLog, readSamples, type LatencySample } from './fio-log.js';
+
+export interface FioProbeOptions {
+  device: string;
+  /** Run inside this namespace (the host the device belongs to). */
+  netns: string | undefined;
+  blockSize: number;
+  /** Reads per second (`rate_iops`). */
+  readRate: number;
+  /** Where the latency log and JSON go; `name` keeps probes apart. */
+  workDir: string;
+  name: string;
+}
+
+/** A running fio read probe; `stop` ends it and returns every read it timed. */
+export interface FioProbe {
+  stop(): Promise<LatencySample[]>;
+}
+
+/**
+ * Random reads at a fixed rate with fio (read-only, O_DIRECT, libaio), each I/O logged
+ * with its latency (`--log_avg_msec=0`: per-I/O, never averaged). `--iodepth` lets fio keep
+ * issuing on schedule while earlier reads are still waiting on the network, so a slow read
+ * does not hide the ones behind it (coordinated omission) until 64 are outstanding.
+ */
+export function startFioProbe(parent: ResourceScope, o: FioProbeOptions): FioProbe {
+  const scope = new ResourceScope(parent.ledger);
+  parent.defer(`fio probe ${o.name}`, () => scope.close());
+  const prefix = join(o.workDir, `fio-${o.name}`);
+  const json = `${prefix}.json`;
+  const args = [
+    `--name=${o.name}`,
+    `--filename=${o.device}`,
+    '--readonly',
+    '--rw=randread',
+    `--bs=${o.blockSize}`,
+    '--direct=1',
+    '--ioengine=libaio',
+    '--iodepth=64',
+    `--rate_iops=${Math.max(1, Math.round(o.readRate))}`,
+    '--time_based',
+    '--runtime=24h',
+    `--write_lat_log=${prefix}`,
+    '--log_avg_msec=0',
+    // Log time = CLOCK_MONOTONIC (clock id 1) in ms: the clock of migbench's timeline.
+    '--log_alternate_epoch=1',
+    '--log_alternate_epoch_clock_id=1',
+    '--output-format=json',
+    `--output=${json}`,
+  ];
+  const fio = startDaemon(scope, 'fio', args, { netns: o.netns });
+  return {
+    async stop() {
+      // SIGINT: fio finishes the job, writes its logs and the JSON summary, and exits.
+      await fio.stop('SIGINT');
+      await scope.close();
+      const summary = parseFioJson(await readFile(json, 'utf8').catch(() => ''));
+      if (summary.error) throw new Error(`fio probe ${o.name} failed with error ${summary.error}: ${fio.stderrTail()}`);
+      const entries = parseLatLog(await readFile(`${prefix}_lat.1.log`, 'utf8'));
+      const samples = readSamples(entries);
+      // Every read fio counted must be in the log, or the percentiles would be of a subset.
+      if (samples.length !== summary.readIos) throw new Error(`fio probe ${o.name}: ${summary.readIos} reads, ${samples.length} logged`);
+      return samples;
+    },
+  };
+}
