@@ -20,6 +20,7 @@ import { resolveBackend } from '../transfer/clone/registry.js';
 import { RepetitionError, runRepetition } from '../strategy/run-repetition.js';
 import { CLIError, usageError } from './errors.js';
 import { Progress } from './progress.js';
+import { runVolumes } from './run-volumes.js';
 
 export interface RunOptions extends RawScenario {
   out?: string;
@@ -115,6 +116,15 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
               signal.throwIfAborted();
               const label = `[rep ${rep}/${scenario.reps}]${point.label ? ` ${point.label}` : ''} ${name}`;
               const repSignal = AbortSignal.any([signal, AbortSignal.timeout(s.timeoutMs)]);
+              if (s.workload !== 'stamped' || s.volumes > 1) {
+                // The HTTP workload and drains of several volumes (issue 6) write their own rows.
+                const out = results;
+                failures += await runVolumes(
+                  { scope: labScope, runId, scenario: s, hosts: lab.hosts, link: lab.link, strategy: getStrategy(name), cloneBackend, rep, workDir: lab.workDir, signal: repSignal },
+                  { label, progress, runSignal: signal, add: (row, windows) => out.add({ ...row, sweep_point: point.label }, windows.map((w) => ({ ...w, sweep_point: point.label }))) },
+                );
+                continue;
+              }
               try {
                 const r = await runRepetition({
                   scope: labScope,

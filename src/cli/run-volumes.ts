@@ -1,0 +1,86 @@
+import { drainMs } from '../measure/app-metrics.js';
+import { failedRow, resultRow, type RunRow } from '../report/rows.js';
+import { timelineRows, type TimelineRow } from '../report/timeline-rows.js';
+import { formatBytes } from '../scenario/units.js';
+import { runDrain } from '../strategy/drain.js';
+import type { RepetitionResult } from '../strategy/result.js';
+import { runHttpRepetition } from '../strategy/run-http-repetition.js';
+import { RepetitionError, runRepetition, type RepetitionInput } from '../strategy/run-repetition.js';
+import type { Progress } from './progress.js';
+
+export interface VolumesOutput {
+  /** `[rep 1/3] async-clone`, for progress lines. */
+  label: string;
+  progress: Progress;
+  /** The run's own signal (Ctrl-C), as opposed to the repetition's, which also times out. */
+  runSignal: AbortSignal;
+  add(row: RunRow, windows: TimelineRow[]): void;
+}
+
+/**
+ * One strategy × repetition of a run with `--workload http` and/or `--volumes N`: one
+ * repetition, or a drain of N in parallel. Writes one row per volume (a drain's rows
+ * all carry its `drain_ms`) and returns how many failed.
+ */
+export async function runVolumes(input: Omit<RepetitionInput, 'onStep' | 'volume' | 'beforeStart'>, out: VolumesOutput): Promise<number> {
+  const s = input.scenario;
+  const one = s.workload === 'http' ? runHttpRepetition : runRepetition;
+  const name = input.strategy.name;
+  const why = (err: unknown): string => {
+    if (out.runSignal.aborted) throw err;
+    const message = err instanceof RepetitionError ? err.message : String(err);
+    return input.signal.aborted ? `${message} (timed out after ${s.timeoutMs / 1000} s)` : message;
+  };
+  if (s.volumes === 1) {
+    try {
+      const r = await one({ ...input, onStep: (step) => out.progress.status(`${out.label}: ${step}…`) });
+      out.add(resultRow(input.runId, s, input.link, r), timelineRows(input.runId, r, s.windowMs));
+      out.progress.line(`${out.label}: ${describe(r)}`);
+      return 0;
+    } catch (err) {
+      const w = why(err);
+      out.add(failedRow(input.runId, s, input.link, name, input.rep, w), []);
+      out.progress.line(`${out.label}: FAILED — ${w}`);
+      return 1;
+    }
+  }
+  const steps = new Map<number, string>();
+  const settled = await runDrain(s.volumes, s.staggerMs, input.signal, (volume, beforeStart) =>
+    one({
+      ...input,
+      volume,
+      beforeStart,
+      onStep: (step) => {
+        steps.set(volume, step);
+        out.progress.status(`${out.label}: ${[...steps].map(([v, st]) => `v${v} ${st}`).join(', ')}…`);
+      },
+    }),
+  );
+  const ok = settled.flatMap((x) => (x.status === 'fulfilled' ? [x.value] : []));
+  const drain = drainMs(ok.map((r) => ({ startNs: r.timeline.get('start'), releasedNs: r.timeline.get('source_released') })));
+  const drainCell = ok.length === s.volumes && !Number.isNaN(drain) ? Number(drain.toFixed(3)) : '';
+  let failures = 0;
+  settled.forEach((x, i) => {
+    const volume = i + 1;
+    if (x.status === 'fulfilled') {
+      out.add({ ...resultRow(input.runId, s, input.link, x.value), drain_ms: drainCell }, timelineRows(input.runId, x.value, s.windowMs));
+      out.progress.line(`${out.label} volume ${volume}/${s.volumes}: ${describe(x.value)}`);
+    } else {
+      failures++;
+      const w = why(x.reason);
+      out.add({ ...failedRow(input.runId, s, input.link, name, input.rep, w), volume }, []);
+      out.progress.line(`${out.label} volume ${volume}/${s.volumes}: FAILED — ${w}`);
+    }
+  });
+  if (drainCell !== '') out.progress.line(`${out.label}: drained ${s.volumes} volumes in ${drainCell} ms`);
+  return failures;
+}
+
+function describe(r: RepetitionResult): string {
+  const m = r.metrics;
+  const base = `interruption ${m.interruption_ms.toFixed(1)} ms, split brain ${m.split_brain_ms.toFixed(1)} ms, migration ${m.migration_ms.toFixed(1)} ms`;
+  if (r.app) {
+    return `${base}, client gap ${r.app.clientGapMs.toFixed(1)} ms, errors ${r.app.errors}, timeouts ${r.app.timeouts}, lost requests ${r.app.lostRequests}/${r.ackedWrites}`;
+  }
+  return `${base}, lost ${formatBytes(r.verification.lostBytes)}, diverged ${formatBytes(r.verification.divergedBytes)}`;
+}

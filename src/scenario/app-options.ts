@@ -1,0 +1,64 @@
+import { parseCount, parseDuration } from './units.js';
+
+/** Workloads a run can drive. */
+export const WORKLOADS = ['stamped', 'http'] as const;
+export type WorkloadName = (typeof WORKLOADS)[number];
+
+/**
+ * Strategies the HTTP workload can run: the destination is booted by mounting its
+ * filesystem, so the data must be there (copied) or reachable (cloned) before boot.
+ * An ordering that boots before the copy would mount an empty volume.
+ */
+export const HTTP_STRATEGIES: readonly string[] = ['kill-copy-boot', 'copy-kill-boot', 'copy-boot-kill', 'async-clone'];
+
+/** Most volumes one drain may move at once (each has its own devices, export and workload). */
+export const MAX_VOLUMES = 16;
+
+/** Smallest volume an ext4 filesystem with a journal and a data file fits on. */
+export const MIN_HTTP_SIZE = 16 * 2 ** 20;
+
+export interface AppOptions {
+  workload: WorkloadName;
+  httpConnections: number;
+  volumes: number;
+  staggerMs: number;
+}
+
+export interface RawAppOptions {
+  workload?: string | undefined;
+  httpConnections?: string | undefined;
+  volumes?: string | undefined;
+  stagger?: string | undefined;
+}
+
+export const APP_DEFAULTS = { workload: 'stamped', httpConnections: '4', volumes: '1', stagger: '0ms' } as const satisfies RawAppOptions;
+
+/**
+ * Validates `--workload`, `--http-connections`, `--volumes`, `--stagger` (pure). Errors
+ * are plain Errors whose message names the option; the caller wraps them.
+ */
+export function validateAppOptions(raw: RawAppOptions, strategies: readonly string[], sizeBytes: number): AppOptions {
+  const workload = raw.workload ?? APP_DEFAULTS.workload;
+  if (!(WORKLOADS as readonly string[]).includes(workload)) throw new Error(`--workload: unknown workload "${workload}" (${WORKLOADS.join(', ')})`);
+  const httpConnections = wrap('http-connections', () => parseCount(raw.httpConnections ?? APP_DEFAULTS.httpConnections, 'connections'));
+  if (httpConnections > 256) throw new Error('--http-connections: at most 256');
+  const volumes = wrap('volumes', () => parseCount(raw.volumes ?? APP_DEFAULTS.volumes, 'volumes'));
+  if (volumes > MAX_VOLUMES) throw new Error(`--volumes: at most ${MAX_VOLUMES}`);
+  const staggerMs = wrap('stagger', () => parseDuration(raw.stagger ?? APP_DEFAULTS.stagger));
+  if (workload === 'http') {
+    const bad = strategies.filter((s) => !HTTP_STRATEGIES.includes(s));
+    if (bad.length) {
+      throw new Error(`--workload http cannot run ${bad.join(', ')}: booting before the copy mounts an empty volume (use ${HTTP_STRATEGIES.join(', ')})`);
+    }
+    if (sizeBytes < MIN_HTTP_SIZE) throw new Error('--workload http needs --size of at least 16MiB (ext4 with a journal and the data file)');
+  }
+  return { workload: workload as WorkloadName, httpConnections, volumes, staggerMs };
+}
+
+function wrap<T>(name: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new Error(`--${name}: ${(err as Error).message}`);
+  }
+}

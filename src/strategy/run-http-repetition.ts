@@ -1,0 +1,176 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { txBytes } from '../lab/hosts.js';
+import { createLoopDevice } from '../lab/loop-device.js';
+import { NBD_PORT, startNbdExport } from '../lab/nbd-export.js';
+import { ResourceScope } from '../lab/scope.js';
+import { clientGapMs, firstAckOf, lastAckOf, lostRequests, type AppAck } from '../measure/app-metrics.js';
+import { migrationMetrics } from '../measure/metrics.js';
+import { Timeline } from '../measure/timeline.js';
+import { emptyVerification } from '../measure/verifier.js';
+import { dataFileSlots, makeFilesystem, mountFilesystem, preallocateDataFile, readDataFile } from '../workload/http/filesystem.js';
+import { DEST_SERVICE_EPOCH, HTTP_PORT, HttpWorkload, SOURCE_SERVICE_EPOCH } from '../workload/http/http-workload.js';
+import { HttpLoad } from '../workload/http/load.js';
+import { HttpService } from '../workload/http/service.js';
+import { scanDataFile } from '../workload/http/slot-record.js';
+import type { Instance } from '../workload/instance.js';
+import { RecordType, type AckRecord } from '../workload/records.js';
+import type { MigrationContext } from './context.js';
+import type { RepetitionResult } from './result.js';
+import { RepetitionError, startSampler, volumeSuffix, type RepetitionInput } from './run-repetition.js';
+
+/** Seconds a client waits for a response before it counts a timeout. */
+const CLIENT_TIMEOUT_S = 10;
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
+  });
+
+/** `source.instance` under the HTTP workload: there is no stamped instance, and using one is a bug. */
+const NO_STAMPED_INSTANCE = new Proxy({} as Instance, {
+  get(_t, prop) {
+    throw new Error(`the stamped instance is not running under --workload http (accessed .${String(prop)})`);
+  },
+});
+
+/**
+ * One strategy × repetition with the HTTP workload: ext4 on the source volume, the
+ * service on A, clients in B's namespace through the front door; migrate; the
+ * destination serves for the settle window; then the clients stop, the services stop,
+ * and the destination's filesystem is mounted read-only and every acknowledged request
+ * id looked up in its data file.
+ */
+export async function runHttpRepetition(input: RepetitionInput): Promise<RepetitionResult> {
+  const { scenario: s, strategy, hosts, signal, onStep } = input;
+  const scope = new ResourceScope(input.scope.ledger);
+  const suffix = volumeSuffix(input.volume);
+  const workDir = join(input.workDir, `${strategy.name}-${input.rep}${suffix}`);
+  const port = HTTP_PORT + (input.volume ?? 0);
+  const timeline = new Timeline();
+  let step = 'provision';
+  const enter = (name: string): void => {
+    step = name;
+    onStep(name);
+  };
+  try {
+    enter('provision');
+    await scope.acquire({ kind: 'dir', path: workDir }, () => mkdir(workDir, { recursive: true }), () => rm(workDir, { recursive: true, force: true }));
+    const stem = join(s.backingDir, `migbench-${input.runId}-${strategy.name}-${input.rep}${suffix}`);
+    const sourceDevice = await createLoopDevice(scope, `${stem}-src.img`, s.sizeBytes);
+    const destDevice = await createLoopDevice(scope, `${stem}-dst.img`, s.sizeBytes);
+
+    enter('mkfs');
+    await makeFilesystem(sourceDevice);
+    const sourceFs = await mountFilesystem(scope, sourceDevice, join(workDir, 'fs-a'));
+    const dataFile = await preallocateDataFile(sourceFs.mountpoint, dataFileSlots(s.sizeBytes));
+
+    enter('export');
+    const exp = await startNbdExport(scope, hosts.a, {
+      plugin: ['file', `file=${sourceDevice}`],
+      latencyMs: s.latencyMs,
+      workDir,
+      name: 'source',
+      ...(input.volume !== undefined ? { port: NBD_PORT + 100 + input.volume } : {}),
+    });
+
+    enter('warmup');
+    timeline.mark('warmup_start');
+    const service = await HttpService.start(scope, hosts.a.netns, { dataFile, host: hosts.a.address, port, epoch: SOURCE_SERVICE_EPOCH }, signal);
+    const load = await HttpLoad.start(scope, hosts.b.netns, { target: { host: hosts.a.address, port }, connections: s.httpConnections, timeoutS: CLIENT_TIMEOUT_S }, signal);
+    await load.waitAck(SOURCE_SERVICE_EPOCH, 0, signal);
+    await sleep(s.warmupMs, signal);
+    await input.beforeStart?.();
+
+    const app = new HttpWorkload(scope, hosts.b, port, workDir, load, service, sourceFs);
+    const ctx: MigrationContext = {
+      scope,
+      scenario: s,
+      hosts,
+      link: input.link,
+      timeline,
+      workDir,
+      source: { device: sourceDevice, export: exp, instance: NO_STAMPED_INSTANCE },
+      dest: { device: destDevice },
+      signal,
+      hydrated: 0,
+      afterStop: [],
+      cloneBackend: input.cloneBackend,
+      app,
+    };
+    const tx0 = await txBytes(hosts.a);
+    const sampler = startSampler(ctx, s.windowMs);
+    timeline.mark('start');
+    enter(strategy.name);
+    try {
+      await strategy.run(ctx);
+    } finally {
+      sampler.stop();
+    }
+    const wireBytes = (await txBytes(hosts.a)) - tx0;
+    if (!app.dest) throw new Error(`strategy ${strategy.name} never booted the destination`);
+
+    enter('settle');
+    await sleep(s.settleMs, signal);
+    const totals = await app.stopAll();
+    timeline.mark('end');
+    await sampler.final();
+    for (const after of ctx.afterStop) await after();
+
+    enter('verify');
+    const verifyScope = new ResourceScope(input.scope.ledger);
+    let contents;
+    try {
+      const fs = await mountFilesystem(verifyScope, destDevice, join(workDir, 'fs-verify'), { readonly: true });
+      contents = scanDataFile(await readDataFile(fs.mountpoint));
+    } finally {
+      await verifyScope.close();
+    }
+    const acks = load.acks;
+    const lost = lostRequests(acks, contents.ids);
+    const firstAckDest = timeline.get('first_ack_dest')!;
+    const lastAckSource = lastAckOf(acks, SOURCE_SERVICE_EPOCH) ?? timeline.get('start')!;
+    timeline.mark('last_ack_source', lastAckSource);
+    const metrics = migrationMetrics(timeline, lastAckSource, firstAckDest, [], []);
+    return {
+      strategy: strategy.name,
+      rep: input.rep,
+      status: 'ok',
+      error: '',
+      metrics,
+      verification: emptyVerification(),
+      staleReads: 0,
+      ackedWrites: acks.length,
+      bytesOnWire: wireBytes,
+      copySeconds: ctx.copySeconds,
+      backend: ctx.backend,
+      timeline,
+      reads: [],
+      acks: acks.map(asAckRecord),
+      app: {
+        // From the first response of the run to the end of the settle window: every silence the clients lived through.
+        clientGapMs: clientGapMs(
+          acks.map((a) => a.tNs),
+          firstAckOf(acks, SOURCE_SERVICE_EPOCH) ?? timeline.get('start')!,
+          lastAckOf(acks, DEST_SERVICE_EPOCH) ?? timeline.get('end')!,
+        ),
+        errors: totals.errors,
+        timeouts: totals.timeouts,
+        lostRequests: lost.lost,
+        lostSample: lost.sample,
+        corruptSlots: contents.corruptSlots + contents.misplaced,
+      },
+      ...(input.volume !== undefined ? { volume: input.volume } : {}),
+    };
+  } catch (err) {
+    throw new RepetitionError(step, err);
+  } finally {
+    await scope.close();
+  }
+}
+
+/** A response as a timeline.csv write ack (the request id stands in the seq field). */
+function asAckRecord(a: AppAck): AckRecord {
+  return { type: RecordType.Ack, index: 0, epoch: a.epoch, seq: a.id, stampNs: a.tNs, ackNs: a.tNs };
+}

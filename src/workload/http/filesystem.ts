@@ -1,0 +1,111 @@
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { run } from '../../lab/exec.js';
+import { isMounted } from '../../lab/release-entry.js';
+import type { ResourceScope } from '../../lab/scope.js';
+import { waitFor } from '../../lab/wait.js';
+import { SLOT_BYTES } from './slot-record.js';
+
+/** The service's data file, relative to the filesystem's root. */
+export const DATA_FILE = 'requests.dat';
+
+/**
+ * mkfs.ext4 on `device`, with the inode tables and the journal initialised now: the
+ * kernel's lazy init thread would otherwise write to the volume in the background,
+ * during the migration.
+ */
+export async function makeFilesystem(device: string): Promise<void> {
+  await run('mkfs.ext4', ['-q', '-F', '-b', '4096', '-E', 'lazy_itable_init=0,lazy_journal_init=0,nodiscard', device]);
+}
+
+/**
+ * Mounts `device` at `mountpoint` (created here) through the scope: released by a
+ * plain unmount, lazily if something still holds it. A request's write + fdatasync
+ * touches only data blocks of the preallocated file; the mtime updates it causes are
+ * committed to the journal every few seconds, so a filesystem left mounted by a killed
+ * service has a journal to replay, and is replayed here.
+ */
+export async function mountFilesystem(scope: ResourceScope, device: string, mountpoint: string, { readonly = false } = {}): Promise<MountedFs> {
+  await scope.acquire({ kind: 'dir', path: mountpoint }, () => mkdir(mountpoint, { recursive: true }), () => rm(mountpoint, { recursive: true, force: true }));
+  // The block device's page cache may hold what a copy wrote there, not yet on the device;
+  // ext4 reads file data from the device itself, so write it out first.
+  const dev = await open(device, 'r');
+  try {
+    await dev.sync();
+  } finally {
+    await dev.close();
+  }
+  let mounted = false;
+  await scope.acquire(
+    { kind: 'mount', path: mountpoint },
+    async () => {
+      const args = ['-t', 'ext4', '-o', readonly ? 'ro' : 'noatime', device, mountpoint];
+      // A device whose previous filesystem was just unmounted can still be held for a
+      // moment (EBUSY); wait for it to be free rather than fail the run.
+      await waitFor(`${device} to mount`, () => run('mount', args).then(() => true, (err: Error) => (/already mounted or mount point busy/.test(err.message) ? undefined : Promise.reject(err))), { timeoutMs: 5000, intervalMs: 50 });
+      mounted = true;
+    },
+    async () => {
+      if (mounted) await unmount(mountpoint);
+    },
+  );
+  return { mountpoint, device, unmount: () => unmount(mountpoint) };
+}
+
+/** A mounted filesystem; `unmount` may be called early (the scope's release then does nothing). */
+export interface MountedFs {
+  mountpoint: string;
+  device: string;
+  unmount(): Promise<void>;
+}
+
+async function unmount(path: string): Promise<void> {
+  if (!isMounted(path)) return;
+  try {
+    await run('umount', [path]);
+  } catch (err) {
+    // Detach it from the tree anyway, so removing the mountpoint cannot reach into it.
+    await run('umount', ['--lazy', path]);
+    throw err;
+  }
+}
+
+/**
+ * Creates the data file with `slots` zeroed slots, written (not fallocated: unwritten
+ * extents would be converted, a metadata change, on each first write) and synced; then
+ * checkpoints the journal (freeze + thaw), so what a destination replays is what the
+ * service did, not the provisioning.
+ */
+export async function preallocateDataFile(mountpoint: string, slots: number): Promise<string> {
+  const path = join(mountpoint, DATA_FILE);
+  const fh = await open(path, 'wx');
+  try {
+    const chunk = Buffer.alloc(1 << 20);
+    let left = slots * SLOT_BYTES;
+    for (let off = 0; left > 0; ) {
+      const n = Math.min(chunk.length, left);
+      await fh.write(chunk, 0, n, off);
+      off += n;
+      left -= n;
+    }
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await run('fsfreeze', ['--freeze', mountpoint]);
+  await run('fsfreeze', ['--unfreeze', mountpoint]);
+  return path;
+}
+
+/** Reads the data file of a mounted filesystem. */
+export function readDataFile(mountpoint: string): Promise<Buffer> {
+  return readFile(join(mountpoint, DATA_FILE));
+}
+
+/**
+ * Slots in the data file for a volume: a quarter of it, at most 1 Mi slots (32 MiB);
+ * enough for minutes of requests at the rates one client process reaches here.
+ */
+export function dataFileSlots(volumeBytes: number): number {
+  return Math.min(2 ** 20, Math.floor(volumeBytes / 4 / SLOT_BYTES));
+}

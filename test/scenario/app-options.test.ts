@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { validateAppOptions } from '../../src/scenario/app-options.js';
+import { DEFAULTS, ScenarioError, validateScenario } from '../../src/scenario/scenario.js';
+import { resolveStrategies } from '../../src/strategy/registry.js';
+
+const MiB = 2 ** 20;
+
+describe('--workload, --http-connections, --volumes, --stagger', () => {
+  it('defaults to the stamped workload on one volume', () => {
+    const s = validateScenario(DEFAULTS, resolveStrategies);
+    expect({ workload: s.workload, volumes: s.volumes, staggerMs: s.staggerMs, httpConnections: s.httpConnections }).toEqual({
+      workload: 'stamped',
+      volumes: 1,
+      staggerMs: 0,
+      httpConnections: 4,
+    });
+  });
+
+  it('accepts the HTTP workload with the strategies that copy or clone before boot', () => {
+    const s = validateScenario({ ...DEFAULTS, workload: 'http', strategy: 'kill-copy-boot,copy-boot-kill,async-clone', volumes: '3', stagger: '500ms' }, resolveStrategies);
+    expect(s.workload).toBe('http');
+    expect(s.volumes).toBe(3);
+    expect(s.staggerMs).toBe(500);
+  });
+
+  it('refuses bad input with the option named', () => {
+    const bad: [Record<string, string>, RegExp][] = [
+      [{ workload: 'ftp' }, /--workload: unknown workload "ftp"/],
+      [{ workload: 'http', strategy: 'kill-boot-copy' }, /--workload http cannot run kill-boot-copy/],
+      [{ workload: 'http', strategy: 'kill-copy-boot', size: '8MiB' }, /at least 16MiB/],
+      [{ volumes: '0' }, /--volumes/],
+      [{ volumes: '17' }, /--volumes: at most 16/],
+      [{ volumes: 'two' }, /--volumes/],
+      [{ stagger: 'soon' }, /--stagger/],
+      [{ httpConnections: '0' }, /--http-connections/],
+    ];
+    for (const [raw, msg] of bad) {
+      expect(() => validateScenario({ ...DEFAULTS, strategy: 'kill-copy-boot', ...raw }, resolveStrategies), JSON.stringify(raw)).toThrow(ScenarioError);
+      expect(() => validateScenario({ ...DEFAULTS, strategy: 'kill-copy-boot', ...raw }, resolveStrategies)).toThrow(msg);
+    }
+  });
+
+  it('is pure: validates without provisioning', () => {
+    expect(validateAppOptions({}, ['kill-copy-boot'], 64 * MiB)).toEqual({ workload: 'stamped', httpConnections: 4, volumes: 1, staggerMs: 0 });
+  });
+});
