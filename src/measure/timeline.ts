@@ -13,6 +13,9 @@ export type EventName =
   | 'boot_done'
   | 'hydration_done'
   | 'source_released'
+  | 'backup_start'
+  | 'backup_done'
+  | 'mirror_ready'
   | 'end';
 
 /**

@@ -6,14 +6,18 @@ const round1 = (x: number | undefined): number | string => (x === undefined ? ''
 
 /**
  * runs.csv columns of pre-copy and of the source's write latency: `rounds`,
- * `final_delta_bytes`, `converged` (precopy rows only), and the p99 of A's write latency
+ * `final_delta_bytes`, `final_delta_ms` (rotate + list + copy of the last delta, after the
+ * kill), `converged` (precopy rows only), `backup_age_ms` (backup point → kill, on
+ * backup-restore rows), and the p99 of A's write latency
  * in the baseline (`warmup_start → start`) and before the cutover (`start → kill_start`,
  * while rounds, mirroring or a backup run; blank when the strategy kills first).
  */
 export function precopyColumns(r: RepetitionResult): {
   rounds: number | string;
   final_delta_bytes: number | string;
+  final_delta_ms: number | string;
   converged: string;
+  backup_age_ms: number | string;
   write_p99_us_baseline: number | string;
   write_p99_us_premigration: number | string;
 } {
@@ -22,10 +26,14 @@ export function precopyColumns(r: RepetitionResult): {
   const warm = t.get('warmup_start');
   const kill = t.get('kill_start');
   const p = r.precopy;
+  const finalPass = p?.passes.find((x) => x.round === 'final');
+  const backup = t.get('backup_start');
   return {
     rounds: p ? p.rounds : '',
     final_delta_bytes: p ? p.finalDeltaBytes : '',
+    final_delta_ms: finalPass ? round1((finalPass.doneNs - finalPass.startNs) / 1e6) : '',
     converged: p ? String(p.converged) : '',
+    backup_age_ms: backup !== undefined && kill !== undefined ? round1((kill - backup) / 1e6) : '',
     write_p99_us_baseline: warm !== undefined && start !== undefined ? round1(writeP99Us(r.acks, SOURCE_EPOCH, warm, start)) : '',
     write_p99_us_premigration: start !== undefined && kill !== undefined ? round1(writeP99Us(r.acks, SOURCE_EPOCH, start, kill)) : '',
   };

@@ -65,7 +65,8 @@ export const PRECOPY: Strategy = {
 
     await kill(ctx);
     // A is gone: the bitmap now holds exactly what B still lacks.
-    const final = await pass('final', await tracked.rotate(), Timeline.now());
+    const finalStart = Timeline.now();
+    const final = await pass('final', await tracked.rotate(), finalStart);
     ctx.hydrated = 1;
     ctx.precopy = { rounds, converged, finalDeltaBytes: final.dirtyBytes, passes };
     await boot(ctx);

@@ -2,9 +2,11 @@ import type { Strategy } from './context.js';
 import { ASYNC_CLONE } from './async-clone.js';
 import { ORDERINGS } from './orderings.js';
 import { PRECOPY } from './precopy.js';
+import { BACKUP_RESTORE } from './backup-restore.js';
+import { MIRROR } from './mirror.js';
 
 /** Every strategy migbench can run, by name. */
-export const STRATEGIES: ReadonlyMap<string, Strategy> = new Map([...ORDERINGS, ASYNC_CLONE, PRECOPY].map((s) => [s.name, s]));
+export const STRATEGIES: ReadonlyMap<string, Strategy> = new Map([...ORDERINGS, ASYNC_CLONE, PRECOPY, BACKUP_RESTORE, MIRROR].map((s) => [s.name, s]));
 
 /** Named groups a user can ask for instead of a list. */
 export const GROUPS: Record<string, () => string[]> = {

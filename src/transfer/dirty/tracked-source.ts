@@ -60,7 +60,9 @@ export class TrackedSource {
   static async create(scope: ResourceScope, o: TrackedSourceOptions): Promise<TrackedSource> {
     const dir = join(o.workDir, 'tracked');
     await scope.acquire({ kind: 'dir', path: dir }, () => mkdir(dir, { recursive: true }), () => rm(dir, { recursive: true, force: true }));
-    const { qmp } = await startQsd(scope, dir, { signal: o.signal });
+    // In A's namespace, so that block jobs (mirror) can reach B; nbdfuse and the TCP export
+    // reach it through UNIX sockets, which are paths.
+    const { qmp } = await startQsd(scope, dir, { netns: o.host.netns, signal: o.signal });
     await qmp.execute('blockdev-add', { driver: 'host_device', 'node-name': SOURCE_NODE, filename: o.sourceDevice, cache: { direct: true }, aio: 'native' });
     const nbdSock = join(dir, 'nbd.sock');
     await qmp.execute('nbd-server-start', { addr: { type: 'unix', data: { path: nbdSock } } });

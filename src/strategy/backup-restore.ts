@@ -1,0 +1,72 @@
+import { rm, truncate, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { NBD_PORT, startNbdExport } from '../lab/nbd-export.js';
+import { Timeline } from '../measure/timeline.js';
+import { copyVolume } from '../transfer/copy.js';
+import { SOURCE_NODE } from '../transfer/dirty/tracked-source.js';
+import type { MigrationContext, Strategy } from './context.js';
+import { boot, kill } from './primitives.js';
+import { trackedSourceSetup } from './source-setup.js';
+
+/** Port of the backup's export on A. */
+const BACKUP_PORT = NBD_PORT + 4;
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
+  });
+
+/**
+ * backup → (`--backup-age` of normal running) → kill → restore the backup to B → boot.
+ * The backup is a real point-in-time copy taken while the workload runs: QEMU's
+ * `blockdev-backup sync=full` (copy-before-write) from the source's qemu-storage-daemon
+ * node into a file next to the volumes, so it holds the volume as it was when the job
+ * started (`backup_start`). Restore is nbdcopy of that file, exported from A, over the
+ * link into B's device. Every write acknowledged after `backup_start` is lost.
+ */
+export const BACKUP_RESTORE: Strategy = {
+  name: 'backup-restore',
+  predicted: 'loses every write since the backup; downtime = kill + size/bandwidth + boot, like kill-copy-boot',
+  expectsNoLoss: false,
+  prepareSource: trackedSourceSetup,
+  async run(ctx: MigrationContext) {
+    const s = ctx.scenario;
+    const tracked = ctx.source.tracked;
+    if (!tracked) throw new Error('backup-restore needs the source behind qemu-storage-daemon (prepareSource)');
+    const file = join(s.backingDir, `migbench-backup-${basename(ctx.workDir)}-${process.pid}.img`);
+    await ctx.scope.acquire(
+      { kind: 'file', path: file },
+      async () => {
+        await writeFile(file, '', { flag: 'wx' });
+        await truncate(file, s.sizeBytes);
+      },
+      () => rm(file, { force: true }),
+    );
+    const qmp = tracked.qmp;
+    await qmp.execute('blockdev-add', { driver: 'file', 'node-name': 'backup', filename: file, cache: { direct: false } });
+    const since = qmp.mark();
+    const t0 = ctx.timeline.mark('backup_start');
+    await qmp.execute('blockdev-backup', { 'job-id': 'backup', device: SOURCE_NODE, target: 'backup', sync: 'full' });
+    const done = await qmp.waitForEvent<{ device: string; error?: string }>('BLOCK_JOB_COMPLETED', (e) => e.data?.device === 'backup', { since, signal: ctx.signal });
+    if (done.data?.error) throw new Error(`blockdev-backup failed: ${done.data.error}`);
+    ctx.timeline.mark('backup_done');
+    await qmp.execute('blockdev-del', { 'node-name': 'backup' });
+
+    // The workload keeps running: the backup ages until the migration.
+    const left = s.backupAgeMs - (Timeline.now() - t0) / 1e6;
+    if (left > 0) await sleep(left, ctx.signal);
+
+    await kill(ctx);
+    const exp = await startNbdExport(ctx.scope, ctx.hosts.a, { plugin: ['file', `file=${file}`], latencyMs: s.latencyMs, port: BACKUP_PORT, readonly: true, workDir: ctx.workDir, name: 'backup' });
+    // The restore is the copy primitive, reading the backup instead of the volume.
+    ctx.timeline.mark('copy_start');
+    const r = await copyVolume(ctx.scope, exp.uri, ctx.dest.device, ctx.hosts.b, (f) => (ctx.hydrated = f));
+    ctx.hydrated = 1;
+    ctx.copySeconds = r.seconds;
+    ctx.timeline.mark('copy_done');
+    await boot(ctx);
+    ctx.timeline.mark('hydration_done', Math.max(ctx.timeline.get('copy_done')!, ctx.timeline.get('first_ack_dest')!));
+    ctx.timeline.mark('source_released', ctx.timeline.get('copy_done')!);
+  },
+};

@@ -1,0 +1,84 @@
+import { NBD_PORT, startNbdExport } from '../lab/nbd-export.js';
+import { SOURCE_NODE } from '../transfer/dirty/tracked-source.js';
+import type { MigrationContext, Strategy } from './context.js';
+import { boot, kill } from './primitives.js';
+import { trackedSourceSetup } from './source-setup.js';
+
+/** Port of B's mirror target export. */
+const TARGET_PORT = NBD_PORT + 3;
+const JOB = 'mirror';
+
+interface BlockJobInfo {
+  device: string;
+  len: number;
+  offset: number;
+}
+
+/**
+ * Active mirroring → kill → boot on B, as VMware's IO mirroring and libvirt's
+ * synchronous-writes mode do: QEMU `blockdev-mirror` with `copy-mode=write-blocking` from
+ * the source's qemu-storage-daemon node (in A's namespace) to an NBD export of B's device
+ * (nbdkit in B's namespace), tracking at the workload's block size. Once the job is ready
+ * every write on A completes only after it is on B too, so the kill leaves B in sync; the
+ * job is then completed without pivoting (`block-job-cancel` of a ready mirror) and B boots.
+ */
+export const MIRROR: Strategy = {
+  name: 'mirror',
+  predicted: 'no loss; downtime = kill + boot; every write on A waits for B while mirroring',
+  expectsNoLoss: true,
+  prepareSource: trackedSourceSetup,
+  async run(ctx: MigrationContext) {
+    const s = ctx.scenario;
+    const tracked = ctx.source.tracked;
+    if (!tracked) throw new Error('mirror needs the source behind qemu-storage-daemon (prepareSource)');
+    const target = await startNbdExport(ctx.scope, ctx.hosts.b, {
+      plugin: ['file', `file=${ctx.dest.device}`],
+      latencyMs: s.latencyMs,
+      port: TARGET_PORT,
+      workDir: ctx.workDir,
+      name: 'mirror-target',
+    });
+    const qmp = tracked.qmp;
+    await qmp.execute('blockdev-add', { driver: 'nbd', 'node-name': 'mirror-target', server: { type: 'inet', host: target.host, port: String(target.port) } });
+    const since = qmp.mark();
+    ctx.timeline.mark('copy_start');
+    await qmp.execute('blockdev-mirror', {
+      'job-id': JOB,
+      device: SOURCE_NODE,
+      target: 'mirror-target',
+      sync: 'full',
+      'copy-mode': 'write-blocking',
+      granularity: s.blockSize,
+    });
+    const poll = setInterval(() => {
+      qmp.execute<BlockJobInfo[]>('query-block-jobs').then((jobs) => {
+        const j = jobs.find((x) => x.device === JOB);
+        if (j && j.len > 0) ctx.hydrated = j.offset / j.len;
+      }, () => undefined);
+    }, s.windowMs);
+    try {
+      await qmp.waitForEvent<{ device: string }>('BLOCK_JOB_READY', (e) => e.data?.device === JOB, { since, signal: ctx.signal });
+    } finally {
+      clearInterval(poll);
+    }
+    const ready = ctx.timeline.mark('mirror_ready');
+    ctx.timeline.mark('copy_done', ready);
+    ctx.copySeconds = (ready - ctx.timeline.get('copy_start')!) / 1e9;
+    ctx.hydrated = 1;
+
+    await kill(ctx);
+    // A is gone and every write it acknowledged is on B: finish without pivoting.
+    const stopping = qmp.mark();
+    await qmp.execute('block-job-cancel', { device: JOB });
+    await qmp.waitForEvent<{ id: string; status: string }>('JOB_STATUS_CHANGE', (e) => e.data?.id === JOB && e.data.status === 'concluded', { since: stopping, signal: ctx.signal });
+    const jobs = await qmp.execute<{ id: string; error?: string }[]>('query-jobs');
+    const failed = jobs.find((j) => j.id === JOB)?.error;
+    if (failed) throw new Error(`mirror failed: ${failed}`);
+    await qmp.execute('job-dismiss', { id: JOB }).catch(() => undefined);
+    await qmp.execute('blockdev-del', { 'node-name': 'mirror-target' });
+    await target.daemon.stop();
+    ctx.timeline.mark('source_released');
+    await boot(ctx);
+    ctx.timeline.mark('hydration_done', ctx.timeline.get('first_ack_dest')!);
+  },
+};
