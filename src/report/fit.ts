@@ -21,6 +21,8 @@ export interface Fit {
   xMax: number;
   /** Residual standard deviation (n − 2 degrees of freedom; 0 below 3 points). */
   residualSd: number;
+  /** What else was swept, for a fit per series (`link=1Gbit/s`); '' when nothing else varied. */
+  series?: string;
   /** Mean of x and Σ(x − x̄)², for the prediction interval. */
   xMean: number;
   sxx: number;
@@ -78,6 +80,19 @@ export function fitByStrategy(rows: readonly Row[], metric: string, x: XVar): Fi
     if (f) fits.push(f);
   }
   return fits;
+}
+
+/**
+ * The sweep point of a row without its `size=…` part: the series a size fit belongs to,
+ * so a sweep over size × link fits one line per strategy and link.
+ */
+export function seriesOf(row: Row): string {
+  return (row.sweep_point ?? '').split(' ').filter((p) => p && !p.startsWith('size=')).join(' ');
+}
+
+/** One size fit per strategy and series (whatever else the sweep varied). */
+export function sizeFits(rows: readonly Row[], metric = 'interruption_ms'): Fit[] {
+  return [...new Set(rows.map(seriesOf))].flatMap((series) => fitByStrategy(rows.filter((r) => seriesOf(r) === series), metric, 'size_bytes').map((f) => ({ ...f, series })));
 }
 
 /** The fitted value at x. */

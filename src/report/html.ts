@@ -51,8 +51,9 @@ function orderingHtml(rows: readonly OrderingRow[]): string {
 function fitsHtml(fits: readonly Fit[]): string {
   if (fits.length === 0) return '<p>No fit: no successful repetition with a volume size.</p>';
   const MiB = 2 ** 20;
+  const withSeries = fits.some((f) => f.series);
   const body = fits.map((f) => [
-    escapeHtml(f.strategy),
+    escapeHtml(f.strategy) + (withSeries ? ` @ ${escapeHtml(f.series ?? '')}` : ''),
     escapeHtml(f.metric),
     f.x === 'size_bytes' ? `${fmt(f.intercept, 1)} + ${(f.slope * MiB).toPrecision(3)} × MiB` : `${fmt(f.intercept, 1)} + ${f.slope.toPrecision(3)} × ${escapeHtml(f.x)}`,
     Number.isNaN(f.r2) ? (f.xMax > f.xMin ? 'n/a (constant)' : 'n/a (one size)') : f.r2.toFixed(3),

@@ -6,7 +6,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { medianCI } from './bootstrap.js';
 import { distinct, groupRows, metricValues, type Group } from './columns.js';
-import type { Fit } from './fit.js';
+import { seriesOf, type Fit } from './fit.js';
 import { num, type Row } from './read-results.js';
 
 /** The font every plot uses: rendered to PNG with this font file loaded explicitly. */
@@ -71,24 +71,29 @@ export function interruptionVsSizeSpec(rows: readonly Row[], fits: readonly Fit[
     const size = num(r, 'size_bytes');
     const v = num(r, metric);
     if (r.status !== 'ok' || size === undefined || v === undefined) continue;
-    data.push({ kind: 'rep', strategy: r.strategy, size_mib: size / MiB, value: v });
+    data.push({ kind: 'rep', strategy: r.strategy, series: seriesOf(r), size_mib: size / MiB, value: v });
   }
   for (const f of fits) {
     if (f.metric !== metric || f.x !== 'size_bytes') continue;
-    for (const x of [f.xMin, f.xMax]) data.push({ kind: 'fit', strategy: f.strategy, size_mib: x / MiB, value: f.intercept + f.slope * x, r2: f.r2 });
+    for (const x of [f.xMin, f.xMax]) data.push({ kind: 'fit', strategy: f.strategy, series: f.series ?? '', size_mib: x / MiB, value: f.intercept + f.slope * x, r2: f.r2 });
   }
+  // A sweep over size and something else: one panel per value of the rest.
+  const series = [...new Set(data.map((d) => d.series as string))];
   const color = { field: 'strategy', type: 'nominal', sort: strategies, title: 'strategy' };
   const x = { field: 'size_mib', type: 'quantitative', title: 'volume size (MiB)' };
-  return {
-    $schema: SCHEMA,
-    title: 'Interruption against volume size (lines: least-squares fit per strategy)',
-    data: { values: data },
+  const unit = {
     width: 520,
     height: 300,
     layer: [
       { transform: [{ filter: "datum.kind === 'fit'" }], mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { field: 'value', type: 'quantitative' }, color, detail: { field: 'strategy' } } },
       { transform: [{ filter: "datum.kind === 'rep'" }], mark: { type: 'point', filled: true, size: 45, opacity: 0.8 }, encoding: { x, y: { field: 'value', type: 'quantitative', title: metric }, color } },
     ],
+  };
+  return {
+    $schema: SCHEMA,
+    title: 'Interruption against volume size (lines: least-squares fit per strategy)',
+    data: { values: data },
+    ...(series.length > 1 ? { facet: { row: { field: 'series', type: 'nominal', sort: series, title: null, header: { labelAngle: 0, labelAlign: 'left', labelFontSize: 11 } } }, spec: unit } : unit),
     config: CONFIG,
   } as unknown as TopLevelSpec;
 }

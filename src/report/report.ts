@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { fitByStrategy } from './fit.js';
+import { sizeFits } from './fit.js';
 import { renderHtml } from './html.js';
 import { orderingTable, type Prediction } from './ordering-table.js';
 import { hydrationTimelineSpec, interruptionByStrategySpec, interruptionVsSizeSpec, lostBytesSpec } from './plot-specs.js';
@@ -14,7 +14,7 @@ import { renderPng, renderSvg } from './render.js';
 
 /** The plots of a report: file stem, heading, spec. */
 export function reportPlots(results: Results): { name: string; title: string; spec: TopLevelSpec }[] {
-  const fits = fitByStrategy(results.runs, 'interruption_ms', 'size_bytes');
+  const fits = sizeFits(results.runs);
   return [
     { name: 'interruption-by-strategy', title: 'Interruption by strategy', spec: interruptionByStrategySpec(results.runs) },
     { name: 'interruption-vs-size', title: 'Interruption against volume size', spec: interruptionVsSizeSpec(results.runs, fits) },
@@ -42,7 +42,7 @@ export async function writeReport(results: Results, outDir: string, predictionOf
     meta: results.meta,
     plots,
     ordering: orderingTable(results.runs, predictionOf),
-    fits: fitByStrategy(results.runs, 'interruption_ms', 'size_bytes'),
+    fits: sizeFits(results.runs),
     statuses,
   });
   writeFileSync(join(outDir, 'report.html'), html);

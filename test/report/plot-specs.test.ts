@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
-import { fitByStrategy } from '../../src/report/fit.js';
+import { fitByStrategy, sizeFits } from '../../src/report/fit.js';
 import { hydrationTimelineSpec, interruptionByStrategySpec, interruptionVsSizeSpec, lostBytesSpec, PLOT_FONT, timelineSelection } from '../../src/report/plot-specs.js';
 import { FONT_FILES, renderPng, renderSvg } from '../../src/report/render.js';
 import { reps, row } from './fixture.js';
@@ -52,6 +52,20 @@ describe('plot specs', () => {
     expect(line[0]!.value as number).toBeCloseTo(320, 6);
     expect(line[1]!.value as number).toBeCloseTo(640, 6);
     expect(values!.filter((d) => d.kind === 'rep')).toHaveLength(12);
+  });
+
+  it('a sweep over size and link: one fitted line per strategy and link, one panel per link', () => {
+    const both = [1e9, 4e8].flatMap((link) =>
+      [32, 64].flatMap((size) => reps('kill-copy-boot', 'interruption_ms', [(size * 8e9) / link], { size_bytes: size * MiB, link_bps: link, sweep_point: `size=${size}MiB link=${link}` })),
+    );
+    const fits = sizeFits(both);
+    expect(fits.map((f) => [f.series, f.slope * MiB])).toEqual([
+      ['link=1000000000', 8],
+      ['link=400000000', 20],
+    ]);
+    const spec = interruptionVsSizeSpec(both, fits) as unknown as { facet: { row: { sort: string[] } } };
+    expect(spec.facet.row.sort).toEqual(['link=1000000000', 'link=400000000']);
+    expect(() => compile(spec as never)).not.toThrow();
   });
 
   it('hydration timeline: the first repetition at the last point, fraction and both percentiles per window', () => {
