@@ -21,6 +21,7 @@ import { RepetitionError, runRepetition } from '../strategy/run-repetition.js';
 import { CLIError, usageError } from './errors.js';
 import { Progress } from './progress.js';
 import { runVolumes } from './run-volumes.js';
+import { HTTP_TOOLS } from '../scenario/app-options.js';
 
 export interface RunOptions extends RawScenario {
   out?: string;
@@ -50,6 +51,9 @@ async function preflight(s: Scenario): Promise<void> {
   if (process.getuid?.() !== 0) throw usageError('migbench run needs root (loop devices, network namespaces, tc)');
   for (const t of REQUIRED_TOOLS) {
     if (!(await hasTool(t))) throw usageError(`${describeTool(t)} is not installed (run \`migbench doctor\`)`);
+  }
+  for (const t of s.workload === 'http' ? HTTP_TOOLS : []) {
+    if (!(await hasTool(t))) throw usageError(`--workload http: ${describeTool(t)} is not installed`);
   }
   if (!existsSync(s.backingDir)) throw usageError(`--backing-dir ${s.backingDir} does not exist`);
   try {

@@ -20,6 +20,11 @@ export const TOOL_PACKAGES = {
   dmsetup: 'dmsetup',
   'nbd-client': 'nbd-client',
   mkfs_ext4: 'e2fsprogs',
+  'mkfs.ext4': 'e2fsprogs',
+  mount: 'mount',
+  umount: 'mount',
+  nsenter: 'util-linux',
+  fsfreeze: 'util-linux',
 } as const;
 
 export type Tool = keyof typeof TOOL_PACKAGES;

@@ -11,6 +11,9 @@ export type WorkloadName = (typeof WORKLOADS)[number];
  */
 export const HTTP_STRATEGIES: readonly string[] = ['kill-copy-boot', 'copy-kill-boot', 'copy-boot-kill', 'async-clone'];
 
+/** System tools the HTTP workload needs besides the lab's (checked before provisioning). */
+export const HTTP_TOOLS = ['mkfs.ext4', 'mount', 'umount', 'nsenter', 'fsfreeze'] as const;
+
 /** Most volumes one drain may move at once (each has its own devices, export and workload). */
 export const MAX_VOLUMES = 16;
 

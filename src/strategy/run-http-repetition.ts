@@ -8,7 +8,7 @@ import { clientGapMs, firstAckOf, lastAckOf, lostRequests, type AppAck } from '.
 import { migrationMetrics } from '../measure/metrics.js';
 import { Timeline } from '../measure/timeline.js';
 import { emptyVerification } from '../measure/verifier.js';
-import { dataFileSlots, makeFilesystem, mountFilesystem, preallocateDataFile, readDataFile } from '../workload/http/filesystem.js';
+import { dataFileSlots, makeFilesystem, mountFilesystem, preallocateDataFile, readDataFile, sharedMountTree } from '../workload/http/filesystem.js';
 import { DEST_SERVICE_EPOCH, HTTP_PORT, HttpWorkload, SOURCE_SERVICE_EPOCH } from '../workload/http/http-workload.js';
 import { HttpLoad } from '../workload/http/load.js';
 import { HttpService } from '../workload/http/service.js';
@@ -63,7 +63,8 @@ export async function runHttpRepetition(input: RepetitionInput): Promise<Repetit
 
     enter('mkfs');
     await makeFilesystem(sourceDevice);
-    const sourceFs = await mountFilesystem(scope, sourceDevice, join(workDir, 'fs-a'));
+    const mnt = await sharedMountTree(scope, join(workDir, 'mnt'));
+    const sourceFs = await mountFilesystem(scope, sourceDevice, join(mnt, 'a'));
     const dataFile = await preallocateDataFile(sourceFs.mountpoint, dataFileSlots(s.sizeBytes));
 
     enter('export');
@@ -78,12 +79,12 @@ export async function runHttpRepetition(input: RepetitionInput): Promise<Repetit
     enter('warmup');
     timeline.mark('warmup_start');
     const service = await HttpService.start(scope, hosts.a.netns, { dataFile, host: hosts.a.address, port, epoch: SOURCE_SERVICE_EPOCH }, signal);
-    const load = await HttpLoad.start(scope, hosts.b.netns, { target: { host: hosts.a.address, port }, connections: s.httpConnections, timeoutS: CLIENT_TIMEOUT_S }, signal);
+    const load = await HttpLoad.start(scope, hosts.b.netns, { target: { host: hosts.a.address, port }, connections: s.httpConnections, timeoutS: CLIENT_TIMEOUT_S, workDir }, signal);
     await load.waitAck(SOURCE_SERVICE_EPOCH, 0, signal);
     await sleep(s.warmupMs, signal);
     await input.beforeStart?.();
 
-    const app = new HttpWorkload(scope, hosts.b, port, workDir, load, service, sourceFs);
+    const app = new HttpWorkload(scope, hosts.b, port, mnt, load, service, sourceFs);
     const ctx: MigrationContext = {
       scope,
       scenario: s,
@@ -122,7 +123,7 @@ export async function runHttpRepetition(input: RepetitionInput): Promise<Repetit
     const verifyScope = new ResourceScope(input.scope.ledger);
     let contents;
     try {
-      const fs = await mountFilesystem(verifyScope, destDevice, join(workDir, 'fs-verify'), { readonly: true });
+      const fs = await mountFilesystem(verifyScope, destDevice, join(mnt, 'verify'), { readonly: true });
       contents = scanDataFile(await readDataFile(fs.mountpoint));
     } finally {
       await verifyScope.close();

@@ -19,6 +19,31 @@ export async function makeFilesystem(device: string): Promise<void> {
 }
 
 /**
+ * Makes `dir` a mount point of its own with shared propagation, for the filesystems of
+ * one repetition to be mounted under. On a host whose root mount is private, every
+ * `ip netns exec` (nbdcopy, qemu-storage-daemon, `ip -n`, …, of this run or any other)
+ * takes a private copy of all mounts, which would keep an unmounted filesystem alive
+ * (and its device busy) until that process exits. `ip netns exec` makes its copy a
+ * slave of the original; under a shared mount, an unmount here propagates into it.
+ */
+export async function sharedMountTree(scope: ResourceScope, dir: string): Promise<string> {
+  await scope.acquire({ kind: 'dir', path: dir }, () => mkdir(dir, { recursive: true }), () => rm(dir, { recursive: true, force: true }));
+  let mounted = false;
+  await scope.acquire(
+    { kind: 'mount', path: dir },
+    async () => {
+      await run('mount', ['--bind', dir, dir]);
+      mounted = true;
+      await run('mount', ['--make-shared', dir]);
+    },
+    async () => {
+      if (mounted) await unmount(dir);
+    },
+  );
+  return dir;
+}
+
+/**
  * Mounts `device` at `mountpoint` (created here) through the scope: released by a
  * plain unmount, lazily if something still holds it. A request's write + fdatasync
  * touches only data blocks of the preallocated file; the mtime updates it causes are

@@ -25,7 +25,8 @@ export class HttpWorkload implements AppWorkload {
     private readonly scope: ResourceScope,
     private readonly b: Host,
     private readonly port: number,
-    private readonly workDir: string,
+    /** Where the destination's filesystem is mounted (under the repetition's shared mount tree). */
+    private readonly mountDir: string,
     readonly load: HttpLoad,
     readonly source: HttpService,
     readonly sourceFs: MountedFs,
@@ -37,7 +38,7 @@ export class HttpWorkload implements AppWorkload {
 
   async boot(device: string, signal: AbortSignal): Promise<number> {
     const since = Number(process.hrtime.bigint());
-    const mountpoint = join(this.workDir, 'fs-b');
+    const mountpoint = join(this.mountDir, 'b');
     const [fs, open] = await Promise.all([
       mountFilesystem(this.scope, device, mountpoint),
       HttpService.spawn(this.scope, this.b.netns, { dataFile: join(mountpoint, DATA_FILE), host: this.b.address, port: this.port, epoch: DEST_SERVICE_EPOCH }, signal),

@@ -8,6 +8,8 @@ export interface LoadConfig {
   connections: number;
   /** Seconds a request may wait for its response before the client gives up. */
   timeoutS: number;
+  /** The repetition's work directory: names the run this process belongs to (in `ps`). */
+  workDir: string;
 }
 
 /** The load entry point, relative to the compiled package. */
