@@ -11,7 +11,7 @@ export async function migbenchLeftovers(): Promise<string[]> {
   found.push(
     ...ps.stdout
       .split('\n')
-      .filter((l) => /nbdkit|nbdcopy|nbdfuse|qemu-storage|instance-main/.test(l))
+      .filter((l) => /nbdkit|nbdcopy|nbdfuse|qemu-storage|instance-main|service-main|load-main/.test(l))
       .filter((l) => /mgb|migbench|10\.213\.0/.test(l))
       .map((l) => `process ${l.trim()}`),
   );
