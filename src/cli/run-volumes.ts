@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { drainMs } from '../measure/app-metrics.js';
 import { failedRow, resultRow, type RunRow } from '../report/rows.js';
 import { timelineRows, type TimelineRow } from '../report/timeline-rows.js';
@@ -44,6 +45,8 @@ export async function runVolumes(input: Omit<RepetitionInput, 'onStep' | 'volume
       return 1;
     }
   }
+  // Every volume's steps listen on the one signal; more than Node's default of 10 is expected.
+  setMaxListeners(20 * s.volumes, input.signal);
   const steps = new Map<number, string>();
   const settled = await runDrain(s.volumes, s.staggerMs, input.signal, (volume, beforeStart) =>
     one({
@@ -56,11 +59,12 @@ export async function runVolumes(input: Omit<RepetitionInput, 'onStep' | 'volume
       },
     }),
   );
-  const ok = settled.flatMap((x) => (x.status === 'fulfilled' ? [x.value] : []));
+  const results = settled.map((x, i) => (x.status === 'fulfilled' ? { ...x, value: { ...x.value, volume: i + 1 } } : x));
+  const ok = results.flatMap((x) => (x.status === 'fulfilled' ? [x.value] : []));
   const drain = drainMs(ok.map((r) => ({ startNs: r.timeline.get('start'), releasedNs: r.timeline.get('source_released') })));
   const drainCell = ok.length === s.volumes && !Number.isNaN(drain) ? Number(drain.toFixed(3)) : '';
   let failures = 0;
-  settled.forEach((x, i) => {
+  results.forEach((x, i) => {
     const volume = i + 1;
     if (x.status === 'fulfilled') {
       out.add({ ...resultRow(input.runId, s, input.link, x.value), drain_ms: drainCell }, timelineRows(input.runId, x.value, s.windowMs));
