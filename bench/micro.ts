@@ -11,12 +11,12 @@
  *   so a nightly compare of a few hundred metrics stays within seconds.
  * Run with `npm run bench:micro`; prints ops/s and the budget, exits 1 on a missed budget.
  */
-import { stringify } from 'csv-stringify/sync';
 import { Bench } from 'tinybench';
 import { latestAcks } from '../src/measure/journal.js';
 import { Timeline } from '../src/measure/timeline.js';
 import { emptyVerification, verifyBlocks } from '../src/measure/verifier.js';
 import { relativeChangeCI } from '../src/report/bootstrap.js';
+import { toCsv } from '../src/report/csv.js';
 import { RUN_COLUMNS, type RunRow } from '../src/report/rows.js';
 import { TIMELINE_COLUMNS, timelineRows, type TimelineRow } from '../src/report/timeline-rows.js';
 import type { RepetitionResult } from '../src/strategy/result.js';
@@ -87,10 +87,10 @@ bench
     timelineRows('r', repetition, 250);
   })
   .add('runs.csv (1000 rows)', () => {
-    stringify(runRows, { header: true, columns: [...RUN_COLUMNS] });
+    toCsv(runRows, RUN_COLUMNS);
   })
   .add('timeline.csv (10k windows)', () => {
-    stringify(manyWindows, { header: true, columns: [...TIMELINE_COLUMNS] });
+    toCsv(manyWindows, TIMELINE_COLUMNS);
   })
   .add('compare bootstrap CI (2 × 10 reps)', () => {
     relativeChangeCI(base, cand);

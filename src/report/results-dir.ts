@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from './csv.js';
 import type { LinkRecord, RunMeta } from './meta.js';
 import { RUN_COLUMNS, type RunRow } from './rows.js';
 import { TIMELINE_COLUMNS, type TimelineRow } from './timeline-rows.js';
@@ -36,8 +36,8 @@ export class ResultsDir {
   }
 
   private flush(): void {
-    writeFileSync(join(this.dir, 'runs.csv'), stringify(this.runs, { header: true, columns: [...RUN_COLUMNS] }));
-    writeFileSync(join(this.dir, 'timeline.csv'), stringify(this.timeline, { header: true, columns: [...TIMELINE_COLUMNS] }));
+    writeFileSync(join(this.dir, 'runs.csv'), toCsv(this.runs, RUN_COLUMNS));
+    writeFileSync(join(this.dir, 'timeline.csv'), toCsv(this.timeline, TIMELINE_COLUMNS));
     writeFileSync(join(this.dir, 'meta.json'), `${JSON.stringify(this.meta, null, 2)}\n`);
   }
 }
