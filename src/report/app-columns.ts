@@ -24,3 +24,19 @@ export function appColumns(r: RepetitionResult): Partial<RunRow> {
     stale_reads: '',
   };
 }
+
+/** Summary-table columns for the HTTP workload and drains, when the rows have them (pure). */
+export function appSummaryColumns(rows: readonly RunRow[]): [keyof RunRow, string][] {
+  const has = (c: keyof RunRow): boolean => rows.some((r) => r[c] !== '' && r[c] !== undefined);
+  return [
+    ...(has('client_gap_ms')
+      ? ([
+          ['client_gap_ms', 'client gap ms'],
+          ['errors', 'errors'],
+          ['timeouts', 'timeouts'],
+          ['lost_requests', 'lost req.'],
+        ] as [keyof RunRow, string][])
+      : []),
+    ...(has('drain_ms') ? ([['drain_ms', 'drain ms']] as [keyof RunRow, string][]) : []),
+  ];
+}

@@ -1,4 +1,5 @@
 import { median } from '../measure/percentiles.js';
+import { appSummaryColumns } from './app-columns.js';
 import type { RunRow } from './rows.js';
 
 const COLUMNS: [keyof RunRow, string][] = [
@@ -16,11 +17,12 @@ const COLUMNS: [keyof RunRow, string][] = [
 /** A plain-text table of medians per strategy over successful repetitions (pure). */
 export function summaryTable(rows: readonly RunRow[]): string {
   const strategies = [...new Set(rows.map((r) => String(r.strategy)))];
-  const header = ['strategy', 'ok/reps', ...COLUMNS.map(([, h]) => h)];
+  const columns = [...COLUMNS, ...appSummaryColumns(rows)];
+  const header = ['strategy', 'ok/reps', ...columns.map(([, h]) => h)];
   const body = strategies.map((name) => {
     const mine = rows.filter((r) => r.strategy === name);
     const ok = mine.filter((r) => r.status === 'ok');
-    const cells = COLUMNS.map(([c]) => {
+    const cells = columns.map(([c]) => {
       const m = median(ok.map((r) => r[c]).filter((v) => v !== '').map(Number));
       return Number.isNaN(m) ? '-' : String(Number(m.toFixed(m >= 100 ? 0 : 3)));
     });
