@@ -33,7 +33,7 @@ export async function runChecks(netnsProbeName: string): Promise<Check[]> {
   checks.push({ name: 'root', ok: process.getuid?.() === 0, detail: process.getuid?.() === 0 ? 'running as root' : 'run as root (loop devices, namespaces and tc need it)' });
   checks.push({ name: 'loop devices', ok: existsSync('/dev/loop-control'), detail: existsSync('/dev/loop-control') ? '/dev/loop-control present' : 'no /dev/loop-control: load the loop module' });
   checks.push({ name: 'FUSE', ok: existsSync('/dev/fuse'), detail: existsSync('/dev/fuse') ? '/dev/fuse present' : 'no /dev/fuse: load the fuse module' });
-  for (const t of [...REQUIRED_TOOLS, 'fio', 'qemu-storage-daemon', 'qemu-img', 'nbdfuse', 'nbdinfo', 'fusermount3', 'blkdiscard']) {
+  for (const t of [...REQUIRED_TOOLS, 'fio', 'qemu-storage-daemon', 'qemu-img', 'nbdfuse', 'nbdinfo', 'fusermount3', 'blkdiscard', 'mkfs.ext4', 'nsenter', 'fsfreeze']) {
     checks.push(await tool(t));
   }
   checks.push(

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   const fh = await open(cfg.dataFile, 'r+');
   const slots = Math.floor((await fh.stat()).size / SLOT_BYTES);
   let inflight = 0;
+  let idle: (() => void) | undefined;
   const server = createServer({ keepAlive: true }, (req, res) => {
     const m = /^\/w\/(\d+)$/.exec(req.url ?? '');
     req.resume();
@@ -60,7 +61,9 @@ async function main(): Promise<void> {
           res.end(`${err.message}\n`);
         },
       )
-      .finally(() => inflight--);
+      .finally(() => {
+        if (--inflight === 0) idle?.();
+      });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -70,7 +73,7 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
   server.close();
   server.closeIdleConnections();
-  while (inflight > 0) await new Promise((r) => setTimeout(r, 5));
+  if (inflight > 0) await new Promise<void>((resolve) => (idle = resolve));
   server.closeAllConnections();
   await fh.close();
 }
