@@ -58,6 +58,7 @@ export const RUN_COLUMNS = [
   'rounds',
   'final_delta_bytes',
   'final_delta_ms',
+  'final_list_ms',
   'converged',
   'backup_age_ms',
   'write_p99_us_baseline',

@@ -102,6 +102,8 @@ export interface PrecopyRound {
   /** 0 is the initial full copy; `final` is the delta after the kill. */
   round: number | 'final';
   startNs: number;
+  /** When its dirty extents were listed (the bitmap rotated and read); the copy follows. */
+  listedNs: number;
   doneNs: number;
   /** Bytes the round had to copy (the dirty set it started with). */
   dirtyBytes: number;

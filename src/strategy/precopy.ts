@@ -32,9 +32,13 @@ export const PRECOPY: Strategy = {
     if (!tracked) throw new Error('precopy needs the tracked source (prepareSource)');
     const copier = RoundCopier.start(ctx.scope, ctx.hosts.b, { host: tracked.tcp.host, port: tracked.tcp.port, exportName: '', device: ctx.dest.device, ...COPIER_SHAPE });
     const passes: PrecopyRound[] = [];
-    const pass = async (round: PrecopyRound['round'], extents: readonly Extent[], startNs: number): Promise<PrecopyRound> => {
+    /** One delta pass: freeze the bitmap and list its extents, then copy exactly those. */
+    const pass = async (round: PrecopyRound['round']): Promise<PrecopyRound> => {
+      const startNs = Timeline.now();
+      const extents: readonly Extent[] = await tracked.rotate();
+      const listedNs = Timeline.now();
       const r = await copier.copy(extents, ctx.signal);
-      const p = { round, startNs, doneNs: Timeline.now(), dirtyBytes: extentBytes(extents), copiedBytes: r.bytes };
+      const p = { round, startNs, listedNs, doneNs: Timeline.now(), dirtyBytes: extentBytes(extents), copiedBytes: r.bytes };
       passes.push(p);
       return p;
     };
@@ -45,7 +49,7 @@ export const PRECOPY: Strategy = {
     // moves it with less CPU than the extent copier, which is kept for the deltas.
     const t0 = ctx.timeline.mark('copy_start');
     const r0 = await copyVolume(ctx.scope, tracked.tcp.uri, ctx.dest.device, ctx.hosts.b);
-    const full: PrecopyRound = { round: 0, startNs: t0, doneNs: ctx.timeline.mark('copy_done'), dirtyBytes: s.sizeBytes, copiedBytes: s.sizeBytes };
+    const full: PrecopyRound = { round: 0, startNs: t0, listedNs: t0, doneNs: ctx.timeline.mark('copy_done'), dirtyBytes: s.sizeBytes, copiedBytes: s.sizeBytes };
     passes.push(full);
     ctx.copySeconds = r0.seconds;
     let last = full;
@@ -58,15 +62,13 @@ export const PRECOPY: Strategy = {
         converged = step === 'converged';
         break;
       }
-      const start = Timeline.now();
-      last = await pass(passes.length, await tracked.rotate(), start);
+      last = await pass(passes.length);
     }
     const rounds = passes.length;
 
     await kill(ctx);
     // A is gone: the bitmap now holds exactly what B still lacks.
-    const finalStart = Timeline.now();
-    const final = await pass('final', await tracked.rotate(), finalStart);
+    const final = await pass('final');
     ctx.hydrated = 1;
     ctx.precopy = { rounds, converged, finalDeltaBytes: final.dirtyBytes, passes };
     await boot(ctx);

@@ -95,3 +95,59 @@ export function parseSimpleReply(b: Buffer): SimpleReply {
   if (b.readUInt32BE(0) !== SIMPLE_REPLY_MAGIC) throw new Error('bad NBD simple reply magic (structured replies were not negotiated)');
   return { error: b.readUInt32BE(4), handle: b.readBigUInt64BE(8) };
 }
+
+export const OPT_STRUCTURED_REPLY = 8;
+export const OPT_SET_META_CONTEXT = 10;
+export const REP_META_CONTEXT = 4;
+export const CMD_BLOCK_STATUS = 7;
+export const STRUCTURED_REPLY_MAGIC = 0x668e33ef;
+export const REPLY_FLAG_DONE = 1;
+export const REPLY_TYPE_NONE = 0;
+export const REPLY_TYPE_BLOCK_STATUS = 5;
+export const REPLY_TYPE_ERROR_BIT = 0x8000;
+/** Length of a structured reply chunk header. */
+export const STRUCTURED_REPLY_BYTES = 20;
+
+/** An option with no data (NBD_OPT_STRUCTURED_REPLY). */
+export function encodeOption(option: number, data: Buffer = Buffer.alloc(0)): Buffer {
+  const b = Buffer.alloc(16 + data.length);
+  IHAVEOPT.copy(b, 0);
+  b.writeUInt32BE(option, 8);
+  b.writeUInt32BE(data.length, 12);
+  data.copy(b, 16);
+  return b;
+}
+
+/** NBD_OPT_SET_META_CONTEXT for `exportName` asking for the given contexts. */
+export function encodeSetMetaContext(exportName: string, contexts: readonly string[]): Buffer {
+  const name = Buffer.from(exportName);
+  const qs = contexts.map((c) => Buffer.from(c));
+  const data = Buffer.alloc(4 + name.length + 4 + qs.reduce((s, q) => s + 4 + q.length, 0));
+  let o = data.writeUInt32BE(name.length, 0);
+  o += name.copy(data, o);
+  o = data.writeUInt32BE(qs.length, o);
+  for (const q of qs) {
+    o = data.writeUInt32BE(q.length, o);
+    o += q.copy(data, o);
+  }
+  return encodeOption(OPT_SET_META_CONTEXT, data);
+}
+
+export interface StructuredChunk {
+  flags: number;
+  type: number;
+  handle: bigint;
+  length: number;
+}
+
+export function parseStructuredChunk(b: Buffer): StructuredChunk {
+  if (b.readUInt32BE(0) !== STRUCTURED_REPLY_MAGIC) throw new Error('bad NBD structured reply magic');
+  return { flags: b.readUInt16BE(4), type: b.readUInt16BE(6), handle: b.readBigUInt64BE(8), length: b.readUInt32BE(16) };
+}
+
+/** A block status payload: context id, then (length, flags) descriptors. */
+export function parseBlockStatus(payload: Buffer): { contextId: number; extents: { length: number; flags: number }[] } {
+  const extents: { length: number; flags: number }[] = [];
+  for (let o = 4; o + 8 <= payload.length; o += 8) extents.push({ length: payload.readUInt32BE(o), flags: payload.readUInt32BE(o + 4) });
+  return { contextId: payload.readUInt32BE(0), extents };
+}

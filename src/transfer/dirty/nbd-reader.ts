@@ -21,7 +21,7 @@ import {
  * Buffers a socket's bytes and hands out exact-length reads, in order. Only one reader
  * at a time: the handshake reads step by step, then the reply loop takes over.
  */
-class ByteQueue {
+export class ByteQueue {
   private chunks: Buffer[] = [];
   private have = 0;
   private waiter: { n: number; resolve: (b: Buffer) => void; reject: (e: Error) => void } | undefined;

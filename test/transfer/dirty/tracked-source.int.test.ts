@@ -49,6 +49,8 @@ describe('tracked source and round copier', () => {
       }
       expect(await t.dirtyBytes()).toBe(written.length * BS);
       const first = await t.rotate();
+      // The in-process block-status query agrees with nbdinfo --map of the frozen bitmap.
+      expect(first).toEqual(await t.nbdinfoMap(1));
       expect(first).toEqual([
         { offset: 3 * BS, length: 2 * BS },
         { offset: 100 * BS, length: BS },
