@@ -174,12 +174,15 @@ export function lostBytesSpec(rows: readonly Row[], metric = 'lost_bytes'): TopL
   }
   const y = { field: 'strategy', type: 'nominal', sort: strategies, title: null };
   const color = { field: 'strategy', type: 'nominal', sort: strategies, legend: null };
+  // Nothing lost anywhere: pin the axis at 0 … 1 KiB rather than a degenerate 0 … 0.
+  const none = data.every((d) => d.kib === 0);
+  const x = { field: 'kib', type: 'quantitative', title: `acknowledged KiB lost (bar: median; dots: repetitions)${none ? ' — none lost' : ''}`, scale: none ? { domain: [0, 1] } : { zero: true } };
   const unit = {
     width: 520,
     height: { step: 22 },
     layer: [
-      { transform: [{ filter: "datum.kind === 'median'" }], mark: { type: 'bar', opacity: 0.45, height: 14 }, encoding: { y, x: { field: 'kib', type: 'quantitative', title: 'acknowledged KiB lost (bar: median; dots: repetitions)' }, color } },
-      { transform: [{ filter: "datum.kind === 'rep'" }], mark: { type: 'point', filled: true, size: 40, opacity: 0.8 }, encoding: { y, x: { field: 'kib', type: 'quantitative' }, color } },
+      { transform: [{ filter: "datum.kind === 'median'" }], mark: { type: 'bar', opacity: 0.45, height: 14 }, encoding: { y, x, color } },
+      { transform: [{ filter: "datum.kind === 'rep'" }], mark: { type: 'point', filled: true, size: 40, opacity: 0.8 }, encoding: { y, x, color } },
     ],
   };
   const facet = pointRow(groups);
