@@ -65,3 +65,9 @@ export async function hasTool(cmd: string): Promise<boolean> {
   const r = await execa('sh', ['-c', `command -v "$1"`, 'sh', cmd], { reject: false });
   return r.exitCode === 0;
 }
+
+/** Why one of `tools` cannot run ("nbd-client (Debian package nbd-client) is not installed"), or undefined. */
+export async function missingTool(tools: readonly string[]): Promise<string | undefined> {
+  for (const tool of tools) if (!(await hasTool(tool))) return `${describeTool(tool)} is not installed`;
+  return undefined;
+}

@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
 
 /** Everything on the host that looks like migbench's: namespaces, loop devices, daemons. */
@@ -15,6 +16,14 @@ export async function migbenchLeftovers(): Promise<string[]> {
       .filter((l) => /mgb|migbench|10\.213\.0/.test(l))
       .map((l) => `process ${l.trim()}`),
   );
+  // Kernel-lab only: device-mapper devices with the lab prefix, and live NBD connections.
+  if (existsSync('/proc/misc') && /device-mapper/.test(readFileSync('/proc/misc', 'utf8'))) {
+    const dm = await execa('dmsetup', ['ls'], { reject: false, env: { DM_DISABLE_UDEV: '1' } });
+    found.push(...String(dm.stdout).split('\n').filter((l) => /^mgb/.test(l)).map((l) => `dm ${l.split(/\s+/)[0]}`));
+  }
+  if (existsSync('/sys/block/nbd0')) {
+    found.push(...readdirSync('/sys/block').filter((n) => /^nbd\d+$/.test(n) && existsSync(`/sys/block/${n}/pid`)).map((n) => `nbd /dev/${n}`));
+  }
   const mounts = await execa('sh', ['-c', 'grep -E "migbench|mgb" /proc/mounts || true']);
   found.push(...mounts.stdout.split('\n').filter(Boolean).map((l) => `mount ${l}`));
   return found;

@@ -13,8 +13,6 @@ export interface CloneTableOptions {
   regionSizeBytes: number;
   /** Start with background hydration off (it is enabled by a message once B is up). */
   noHydration: boolean;
-  hydrationThreshold?: number | undefined;
-  hydrationBatch?: number | undefined;
 }
 
 /** Why dm-clone cannot use this region size, or undefined. */
@@ -26,17 +24,24 @@ export function regionSizeProblem(bytes: number): string | undefined {
   return undefined;
 }
 
-/** `0 <sectors> clone <meta> <dest> <source> <region sectors> [features] [core args]`. */
+/**
+ * `0 <sectors> clone <meta> <dest> <source> <region sectors> <#features> [features]`. Tuning
+ * (`hydration_threshold`, `hydration_batch_size`) goes by message, see `tuningMessages`.
+ */
 export function cloneTable(o: CloneTableOptions): string {
   if (o.sizeBytes % SECTOR !== 0) throw new Error(`volume size ${o.sizeBytes} is not a multiple of ${SECTOR}`);
   const problem = regionSizeProblem(o.regionSizeBytes);
   if (problem) throw new Error(problem);
   const features = o.noHydration ? ['no_hydration'] : [];
-  const core: string[] = [];
-  if (o.hydrationThreshold !== undefined) core.push('hydration_threshold', String(o.hydrationThreshold));
-  if (o.hydrationBatch !== undefined) core.push('hydration_batch_size', String(o.hydrationBatch));
-  const args = [String(features.length), ...features, ...(core.length ? [String(core.length), ...core] : [])];
-  return ['0', String(o.sizeBytes / SECTOR), 'clone', o.metaDevice, o.destDevice, o.sourceDevice, String(o.regionSizeBytes / SECTOR), ...args].join(' ');
+  return ['0', String(o.sizeBytes / SECTOR), 'clone', o.metaDevice, o.destDevice, o.sourceDevice, String(o.regionSizeBytes / SECTOR), String(features.length), ...features].join(' ');
+}
+
+/** The messages that apply the hydration tuning (regions); none for kernel defaults. */
+export function tuningMessages(t: { hydrationThreshold?: number | undefined; hydrationBatch?: number | undefined }): string[][] {
+  const out: string[][] = [];
+  if (t.hydrationThreshold !== undefined) out.push(['hydration_threshold', String(t.hydrationThreshold)]);
+  if (t.hydrationBatch !== undefined) out.push(['hydration_batch_size', String(t.hydrationBatch)]);
+  return out;
 }
 
 /** The table a hydrated clone is swapped to: the destination alone. */

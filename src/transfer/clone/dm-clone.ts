@@ -1,12 +1,12 @@
 import { basename, join } from 'node:path';
-import { hasTool, run } from '../../lab/exec.js';
+import { missingTool, run } from '../../lab/exec.js';
 import { createDmDevice, deviceMapperProblem, dmTargets, type DmDevice } from '../../lab/device-mapper.js';
 import { createLoopDevice } from '../../lab/loop-device.js';
 import { attachNbd, nbdClientProblem } from '../../lab/nbd-client.js';
 import { ResourceScope } from '../../lab/scope.js';
 import { waitFor } from '../../lab/wait.js';
 import type { Clone, CloneBackend, CloneOptions, CloneProgress, CloneTuning } from './backend.js';
-import { cloneTable, linearTable, parseCloneStatus, regionSizeProblem } from './dm-clone-table.js';
+import { cloneTable, linearTable, parseCloneStatus, regionSizeProblem, tuningMessages } from './dm-clone-table.js';
 
 /**
  * dm-clone keeps one bit per region in a persistent-data bitset plus a superblock and
@@ -33,13 +33,7 @@ export class DmCloneBackend implements CloneBackend {
   readonly name = 'dm-clone' as const;
 
   async unavailable(): Promise<string | undefined> {
-    for (const [tool, pkg] of [
-      ['dmsetup', 'dmsetup'],
-      ['nbd-client', 'nbd-client'],
-    ] as const) {
-      if (!(await hasTool(tool))) return `${tool} is not installed (Debian package ${pkg})`;
-    }
-    const problem = deviceMapperProblem() ?? nbdClientProblem();
+    const problem = (await missingTool(['dmsetup', 'nbd-client'])) ?? deviceMapperProblem() ?? nbdClientProblem();
     if (problem) return problem;
     // `dmsetup targets` lists loaded targets only; creating a clone table would autoload it,
     // but whether the module exists at all is what decides availability.
@@ -79,8 +73,6 @@ export class DmCloneBackend implements CloneBackend {
         sourceDevice: source,
         regionSizeBytes: o.regionSizeBytes,
         noHydration: true,
-        hydrationThreshold: o.hydrationThreshold,
-        hydrationBatch: o.hydrationBatch,
       }),
     );
     return new DmClone(dm, o, scope, sourceScope);
@@ -109,6 +101,7 @@ class DmClone implements Clone {
   }
 
   async startHydration(): Promise<void> {
+    for (const m of tuningMessages(this.o)) await this.dm.message(...m);
     await this.dm.message('enable_hydration');
   }
 
@@ -134,7 +127,7 @@ class DmClone implements Clone {
         }
         return p.hydrated === p.total ? true : undefined;
       },
-      { timeoutMs: Number.MAX_SAFE_INTEGER, intervalMs: COMPLETION_POLL_MS, signal: this.o.signal },
+      { timeoutMs: Infinity, intervalMs: COMPLETION_POLL_MS, signal: this.o.signal },
     );
     this.hydrated = true;
   }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDaemon, waitForPidfile, type Daemon } from '../../lab/daemon.js';
 import { followNbdcopyProgress } from '../nbdcopy-progress.js';
-import { hasTool, run } from '../../lab/exec.js';
+import { missingTool, run } from '../../lab/exec.js';
 import { attachLoop } from '../../lab/loop-device.js';
 import { isMounted } from '../../lab/release-entry.js';
 import { ResourceScope } from '../../lab/scope.js';
@@ -40,14 +40,8 @@ export class QemuCloneBackend implements CloneBackend {
   readonly name = 'qemu' as const;
 
   async unavailable(): Promise<string | undefined> {
-    for (const [tool, pkg] of [
-      ['qemu-storage-daemon', 'qemu-system-common'],
-      ['qemu-img', 'qemu-utils'],
-      ['nbdfuse', 'libnbd-bin'],
-      ['fusermount3', 'fuse3'],
-    ] as const) {
-      if (!(await hasTool(tool))) return `${tool} is not installed (Debian package ${pkg})`;
-    }
+    const missing = await missingTool(['qemu-storage-daemon', 'qemu-img', 'nbdfuse', 'fusermount3']);
+    if (missing) return missing;
     if (!existsSync('/dev/fuse')) return 'no /dev/fuse';
     return undefined;
   }

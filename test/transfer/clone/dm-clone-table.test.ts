@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cloneTable, linearTable, parseCloneStatus, regionSizeProblem } from '../../../src/transfer/clone/dm-clone-table.js';
+import { cloneTable, linearTable, parseCloneStatus, regionSizeProblem, tuningMessages } from '../../../src/transfer/clone/dm-clone-table.js';
 
 describe('cloneTable', () => {
   const base = { sizeBytes: 64 * 2 ** 20, metaDevice: '/dev/loop3', destDevice: '/dev/loop2', sourceDevice: '/dev/nbd0', regionSizeBytes: 65536 };
@@ -8,10 +8,8 @@ describe('cloneTable', () => {
     expect(cloneTable({ ...base, noHydration: true })).toBe('0 131072 clone /dev/loop3 /dev/loop2 /dev/nbd0 128 1 no_hydration');
   });
 
-  it('counts core args as key and value each', () => {
-    expect(cloneTable({ ...base, noHydration: false, hydrationThreshold: 256, hydrationBatch: 16 })).toBe(
-      '0 131072 clone /dev/loop3 /dev/loop2 /dev/nbd0 128 0 4 hydration_threshold 256 hydration_batch_size 16',
-    );
+  it('has no features when hydrating from the start', () => {
+    expect(cloneTable({ ...base, noHydration: false })).toBe('0 131072 clone /dev/loop3 /dev/loop2 /dev/nbd0 128 0');
   });
 
   it('refuses region sizes the kernel refuses', () => {
@@ -21,6 +19,16 @@ describe('cloneTable', () => {
     expect(regionSizeProblem(96 * 1024)).toMatch(/power-of-two/);
     expect(regionSizeProblem(2 ** 31)).toMatch(/1GiB/);
     expect(() => cloneTable({ ...base, regionSizeBytes: 3000, noHydration: true })).toThrow(/power-of-two/);
+  });
+});
+
+describe('tuningMessages', () => {
+  it('sends only what was asked for', () => {
+    expect(tuningMessages({})).toEqual([]);
+    expect(tuningMessages({ hydrationThreshold: 256, hydrationBatch: 16 })).toEqual([
+      ['hydration_threshold', '256'],
+      ['hydration_batch_size', '16'],
+    ]);
   });
 });
 
