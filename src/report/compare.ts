@@ -70,7 +70,7 @@ function matchKey(g: Group): string {
 }
 
 /** Judges one metric of one group. */
-function judge(metric: string, base: number[], cand: number[], gated: boolean, o: CompareOptions): { change: Interval; verdict: Verdict } {
+function judge(metric: string, base: number[], cand: number[], o: CompareOptions): { change: Interval; verdict: Verdict } {
   if (base.length === 0 || cand.length === 0) return { change: { estimate: NaN, lower: NaN, upper: NaN }, verdict: 'no data' };
   const change = relativeChangeCI(base, cand, { confidence: o.confidence ?? 0.95, iterations: o.iterations ?? 2000 });
   const diff = Math.abs(median(cand) - median(base));
@@ -99,7 +99,7 @@ export function compareRuns(baseRows: readonly Row[], candRows: readonly Row[], 
       const gated = o.gated.includes(metric);
       const bv = metricValues(b, metric);
       const cv = metricValues(c, metric);
-      const { change, verdict } = judge(metric, bv, cv, gated, o);
+      const { change, verdict } = judge(metric, bv, cv, o);
       metrics.push({
         group: label,
         strategy: c.strategy,
