@@ -20,6 +20,9 @@ export const SWEEPABLE = {
   hydrationInflight: 'hydration-inflight',
   hydrationThreshold: 'hydration-threshold',
   hydrationBatch: 'hydration-batch',
+  maxRounds: 'max-rounds',
+  convergeBytes: 'converge-bytes',
+  backupAge: 'backup-age',
 } as const satisfies Partial<Record<keyof RawScenario, string>>;
 
 export type SweepKey = keyof typeof SWEEPABLE;
