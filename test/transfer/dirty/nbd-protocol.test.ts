@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   encodeOptGo,
+  encodeSetMetaContext,
+  OPT_SET_META_CONTEXT,
+  parseBlockStatus,
   encodeRequest,
   exportSizeFromInfo,
   IHAVEOPT,
@@ -53,5 +56,26 @@ describe('NBD framing', () => {
     expect(exportSizeFromInfo(info)).toBe(134217728);
     info.writeUInt16BE(3, 0);
     expect(exportSizeFromInfo(info)).toBeUndefined();
+  });
+
+  it('encodes NBD_OPT_SET_META_CONTEXT with the export and each query length-prefixed', () => {
+    const b = encodeSetMetaContext('map-d1', ['qemu:dirty-bitmap:d1']);
+    expect(b.readUInt32BE(8)).toBe(OPT_SET_META_CONTEXT);
+    expect(b.length).toBe(16 + b.readUInt32BE(12));
+    expect(b.readUInt32BE(16)).toBe(6);
+    expect(b.subarray(20, 26).toString()).toBe('map-d1');
+    expect(b.readUInt32BE(26)).toBe(1);
+    expect(b.readUInt32BE(30)).toBe(20);
+    expect(b.subarray(34).toString()).toBe('qemu:dirty-bitmap:d1');
+  });
+
+  it('decodes block status descriptors', () => {
+    const p = Buffer.alloc(4 + 16);
+    p.writeUInt32BE(7, 0);
+    p.writeUInt32BE(8192, 4);
+    p.writeUInt32BE(1, 8);
+    p.writeUInt32BE(4096, 12);
+    p.writeUInt32BE(0, 16);
+    expect(parseBlockStatus(p)).toEqual({ contextId: 7, extents: [{ length: 8192, flags: 1 }, { length: 4096, flags: 0 }] });
   });
 });
