@@ -124,7 +124,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
     try {
       await strategy.run(ctx);
     } finally {
-      sampler.stop();
+      await sampler.stop();
     }
     const wireBytes = (await txBytes(hosts.a)) - tx0;
 
@@ -201,5 +201,12 @@ export function startSampler(ctx: MigrationContext, windowMs: number) {
   };
   void take();
   const timer = setInterval(() => void take(), windowMs);
-  return { stop: () => clearInterval(timer), final: take };
+  // Stopping takes one last sample: the state the strategy ended in (hydrated = 1).
+  return {
+    stop: (): Promise<void> => {
+      clearInterval(timer);
+      return take();
+    },
+    final: take,
+  };
 }

@@ -2,7 +2,6 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDaemon, waitForPidfile, type Daemon } from '../../lab/daemon.js';
-import { followNbdcopyProgress } from '../nbdcopy-progress.js';
 import { missingTool, run } from '../../lab/exec.js';
 import { attachLoop } from '../../lab/loop-device.js';
 import { isMounted } from '../../lab/release-entry.js';
@@ -14,13 +13,11 @@ import { zeroExtentsToFill, type QemuMapExtent } from './qemu-map.js';
 const NODE = { source: 'src', data: 'dest-data', meta: 'meta-file', overlay: 'overlay', cor: 'cor' } as const;
 const EXPORT = 'clone';
 const JOB = 'hydrate';
+const PRESENT_BITMAP = 'present';
 
-interface BlockJobInfo {
-  device: string;
-  len: number;
-  offset: number;
-  ready: boolean;
-  status?: string;
+interface NamedNode {
+  'node-name': string;
+  'dirty-bitmaps'?: { name: string; count: number }[];
 }
 
 /**
@@ -106,6 +103,11 @@ export class QemuCloneBackend implements CloneBackend {
     if (failed) throw new Error(`creating the qcow2 metadata failed: ${failed}`);
     await qmp.execute('job-dismiss', { id: 'create' });
     await qmp.execute('blockdev-add', { driver: 'qcow2', 'node-name': NODE.overlay, file: NODE.meta, backing: NODE.source, 'data-file': NODE.data });
+    // One bit per cluster written to B's device (copy-on-read fills, block-stream, the
+    // workload's writes; guest offset = device offset): once set, that cluster is on B, and
+    // the count is hydration progress. On the data-file node, because copy-on-read writes
+    // into the overlay below the generic write path that marks the overlay's own bitmaps.
+    await qmp.execute('block-dirty-bitmap-add', { node: NODE.data, name: PRESENT_BITMAP, granularity: o.regionSizeBytes });
     await qmp.execute('blockdev-add', { driver: 'copy-on-read', 'node-name': NODE.cor, file: NODE.overlay });
     await qmp.execute('nbd-server-start', { addr: { type: 'unix', data: { path: nbdSock } } });
     await qmp.execute('block-export-add', { type: 'nbd', id: EXPORT, 'node-name': NODE.cor, name: EXPORT, writable: true });
@@ -145,7 +147,6 @@ export function readerShape(inflightBytes: number, regionBytes: number): { conne
 
 class QemuClone implements Clone {
   private reader: Daemon | undefined;
-  private readerFraction = 0;
   private streamed = false;
 
   constructor(
@@ -173,7 +174,6 @@ class QemuClone implements Clone {
       ['--no-extents', `--connections=${connections}`, `--requests=${requests}`, `--request-size=${requestSize}`, '--progress=1', this.uri, 'null:'],
       { netns: this.o.host.netns, stdout: 'pipe' },
     );
-    followNbdcopyProgress(this.reader, (f) => (this.readerFraction = f));
   }
 
   private async startStream(speedBytes?: number): Promise<void> {
@@ -187,10 +187,12 @@ class QemuClone implements Clone {
   async progress(): Promise<CloneProgress> {
     const total = this.totalRegions;
     if (this.streamed) return { hydrated: total, total };
-    const jobs = await this.qmp.execute<BlockJobInfo[]>('query-block-jobs');
-    const job = jobs.find((j) => j.device === JOB);
-    if (job && job.len > 0) return { hydrated: Math.floor((job.offset / job.len) * total), total };
-    return { hydrated: Math.floor(this.readerFraction * total), total };
+    // The overlay's bitmap of written clusters (block-stream's own offset restarts at 0
+    // after the parallel reader, and nbdcopy's progress moves in 128 MiB work items).
+    const nodes = await this.qmp.execute<NamedNode[]>('query-named-block-nodes', { flat: true });
+    const bitmap = nodes.find((n) => n['node-name'] === NODE.data)?.['dirty-bitmaps']?.find((b) => b.name === PRESENT_BITMAP);
+    if (!bitmap) throw new Error(`B's device node has no ${PRESENT_BITMAP} bitmap`);
+    return { hydrated: Math.min(total, Math.ceil(bitmap.count / this.o.regionSizeBytes)), total };
   }
 
   async waitHydrated(onProgress: (p: CloneProgress) => void, pollMs: number): Promise<void> {
