@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { hasTool, run } from './exec.js';
+import { cloneBackend } from '../transfer/clone/registry.js';
 import { describeTool } from './tools.js';
 
 /** One capability the lab needs, and how to get it when it is missing. */
@@ -60,7 +61,15 @@ export async function runChecks(netnsProbeName: string): Promise<Check[]> {
       return 'file and pattern plugins, delay filter';
     }, 'install nbdkit (Debian package nbdkit)'),
   );
-  const dm = existsSync('/dev/mapper/control') || existsSync('/sys/module/dm_mod');
-  checks.push({ name: 'device-mapper (dm-clone backend)', ok: dm, optional: true, detail: dm ? 'present' : 'not in this kernel: the dm-clone backend runs only in scripts/kernel-lab' });
+  // Each clone backend says itself why it cannot run (tools, kernel target, NBD client).
+  for (const name of ['qemu', 'dm-clone'] as const) {
+    const why = await cloneBackend(name).unavailable();
+    checks.push({
+      name: `clone backend ${name}`,
+      ok: why === undefined,
+      optional: true,
+      detail: why ?? 'available',
+    });
+  }
   return checks;
 }
