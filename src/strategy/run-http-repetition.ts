@@ -107,7 +107,7 @@ export async function runHttpRepetition(input: RepetitionInput): Promise<Repetit
     try {
       await strategy.run(ctx);
     } finally {
-      sampler.stop();
+      await sampler.stop();
     }
     const wireBytes = (await txBytes(hosts.a)) - tx0;
     if (!app.dest) throw new Error(`strategy ${strategy.name} never booted the destination`);
