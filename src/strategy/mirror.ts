@@ -57,7 +57,14 @@ export const MIRROR: Strategy = {
       }, () => undefined);
     }, s.windowMs);
     try {
-      await qmp.waitForEvent<{ device: string }>('BLOCK_JOB_READY', (e) => e.data?.device === JOB, { since, signal: ctx.signal });
+      // Ready (in sync), or the job ended first: a failed mirror must not wait for the timeout.
+      const ended = qmp
+        .waitForEvent<{ device: string; error?: string }>('BLOCK_JOB_COMPLETED', (e) => e.data?.device === JOB, { since, signal: ctx.signal })
+        .then((e) => {
+          throw new Error(`mirror ended before it was in sync: ${e.data?.error ?? 'no error reported'}`);
+        });
+      await Promise.race([qmp.waitForEvent<{ device: string }>('BLOCK_JOB_READY', (e) => e.data?.device === JOB, { since, signal: ctx.signal }), ended]);
+      ended.catch(() => undefined);
     } finally {
       clearInterval(poll);
     }
