@@ -20,6 +20,12 @@ describe('bad input exits 2 with one line and provisions nothing', () => {
     [['--strategy', 'async-clone', '--backend', 'dm-clone'], /clone backend dm-clone cannot run here: .*device-mapper/],
     [['--strategy', 'async-clone', '--backend', 'qemu', '--hydration-threshold', '4'], /dm-clone settings/],
     [['--probe', 'strace'], /--probe: unknown read probe "strace"/],
+    [['--workload', 'ftp'], /--workload: unknown workload "ftp"/],
+    [['--workload', 'http', '--strategy', 'kill-boot-copy'], /--workload http cannot run kill-boot-copy/],
+    [['--workload', 'http', '--strategy', 'kill-copy-boot', '--size', '8MiB'], /at least 16MiB/],
+    [['--volumes', '0'], /--volumes/],
+    [['--volumes', '17'], /--volumes: at most 16/],
+    [['--stagger', 'soon'], /--stagger/],
   ])('run %j', async (args, message) => {
     const state = freshStateDir();
     const r = await migbench(['run', ...args], state);
