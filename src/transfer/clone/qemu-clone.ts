@@ -1,12 +1,11 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDaemon, waitForPidfile, type Daemon } from '../../lab/daemon.js';
+import { startDaemon, type Daemon } from '../../lab/daemon.js';
 import { missingTool, run } from '../../lab/exec.js';
-import { attachLoop } from '../../lab/loop-device.js';
-import { isMounted } from '../../lab/release-entry.js';
 import { ResourceScope } from '../../lab/scope.js';
-import { QmpClient } from '../qemu/qmp-client.js';
+import type { QmpClient } from '../qemu/qmp-client.js';
+import { attachNbdAsLoop, startQsd } from '../qemu/qsd.js';
 import type { Clone, CloneBackend, CloneOptions, CloneProgress, CloneTuning } from './backend.js';
 import { zeroExtentsToFill, type QemuMapExtent } from './qemu-map.js';
 
@@ -54,12 +53,8 @@ export class QemuCloneBackend implements CloneBackend {
     const dir = join(o.workDir, 'qemu-clone');
     await parent.acquire({ kind: 'dir', path: dir }, () => mkdir(dir, { recursive: true }), () => rm(dir, { recursive: true, force: true }));
     const meta = join(dir, 'meta.qcow2');
-    const qmpSock = join(dir, 'qmp.sock');
     const nbdSock = join(dir, 'nbd.sock');
-    // nbdfuse mounts over an existing file; over a missing path it would hide the whole
-    // directory (sockets included).
     const fuseFile = join(dir, 'clone.raw');
-    await writeFile(fuseFile, '');
 
     // The daemon stack lives in its own scope so `finalize` can take it down before the
     // repetition ends; the metadata directory stays with the parent for the zero-fill.
@@ -68,16 +63,8 @@ export class QemuCloneBackend implements CloneBackend {
 
     await writeFile(meta, '');
 
-    const qsd = startDaemon(scope, 'qemu-storage-daemon', ['--chardev', `socket,path=${qmpSock},server=on,wait=off,id=qmp0`, '--monitor', 'chardev=qmp0'], {
-      netns: o.host.netns,
-    });
-    const qmp = await QmpClient.connect(qmpSock, { signal: o.signal, timeoutMs: 10_000 });
-    scope.defer('QMP connection', async () => {
-      // A clean quit flushes the qcow2 metadata the zero-fill reads afterwards.
-      await qmp.execute('quit').catch(() => undefined);
-      await qmp.close();
-      await qsd.exited;
-    });
+    // On release a clean `quit` flushes the qcow2 metadata the zero-fill reads afterwards.
+    const { qmp } = await startQsd(scope, dir, { netns: o.host.netns, signal: o.signal });
 
     await qmp.execute('blockdev-add', {
       driver: 'nbd',
@@ -113,23 +100,7 @@ export class QemuCloneBackend implements CloneBackend {
     await qmp.execute('block-export-add', { type: 'nbd', id: EXPORT, 'node-name': NODE.cor, name: EXPORT, writable: true });
 
     const uri = `nbd+unix:///${EXPORT}?socket=${nbdSock}`;
-    const pidfile = join(dir, 'nbdfuse.pid');
-    await scope.acquire(
-      { kind: 'mount', path: fuseFile },
-      async () => {
-        // Outside B's namespace on purpose: `ip netns exec` also unshares the mount
-        // namespace, which would hide the FUSE mount from losetup. The NBD socket is a path.
-        const d = startDaemon(scope, 'nbdfuse', ['-P', pidfile, fuseFile, uri]);
-        await waitForPidfile(d, pidfile, 'nbdfuse to mount the clone');
-        return d;
-      },
-      async (d) => {
-        // nbdfuse exits by itself once unmounted (killing it leaves a dead mount).
-        if (isMounted(fuseFile)) await run('fusermount3', ['-u', fuseFile]);
-        await d?.stop();
-      },
-    );
-    const device = await attachLoop(scope, fuseFile, { directIo: true });
+    const device = await attachNbdAsLoop(scope, uri, fuseFile);
     return new QemuClone(device, qmp, o, uri, meta, scope);
   }
 }
