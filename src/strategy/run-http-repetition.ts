@@ -1,6 +1,5 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { txBytes } from '../lab/hosts.js';
 import { createLoopDevice } from '../lab/loop-device.js';
 import { NBD_PORT, startNbdExport } from '../lab/nbd-export.js';
 import { ResourceScope } from '../lab/scope.js';
@@ -17,7 +16,7 @@ import type { Instance } from '../workload/instance.js';
 import { RecordType, type AckRecord } from '../workload/records.js';
 import type { MigrationContext } from './context.js';
 import type { RepetitionResult } from './result.js';
-import { RepetitionError, startSampler, volumeSuffix, type RepetitionInput } from './run-repetition.js';
+import { migrate, RepetitionError, volumeSuffix, type RepetitionInput } from './run-repetition.js';
 
 /** Seconds a client waits for a response before it counts a timeout. */
 const CLIENT_TIMEOUT_S = 10;
@@ -100,16 +99,8 @@ export async function runHttpRepetition(input: RepetitionInput): Promise<Repetit
       cloneBackend: input.cloneBackend,
       app,
     };
-    const tx0 = await txBytes(hosts.a);
-    const sampler = startSampler(ctx, s.windowMs);
-    timeline.mark('start');
     enter(strategy.name);
-    try {
-      await strategy.run(ctx);
-    } finally {
-      await sampler.stop();
-    }
-    const wireBytes = (await txBytes(hosts.a)) - tx0;
+    const { wireBytes, sampler } = await migrate(ctx, strategy);
     if (!app.dest) throw new Error(`strategy ${strategy.name} never booted the destination`);
 
     enter('settle');

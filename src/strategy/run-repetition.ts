@@ -117,16 +117,8 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
     };
     // The baseline ends where the migration starts.
     const sourceProbeReads = await sourceProbe?.stop();
-    const tx0 = await txBytes(hosts.a);
-    const sampler = startSampler(ctx, s.windowMs);
-    timeline.mark('start');
     enter(strategy.name);
-    try {
-      await strategy.run(ctx);
-    } finally {
-      await sampler.stop();
-    }
-    const wireBytes = (await txBytes(hosts.a)) - tx0;
+    const { wireBytes, sampler } = await migrate(ctx, strategy);
 
     enter('settle');
     await sleep(s.settleMs, signal);
@@ -185,6 +177,23 @@ export class RepetitionError extends Error {
   constructor(readonly step: string, cause: unknown) {
     super(`step "${step}" failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
   }
+}
+
+/**
+ * The migration itself: marks `start`, runs the strategy while sampling the link and the
+ * hydration progress, and returns the bytes A sent meanwhile (interface counter) and the
+ * sampler (for its final sample once everything has stopped).
+ */
+export async function migrate(ctx: MigrationContext, strategy: Strategy): Promise<{ wireBytes: number; sampler: ReturnType<typeof startSampler> }> {
+  const tx0 = await txBytes(ctx.hosts.a);
+  const sampler = startSampler(ctx, ctx.scenario.windowMs);
+  ctx.timeline.mark('start');
+  try {
+    await strategy.run(ctx);
+  } finally {
+    await sampler.stop();
+  }
+  return { wireBytes: (await txBytes(ctx.hosts.a)) - tx0, sampler };
 }
 
 /** Samples bytes on the wire and hydration progress every `windowMs`. */
