@@ -58,7 +58,9 @@ export async function runChecks(netnsProbeName: string): Promise<Check[]> {
       const out = await run('nbdkit', ['--dump-plugin', 'file']);
       if (!/^name=file$/m.test(out)) throw new Error('file plugin not found');
       await run('nbdkit', ['--filter=delay', '--dump-plugin', 'pattern']);
-      return 'file and pattern plugins, delay filter';
+      // precopy, mirror and backup-restore serve the tracked source through the nbd plugin.
+      await run('nbdkit', ['--dump-plugin', 'nbd']);
+      return 'file, pattern and nbd plugins, delay filter';
     }, 'install nbdkit (Debian package nbdkit)'),
   );
   // Each clone backend says itself why it cannot run (tools, kernel target, NBD client).
