@@ -54,8 +54,10 @@ export const BACKUP_RESTORE: Strategy = {
     await qmp.execute('blockdev-del', { 'node-name': 'backup' });
 
     // The workload keeps running: the backup ages until the migration.
-    const left = s.backupAgeMs - (Timeline.now() - t0) / 1e6;
-    if (left > 0) await sleep(left, ctx.signal);
+    // (Timers may fire a fraction of a ms early: wait until the age has really passed.)
+    for (let left = s.backupAgeMs - (Timeline.now() - t0) / 1e6; left > 0; left = s.backupAgeMs - (Timeline.now() - t0) / 1e6) {
+      await sleep(Math.ceil(left), ctx.signal);
+    }
 
     await kill(ctx);
     const exp = await startNbdExport(ctx.scope, ctx.hosts.a, { plugin: ['file', `file=${file}`], latencyMs: s.latencyMs, port: BACKUP_PORT, readonly: true, workDir: ctx.workDir, name: 'backup' });
