@@ -26,6 +26,10 @@ function emit(r: InstanceRecord): void {
 
 let stopping = false;
 
+// Reads in flight plus the writer need threads of libuv's pool (4 by default); it reads
+// this when it first starts, after the imports above.
+process.env.UV_THREADPOOL_SIZE = String(16 + 4);
+
 /** Resolves at or after `deadlineNs` (timers may fire early by a fraction of a ms). */
 async function sleepUntil(deadlineNs: number): Promise<void> {
   for (let left = deadlineNs - now(); left > 0 && !stopping; left = deadlineNs - now()) {
@@ -56,21 +60,30 @@ async function writer(fh: FileHandle, cfg: InstanceConfig): Promise<void> {
   }
 }
 
+/**
+ * Reads in flight at most. Reads start on their schedule whether or not earlier ones have
+ * completed (an open loop, like fio's iodepth): one slow read during hydration must not
+ * hold back the ones scheduled after it, or the reader would measure its own queue.
+ */
+const MAX_READS_IN_FLIGHT = 16;
+
 async function reader(fh: FileHandle, cfg: InstanceConfig): Promise<void> {
   if (cfg.readRate <= 0) return;
-  const buf = await alignedBuffer(fh, cfg.blockSize);
-  const words = new Uint32Array(buf.buffer, buf.byteOffset, cfg.blockSize / 4);
+  // One aligned buffer cut into slots; a stride of at least 4 KiB keeps each slot aligned.
+  const stride = Math.max(cfg.blockSize, 4096);
+  const pool = await alignedBuffer(fh, stride * MAX_READS_IN_FLIGHT);
+  const free = Array.from({ length: MAX_READS_IN_FLIGHT }, (_, i) => i);
+  const inflight = new Set<Promise<void>>();
   const intervalNs = 1e9 / cfg.readRate;
   const pick = mulberry32(cfg.seed ^ 0x5bd1e995);
-  const out = emptyStamp();
-  const start = now();
-  for (let k = 0; !stopping; k++) {
-    const scheduledNs = start + k * intervalNs;
-    await sleepUntil(scheduledNs);
-    if (stopping) break;
-    const index = Math.floor(pick() * cfg.blocks);
+  let failure: unknown;
+
+  const readOne = async (slot: number, index: number, scheduledNs: number): Promise<void> => {
+    const buf = pool.subarray(slot * stride, slot * stride + cfg.blockSize);
+    const words = new Uint32Array(buf.buffer, buf.byteOffset, cfg.blockSize / 4);
     await fh.read(buf, 0, cfg.blockSize, index * cfg.blockSize);
     const completedNs = now();
+    const out = emptyStamp();
     const state = checkBlock(words, 0, words.length, index, out);
     const valid = state === BlockState.Valid;
     emit({
@@ -83,7 +96,28 @@ async function reader(fh: FileHandle, cfg: InstanceConfig): Promise<void> {
       scheduledNs,
       completedNs,
     });
+  };
+
+  const start = now();
+  for (let k = 0; !stopping && failure === undefined; k++) {
+    const scheduledNs = start + k * intervalNs;
+    await sleepUntil(scheduledNs);
+    if (stopping) break;
+    // At the limit, wait for a slot: the wait counts in the next read's latency.
+    while (free.length === 0) await Promise.race(inflight);
+    const slot = free.pop()!;
+    const p: Promise<void> = readOne(slot, Math.floor(pick() * cfg.blocks), scheduledNs)
+      .catch((err: unknown) => {
+        failure ??= err;
+      })
+      .finally(() => {
+        free.push(slot);
+        inflight.delete(p);
+      });
+    inflight.add(p);
   }
+  await Promise.all(inflight);
+  if (failure !== undefined) throw failure;
 }
 
 async function main(): Promise<void> {
