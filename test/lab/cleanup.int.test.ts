@@ -1,31 +1,16 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { CLI, freshStateDir, migbench } from '../support/cli.js';
+import { freshStateDir, migbench } from '../support/cli.js';
+import { startRunUntil } from '../support/long-run.js';
 import { migbenchLeftovers } from '../support/leftovers.js';
 
-const SUBREAPER = join(import.meta.dirname, '..', 'support', 'subreaper.py');
 
 /** Starts a long run and resolves once it is in its baseline window (everything provisioned). */
-async function startLongRun(state: string) {
-  const child = execa('python3', [SUBREAPER, process.execPath, CLI, 'run', '--strategy', 'kill-copy-boot', '--size', '16MiB', '--reps', '1', '--warmup', '60s', '--out', join(state, 'out')], {
-    reject: false,
-    env: { MIGBENCH_STATE_DIR: state },
-  });
-  let err = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stderr?.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (/warmup…/.test(err)) resolve();
-    });
-    void child.then(() => reject(new Error(`run ended early: ${err}`)));
-  });
-  const ledger = readdirSync(state).find((n) => n.endsWith('.jsonl'))!;
-  const owner = JSON.parse(readFileSync(join(state, ledger), 'utf8').split('\n')[0]!) as { pid: number };
-  return { child, ownerPid: owner.pid, stderr: () => err };
-}
+const startLongRun = (state: string) =>
+  startRunUntil(state, ['--strategy', 'kill-copy-boot', '--size', '16MiB', '--reps', '1', '--warmup', '60s', '--out', join(state, 'out')], /warmup…/);
 
 describe('nothing leaks', () => {
   it('Ctrl-C releases everything and exits 130', async () => {

@@ -1,12 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, freshStateDir, migbench, readCsv } from '../../support/cli.js';
+import { freshStateDir, migbench, readCsv } from '../../support/cli.js';
+import { startRunUntil } from '../../support/long-run.js';
 import { migbenchLeftovers } from '../../support/leftovers.js';
 
-const SUBREAPER = join(import.meta.dirname, '..', '..', 'support', 'subreaper.py');
 const SIZE = 32 * 2 ** 20;
 const LINK = 1e9;
 /** tbf lets one bucket (256 KiB) through above the rate. */
@@ -87,24 +86,15 @@ describe('--workload http on real loop devices, ext4 and HTTP clients', () => {
 
 /** Starts an HTTP run that stays in its baseline window; resolves once the service is up on A. */
 async function startLongHttpRun(state: string) {
-  const child = execa('python3', [SUBREAPER, process.execPath, CLI, 'run', '--workload', 'http', '--strategy', 'kill-copy-boot', '--size', '16MiB', '--reps', '1', '--warmup', '60s', '--out', join(state, 'out')], {
-    reject: false,
-    env: { MIGBENCH_STATE_DIR: state },
-  });
-  let err = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stderr?.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (/warmup…/.test(err)) resolve();
-    });
-    void child.then(() => reject(new Error(`run ended early: ${err}`)));
-  });
-  const ledger = readdirSync(state).find((n) => n.endsWith('.jsonl'))!;
-  runPrefixes.push(prefixOf(ledger.replace(/\.jsonl$/, '')));
-  const owner = JSON.parse(readFileSync(join(state, ledger), 'utf8').split('\n')[0]!) as { pid: number };
+  const run = await startRunUntil(
+    state,
+    ['--workload', 'http', '--strategy', 'kill-copy-boot', '--size', '16MiB', '--reps', '1', '--warmup', '60s', '--out', join(state, 'out')],
+    /warmup…/,
+  );
+  runPrefixes.push(prefixOf(run.runId));
   // Wait until the filesystem is mounted and the service and its clients run.
   for (let i = 0; i < 200 && !(await leftoversOf(state)).some((l) => l.startsWith('mount ')); i++) await new Promise((r) => setTimeout(r, 50));
-  return { child, ownerPid: owner.pid, stderr: () => err };
+  return run;
 }
 
 describe('--workload http leaves nothing behind', () => {
