@@ -1,6 +1,4 @@
-import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createLoopDevice } from '../lab/loop-device.js';
 import { NBD_PORT, startNbdExport } from '../lab/nbd-export.js';
 import { ResourceScope } from '../lab/scope.js';
 import { clientGapMs, firstAckOf, lastAckOf, lostRequests, type AppAck } from '../measure/app-metrics.js';
@@ -16,7 +14,7 @@ import type { Instance } from '../workload/instance.js';
 import { RecordType, type AckRecord } from '../workload/records.js';
 import type { MigrationContext } from './context.js';
 import type { RepetitionResult } from './result.js';
-import { migrate, RepetitionError, volumeSuffix, type RepetitionInput } from './run-repetition.js';
+import { migrate, provisionRepetition, RepetitionError, type RepetitionInput } from './run-repetition.js';
 
 /** Seconds a client waits for a response before it counts a timeout. */
 const CLIENT_TIMEOUT_S = 10;
@@ -44,8 +42,6 @@ const NO_STAMPED_INSTANCE = new Proxy({} as Instance, {
 export async function runHttpRepetition(input: RepetitionInput): Promise<RepetitionResult> {
   const { scenario: s, strategy, hosts, signal, onStep } = input;
   const scope = new ResourceScope(input.scope.ledger);
-  const suffix = volumeSuffix(input.volume);
-  const workDir = join(input.workDir, `${strategy.name}-${input.rep}${suffix}`);
   const port = HTTP_PORT + (input.volume ?? 0);
   const timeline = new Timeline();
   let step = 'provision';
@@ -55,10 +51,7 @@ export async function runHttpRepetition(input: RepetitionInput): Promise<Repetit
   };
   try {
     enter('provision');
-    await scope.acquire({ kind: 'dir', path: workDir }, () => mkdir(workDir, { recursive: true }), () => rm(workDir, { recursive: true, force: true }));
-    const stem = join(s.backingDir, `migbench-${input.runId}-${strategy.name}-${input.rep}${suffix}`);
-    const sourceDevice = await createLoopDevice(scope, `${stem}-src.img`, s.sizeBytes);
-    const destDevice = await createLoopDevice(scope, `${stem}-dst.img`, s.sizeBytes);
+    const { workDir, sourceDevice, destDevice } = await provisionRepetition(scope, input);
 
     enter('mkfs');
     await makeFilesystem(sourceDevice);

@@ -41,6 +41,20 @@ export interface RepetitionInput {
   beforeStart?: () => Promise<void>;
 }
 
+/**
+ * A repetition's own work directory and fresh source and destination loop devices over
+ * sparse files in `--backing-dir`, named by run, strategy, repetition and drain volume.
+ */
+export async function provisionRepetition(scope: ResourceScope, input: RepetitionInput): Promise<{ workDir: string; sourceDevice: string; destDevice: string }> {
+  const name = `${input.strategy.name}-${input.rep}${volumeSuffix(input.volume)}`;
+  const workDir = join(input.workDir, name);
+  await scope.acquire({ kind: 'dir', path: workDir }, () => mkdir(workDir, { recursive: true }), () => rm(workDir, { recursive: true, force: true }));
+  const stem = join(input.scenario.backingDir, `migbench-${input.runId}-${name}`);
+  const sourceDevice = await createLoopDevice(scope, `${stem}-src.img`, input.scenario.sizeBytes);
+  const destDevice = await createLoopDevice(scope, `${stem}-dst.img`, input.scenario.sizeBytes);
+  return { workDir, sourceDevice, destDevice };
+}
+
 /** Suffix of a drain volume's names (empty outside a drain). */
 export const volumeSuffix = (volume: number | undefined): string => (volume === undefined ? '' : `-v${volume}`);
 
@@ -59,7 +73,6 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
 export async function runRepetition(input: RepetitionInput): Promise<RepetitionResult> {
   const { scenario: s, strategy, hosts, signal, onStep } = input;
   const scope = new ResourceScope(input.scope.ledger);
-  const workDir = join(input.workDir, `${strategy.name}-${input.rep}${volumeSuffix(input.volume)}`);
   const blocks = s.sizeBytes / s.blockSize;
   const timeline = new Timeline();
   let step = 'provision';
@@ -69,10 +82,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
   };
   try {
     enter('provision');
-    await scope.acquire({ kind: 'dir', path: workDir }, () => mkdir(workDir, { recursive: true }), () => rm(workDir, { recursive: true, force: true }));
-    const stem = join(s.backingDir, `migbench-${input.runId}-${strategy.name}-${input.rep}${volumeSuffix(input.volume)}`);
-    const sourceDevice = await createLoopDevice(scope, `${stem}-src.img`, s.sizeBytes);
-    const destDevice = await createLoopDevice(scope, `${stem}-dst.img`, s.sizeBytes);
+    const { workDir, sourceDevice, destDevice } = await provisionRepetition(scope, input);
 
     enter('fill');
     const fill = await fillVolume(sourceDevice, s.blockSize, blocks);
