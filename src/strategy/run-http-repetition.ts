@@ -14,7 +14,7 @@ import type { Instance } from '../workload/instance.js';
 import { RecordType, type AckRecord } from '../workload/records.js';
 import type { MigrationContext } from './context.js';
 import type { RepetitionResult } from './result.js';
-import { migrate, provisionRepetition, RepetitionError, type RepetitionInput } from './run-repetition.js';
+import { inRepetition, migrate, provisionRepetition, type RepetitionInput } from './run-repetition.js';
 
 /** Seconds a client waits for a response before it counts a timeout. */
 const CLIENT_TIMEOUT_S = 10;
@@ -40,16 +40,10 @@ const NO_STAMPED_INSTANCE = new Proxy({} as Instance, {
  * id looked up in its data file.
  */
 export async function runHttpRepetition(input: RepetitionInput): Promise<RepetitionResult> {
-  const { scenario: s, strategy, hosts, signal, onStep } = input;
-  const scope = new ResourceScope(input.scope.ledger);
+  const { scenario: s, strategy, hosts, signal } = input;
   const port = HTTP_PORT + (input.volume ?? 0);
   const timeline = new Timeline();
-  let step = 'provision';
-  const enter = (name: string): void => {
-    step = name;
-    onStep(name);
-  };
-  try {
+  return inRepetition(input, async (scope, enter) => {
     enter('provision');
     const { workDir, sourceDevice, destDevice } = await provisionRepetition(scope, input);
 
@@ -148,11 +142,7 @@ export async function runHttpRepetition(input: RepetitionInput): Promise<Repetit
       },
       ...(input.volume !== undefined ? { volume: input.volume } : {}),
     };
-  } catch (err) {
-    throw new RepetitionError(step, err);
-  } finally {
-    await scope.close();
-  }
+  });
 }
 
 /** A response as a timeline.csv write ack (the request id stands in the seq field). */

@@ -42,6 +42,26 @@ export interface RepetitionInput {
 }
 
 /**
+ * Runs a repetition's `body` in a child scope that is closed whatever happens; `enter`
+ * names the step being run (progress display), and a failure says which step it was.
+ */
+export async function inRepetition<T>(input: RepetitionInput, body: (scope: ResourceScope, enter: (step: string) => void) => Promise<T>): Promise<T> {
+  const scope = new ResourceScope(input.scope.ledger);
+  let step = 'provision';
+  const enter = (name: string): void => {
+    step = name;
+    input.onStep(name);
+  };
+  try {
+    return await body(scope, enter);
+  } catch (err) {
+    throw new RepetitionError(step, err);
+  } finally {
+    await scope.close();
+  }
+}
+
+/**
  * A repetition's own work directory and fresh source and destination loop devices over
  * sparse files in `--backing-dir`, named by run, strategy, repetition and drain volume.
  */
@@ -71,16 +91,10 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
  * Every resource lives in a child scope that is closed whatever happens.
  */
 export async function runRepetition(input: RepetitionInput): Promise<RepetitionResult> {
-  const { scenario: s, strategy, hosts, signal, onStep } = input;
-  const scope = new ResourceScope(input.scope.ledger);
+  const { scenario: s, strategy, hosts, signal } = input;
   const blocks = s.sizeBytes / s.blockSize;
   const timeline = new Timeline();
-  let step = 'provision';
-  const enter = (name: string): void => {
-    step = name;
-    onStep(name);
-  };
-  try {
+  return inRepetition(input, async (scope, enter) => {
     enter('provision');
     const { workDir, sourceDevice, destDevice } = await provisionRepetition(scope, input);
 
@@ -174,11 +188,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
       reads: s.probe === 'fio' ? [...(sourceProbeReads ?? []), ...(destProbeReads ?? [])] : journal.reads,
       acks: journal.acks,
     };
-  } catch (err) {
-    throw new RepetitionError(step, err);
-  } finally {
-    await scope.close();
-  }
+  });
 }
 
 /** A repetition that failed at a named step. */
