@@ -7,15 +7,10 @@ import { SOURCE_NODE } from '../transfer/dirty/tracked-source.js';
 import type { MigrationContext, Strategy } from './context.js';
 import { boot, kill } from './primitives.js';
 import { trackedSourceSetup } from './source-setup.js';
+import { sleep } from '../lab/wait.js';
 
 /** Port of the backup's export on A. */
 const BACKUP_PORT = NBD_PORT + 4;
-
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
-  });
 
 /**
  * backup → (`--backup-age` of normal running) → kill → restore the backup to B → boot.

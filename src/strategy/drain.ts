@@ -4,6 +4,7 @@
  * meet at a start barrier, and volume i starts its migration `(i − 1) × stagger` after
  * the barrier opens.
  */
+import { sleep } from '../lab/wait.js';
 
 /** Opens once every party has arrived or left (a party that failed before arriving leaves). */
 export class StartBarrier {
@@ -30,14 +31,6 @@ export class StartBarrier {
     if (++this.waiting >= this.parties) this.open();
   }
 }
-
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    if (ms <= 0) return resolve();
-    const onAbort = (): void => (clearTimeout(t), reject(signal.reason));
-    const t = setTimeout(() => (signal.removeEventListener('abort', onAbort), resolve()), ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 
 /**
  * Runs `runOne(volume, beforeStart)` for volumes 1..n concurrently; `beforeStart` is the

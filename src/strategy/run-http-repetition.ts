@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { NBD_PORT, startNbdExport } from '../lab/nbd-export.js';
 import { ResourceScope } from '../lab/scope.js';
 import { clientGapMs, firstAckOf, lastAckOf, lostRequests, type AppAck } from '../measure/app-metrics.js';
 import { migrationMetrics } from '../measure/metrics.js';
@@ -14,16 +13,11 @@ import type { Instance } from '../workload/instance.js';
 import { RecordType, type AckRecord } from '../workload/records.js';
 import type { MigrationContext } from './context.js';
 import type { RepetitionResult } from './result.js';
-import { inRepetition, migrate, provisionRepetition, type RepetitionInput } from './run-repetition.js';
+import { exportSource, inRepetition, migrate, provisionRepetition, type RepetitionInput } from './run-repetition.js';
+import { sleep } from '../lab/wait.js';
 
 /** Seconds a client waits for a response before it counts a timeout. */
 const CLIENT_TIMEOUT_S = 10;
-
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
-  });
 
 /** `source.instance` under the HTTP workload: there is no stamped instance, and using one is a bug. */
 const NO_STAMPED_INSTANCE = new Proxy({} as Instance, {
@@ -54,13 +48,7 @@ export async function runHttpRepetition(input: RepetitionInput): Promise<Repetit
     const dataFile = await preallocateDataFile(sourceFs.mountpoint, dataFileSlots(s.sizeBytes));
 
     enter('export');
-    const exp = await startNbdExport(scope, hosts.a, {
-      plugin: ['file', `file=${sourceDevice}`],
-      latencyMs: s.latencyMs,
-      workDir,
-      name: 'source',
-      ...(input.volume !== undefined ? { port: NBD_PORT + 100 + input.volume } : {}),
-    });
+    const exp = await exportSource(scope, input, workDir, sourceDevice);
 
     enter('warmup');
     timeline.mark('warmup_start');

@@ -4,7 +4,7 @@ import type { HostPair } from '../lab/hosts.js';
 import { txBytes } from '../lab/hosts.js';
 import { createLoopDevice } from '../lab/loop-device.js';
 import type { LinkMeasurement } from '../lab/link-probe.js';
-import { NBD_PORT, startNbdExport } from '../lab/nbd-export.js';
+import { NBD_PORT, startNbdExport, type NbdExport } from '../lab/nbd-export.js';
 import { ResourceScope } from '../lab/scope.js';
 import { latestAcks, type Journal } from '../measure/journal.js';
 import { migrationMetrics } from '../measure/metrics.js';
@@ -19,6 +19,7 @@ import { Instance } from '../workload/instance.js';
 import type { MigrationContext, Strategy } from './context.js';
 import { startReadProbe, stampedReadRate } from './read-probe.js';
 import type { RepetitionResult } from './result.js';
+import { sleep } from '../lab/wait.js';
 
 export const SOURCE_EPOCH = 1;
 
@@ -75,14 +76,22 @@ export async function provisionRepetition(scope: ResourceScope, input: Repetitio
   return { workDir, sourceDevice, destDevice };
 }
 
+/**
+ * nbdkit serving the source from A's namespace, with the link's latency (`--latency`) as
+ * its delay filter; each volume of a drain on a port of its own.
+ */
+export function exportSource(scope: ResourceScope, input: RepetitionInput, workDir: string, sourceDevice: string): Promise<NbdExport> {
+  return startNbdExport(scope, input.hosts.a, {
+    plugin: ['file', `file=${sourceDevice}`],
+    latencyMs: input.scenario.latencyMs,
+    workDir,
+    name: 'source',
+    ...(input.volume !== undefined ? { port: NBD_PORT + 100 + input.volume } : {}),
+  });
+}
+
 /** Suffix of a drain volume's names (empty outside a drain). */
 export const volumeSuffix = (volume: number | undefined): string => (volume === undefined ? '' : `-v${volume}`);
-
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
-  });
 
 /**
  * One strategy × repetition on fresh devices: fill the source, export it from A, run the
@@ -102,13 +111,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
     const fill = await fillVolume(sourceDevice, s.blockSize, blocks);
 
     enter('export');
-    const exp = await startNbdExport(scope, hosts.a, {
-      plugin: ['file', `file=${sourceDevice}`],
-      latencyMs: s.latencyMs,
-      workDir,
-      name: 'source',
-      ...(input.volume !== undefined ? { port: NBD_PORT + 100 + input.volume } : {}),
-    });
+    const exp = await exportSource(scope, input, workDir, sourceDevice);
 
     // A strategy may put the source behind a tracked / mirrored device first (precopy, mirror, backup-restore).
     const prepared = strategy.prepareSource ? (enter('prepare source'), await strategy.prepareSource({ scope, scenario: s, hosts, workDir, sourceDevice, signal })) : undefined;
