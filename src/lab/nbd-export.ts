@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { startDaemon, waitForPidfile, type Daemon } from './daemon.js';
 import type { Host } from './hosts.js';
+import { NBD_PORT } from './ports.js';
 import type { ResourceScope } from './scope.js';
 
-export const NBD_PORT = 10809;
+export { NBD_PORT };
 
 /** An NBD export served by nbdkit inside a host's namespace. */
 export interface NbdExport {

@@ -1,6 +1,7 @@
 import { rm, truncate, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { NBD_PORT, startNbdExport } from '../lab/nbd-export.js';
+import { startNbdExport } from '../lab/nbd-export.js';
+import { exportPort } from '../lab/ports.js';
 import { Timeline } from '../measure/timeline.js';
 import { copyVolume } from '../transfer/copy.js';
 import { SOURCE_NODE } from '../transfer/dirty/tracked-source.js';
@@ -8,9 +9,6 @@ import type { MigrationContext, Strategy } from './context.js';
 import { boot, kill } from './primitives.js';
 import { trackedSourceSetup } from './source-setup.js';
 import { sleep } from '../lab/wait.js';
-
-/** Port of the backup's export on A. */
-const BACKUP_PORT = NBD_PORT + 4;
 
 /**
  * backup → (`--backup-age` of normal running) → kill → restore the backup to B → boot.
@@ -55,7 +53,7 @@ export const BACKUP_RESTORE: Strategy = {
     }
 
     await kill(ctx);
-    const exp = await startNbdExport(ctx.scope, ctx.hosts.a, { plugin: ['file', `file=${file}`], latencyMs: s.latencyMs, port: BACKUP_PORT, readonly: true, workDir: ctx.workDir, name: 'backup' });
+    const exp = await startNbdExport(ctx.scope, ctx.hosts.a, { plugin: ['file', `file=${file}`], latencyMs: s.latencyMs, port: exportPort('backup', ctx.volume), readonly: true, workDir: ctx.workDir, name: 'backup' });
     // The restore is the copy primitive, reading the backup instead of the volume.
     ctx.timeline.mark('copy_start');
     const r = await copyVolume(ctx.scope, exp.uri, ctx.dest.device, ctx.hosts.b, (f) => (ctx.hydrated = f));

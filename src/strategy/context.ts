@@ -33,6 +33,8 @@ export interface MigrationContext {
   hydrated: number;
   /** Set by the copy primitive. */
   copySeconds?: number;
+  /** Drain volume (`--volumes`), undefined outside a drain: picks the ports of the exports a strategy starts. */
+  volume?: number;
   /** The clone backend chosen for this run (`--backend`). */
   cloneBackend: CloneBackend | undefined;
   /** The clone backend used, if any (a runs.csv column). */
@@ -88,6 +90,8 @@ export interface SourceSetup {
   /** A's raw source device, already filled. */
   sourceDevice: string;
   signal: AbortSignal;
+  /** Drain volume (`--volumes`), undefined outside a drain: picks the ports of the exports it starts. */
+  volume?: number;
 }
 
 /** What `prepareSource` returns. */

@@ -1,11 +1,10 @@
-import { NBD_PORT, startNbdExport } from '../lab/nbd-export.js';
+import { startNbdExport } from '../lab/nbd-export.js';
+import { exportPort } from '../lab/ports.js';
 import { SOURCE_NODE } from '../transfer/dirty/tracked-source.js';
 import type { MigrationContext, Strategy } from './context.js';
 import { boot, kill } from './primitives.js';
 import { trackedSourceSetup } from './source-setup.js';
 
-/** Port of B's mirror target export. */
-const TARGET_PORT = NBD_PORT + 3;
 const JOB = 'mirror';
 
 interface BlockJobInfo {
@@ -34,7 +33,7 @@ export const MIRROR: Strategy = {
     const target = await startNbdExport(ctx.scope, ctx.hosts.b, {
       plugin: ['file', `file=${ctx.dest.device}`],
       latencyMs: s.latencyMs,
-      port: TARGET_PORT,
+      port: exportPort('mirror-target', ctx.volume),
       workDir: ctx.workDir,
       name: 'mirror-target',
     });

@@ -72,6 +72,7 @@ export async function runHttpRepetition(input: RepetitionInput): Promise<Repetit
       hydrated: 0,
       afterStop: [],
       cloneBackend: input.cloneBackend,
+      volume: input.volume,
       app,
     };
     enter(strategy.name);

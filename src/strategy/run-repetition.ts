@@ -4,7 +4,8 @@ import type { HostPair } from '../lab/hosts.js';
 import { txBytes } from '../lab/hosts.js';
 import { createLoopDevice } from '../lab/loop-device.js';
 import type { LinkMeasurement } from '../lab/link-probe.js';
-import { NBD_PORT, startNbdExport, type NbdExport } from '../lab/nbd-export.js';
+import { startNbdExport, type NbdExport } from '../lab/nbd-export.js';
+import { exportPort } from '../lab/ports.js';
 import { ResourceScope } from '../lab/scope.js';
 import { latestAcks, type Journal } from '../measure/journal.js';
 import { migrationMetrics } from '../measure/metrics.js';
@@ -86,7 +87,7 @@ export function exportSource(scope: ResourceScope, input: RepetitionInput, workD
     latencyMs: input.scenario.latencyMs,
     workDir,
     name: 'source',
-    ...(input.volume !== undefined ? { port: NBD_PORT + 100 + input.volume } : {}),
+    port: exportPort('source', input.volume),
   });
 }
 
@@ -114,7 +115,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
     const exp = await exportSource(scope, input, workDir, sourceDevice);
 
     // A strategy may put the source behind a tracked / mirrored device first (precopy, mirror, backup-restore).
-    const prepared = strategy.prepareSource ? (enter('prepare source'), await strategy.prepareSource({ scope, scenario: s, hosts, workDir, sourceDevice, signal })) : undefined;
+    const prepared = strategy.prepareSource ? (enter('prepare source'), await strategy.prepareSource({ scope, scenario: s, hosts, workDir, sourceDevice, signal, volume: input.volume })) : undefined;
 
     enter('warmup');
     timeline.mark('warmup_start');
@@ -141,6 +142,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
       hydrated: 0,
       afterStop: [],
       cloneBackend: input.cloneBackend,
+      volume: input.volume,
     };
     // The baseline ends where the migration starts.
     const sourceProbeReads = await sourceProbe?.stop();

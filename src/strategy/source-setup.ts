@@ -14,6 +14,7 @@ export async function trackedSourceSetup(setup: SourceSetup): Promise<PreparedSo
     host: setup.hosts.a,
     latencyMs: setup.scenario.latencyMs,
     signal: setup.signal,
+    ...(setup.volume !== undefined ? { volume: setup.volume } : {}),
   });
   return { device: tracked.device, tracked };
 }

@@ -3,15 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshStateDir, migbench, readCsv } from '../support/cli.js';
-import { migbenchLeftovers } from '../support/leftovers.js';
+import { leftoversOf } from '../support/leftovers.js';
 
 const STAGGER_MS = 200;
-
-/** Leftovers naming `state` or one of the runs' namespace prefixes (other runs may be live on this host). */
-async function leftoversOf(state: string, runIds: string[]): Promise<string[]> {
-  const prefixes = runIds.map((id) => `mgb${id.replace(/[^a-z0-9]/gi, '').slice(-6).toLowerCase()}`);
-  return (await migbenchLeftovers()).filter((l) => l.includes(state) || prefixes.some((p) => l.includes(p)) || runIds.some((id) => l.includes(id)));
-}
 
 describe('--volumes: drains over one link', () => {
   const state = freshStateDir();

@@ -28,3 +28,12 @@ export async function migbenchLeftovers(): Promise<string[]> {
   found.push(...mounts.stdout.split('\n').filter(Boolean).map((l) => `mount ${l}`));
   return found;
 }
+
+/**
+ * Leftovers naming the ledger directory `state` or one of the CLI runs `runIds` (their
+ * namespace prefix or the id itself): other runs may be live on this host.
+ */
+export async function leftoversOf(state: string, runIds: readonly string[]): Promise<string[]> {
+  const prefixes = runIds.map((id) => `mgb${id.replace(/[^a-z0-9]/gi, '').slice(-6).toLowerCase()}`);
+  return (await migbenchLeftovers()).filter((l) => l.includes(state) || prefixes.some((p) => l.includes(p)) || runIds.some((id) => l.includes(id)));
+}

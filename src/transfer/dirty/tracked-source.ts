@@ -2,15 +2,13 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../../lab/exec.js';
 import type { Host } from '../../lab/hosts.js';
-import { NBD_PORT, startNbdExport, type NbdExport } from '../../lab/nbd-export.js';
+import { startNbdExport, type NbdExport } from '../../lab/nbd-export.js';
+import { exportPort } from '../../lab/ports.js';
 import type { ResourceScope } from '../../lab/scope.js';
 import type { QmpClient } from '../qemu/qmp-client.js';
 import { attachNbdAsLoop, startQsd } from '../qemu/qsd.js';
 import { parseDirtyMap, type Extent } from './extents.js';
 import { listFlaggedExtents } from './nbd-block-status.js';
-
-/** Port of the tracked source's TCP export on A (the plain source export is NBD_PORT). */
-export const TRACKED_PORT = NBD_PORT + 2;
 
 export interface TrackedSourceOptions {
   /** A's raw source device (already filled). */
@@ -24,6 +22,8 @@ export interface TrackedSourceOptions {
   /** Added per-request latency on the TCP export (the link's latency), ms. */
   latencyMs: number;
   signal: AbortSignal;
+  /** Drain volume (`--volumes`): picks the TCP export's port, so that volumes' exports do not clash. */
+  volume?: number;
 }
 
 interface NamedNode {
@@ -74,7 +74,7 @@ export class TrackedSource {
     const tcp = await startNbdExport(scope, o.host, {
       plugin: ['nbd', `socket=${nbdSock}`, `export=${EXPORT}`],
       latencyMs: o.latencyMs,
-      port: TRACKED_PORT,
+      port: exportPort('tracked', o.volume),
       readonly: true,
       workDir: dir,
       name: 'tracked',

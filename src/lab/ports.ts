@@ -1,0 +1,40 @@
+/**
+ * TCP ports of the nbdkit exports a repetition starts, per role and drain volume: the one
+ * place the scheme lives (pure).
+ */
+
+/** The first NBD port (the IANA one); the plain source export outside a drain. */
+export const NBD_PORT = 10809;
+
+/**
+ * Each role's offset within a volume's block of ports. Offset 1 is free: the link probe
+ * (src/lab/link-probe.ts) takes NBD_PORT + 1..3 while the lab starts, before any repetition.
+ */
+const ROLE_OFFSET = {
+  /** The raw source volume on A (every strategy). */
+  source: 0,
+  /** The source behind qemu-storage-daemon, on A (precopy, mirror, backup-restore). */
+  tracked: 2,
+  /** B's device, which A's mirror job writes to (mirror). */
+  'mirror-target': 3,
+  /** The backup file on A, restored from (backup-restore). */
+  backup: 4,
+} as const;
+
+export type ExportRole = keyof typeof ROLE_OFFSET;
+export const EXPORT_ROLES = Object.keys(ROLE_OFFSET) as ExportRole[];
+
+/** Ports per volume; larger than every offset, so two volumes' blocks never overlap. */
+export const VOLUME_STRIDE = 8;
+
+/**
+ * The port of `role`'s export. Outside a drain (`volume` undefined) it is block 0, the
+ * ports a single repetition has always used; drain volume v ≥ 1 gets block v:
+ * NBD_PORT + v × VOLUME_STRIDE + offset.
+ */
+export function exportPort(role: ExportRole, volume?: number): number {
+  if (volume !== undefined && (!Number.isInteger(volume) || volume < 1)) throw new RangeError(`drain volume must be an integer ≥ 1, got ${volume}`);
+  const port = NBD_PORT + (volume ?? 0) * VOLUME_STRIDE + ROLE_OFFSET[role];
+  if (port > 65535) throw new RangeError(`drain volume ${volume} has no ${role} port below 65536`);
+  return port;
+}
