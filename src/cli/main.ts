@@ -53,6 +53,7 @@ export function buildProgram(signal: AbortSignal, act: (p: Promise<number>) => v
     .option('--hydration-threshold <regions>', 'dm-clone hydration_threshold')
     .option('--hydration-batch <regions>', 'dm-clone hydration_batch_size')
     .option('--probe <name>', 'read-latency probe: stamped (the instance checks every read) or fio (per-I/O latency log)', d.probe)
+    .option('--tracking <name>', 'precopy dirty tracking: auto (dm-era where the kernel has it), qemu (dirty bitmaps), dm-era', d.tracking)
     .option('--max-rounds <n>', 'precopy: most copy passes while A runs (the full copy included)', d.maxRounds)
     .option('--converge-bytes <size>', 'precopy: stop iterating once the dirty set is at most this', d.convergeBytes)
     .option('--backup-age <duration>', 'backup-restore: how long before the kill the backup is taken', d.backupAge)

@@ -17,6 +17,7 @@ import { mergeScenario, parseScenarioText } from '../scenario/scenario-file.js';
 import { expandSweep, groupByLink, type SweepPoint } from '../scenario/sweep.js';
 import { getStrategy, resolveStrategies } from '../strategy/registry.js';
 import { resolveBackend } from '../transfer/clone/registry.js';
+import { resolveTracking, trackingProblem } from '../transfer/dirty/tracking.js';
 import { RepetitionError, runRepetition } from '../strategy/run-repetition.js';
 import { CLIError, usageError } from './errors.js';
 import { Progress } from './progress.js';
@@ -88,6 +89,13 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
     const tuning = cloneBackend?.tuningProblem(p.scenario);
     if (tuning) throw usageError(`clone backend ${cloneBackend!.name}: ${tuning}${p.label ? ` (sweep point ${p.label})` : ''}`);
   }
+  if (scenario.strategies.includes('precopy')) {
+    // `--tracking auto` is resolved once, so every repetition (and meta.json) uses the same.
+    const tracking = await resolveTracking(scenario.tracking);
+    const whyNot = await trackingProblem(tracking);
+    if (whyNot) throw usageError(`--tracking ${tracking} cannot run here: ${whyNot}`);
+    for (const p of points) p.scenario.tracking = tracking;
+  }
   const progress = new Progress();
   const runId = newRunId();
   const outDir = opts.out ?? join('results', runId);
@@ -98,7 +106,8 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
     progress.line(
       `migbench ${runId}: ${scenario.strategies.join(', ')} × ${scenario.reps}; ${formatBytes(scenario.sizeBytes)} volume, ` +
         `${formatBitRate(scenario.writeRateBps)} writes, link ${formatBitRate(scenario.linkBps)}, latency ${scenario.latencyMs} ms` +
-        (cloneBackend ? `; clone backend ${cloneBackend.name}` : ''),
+        (cloneBackend ? `; clone backend ${cloneBackend.name}` : '') +
+        (scenario.strategies.includes('precopy') ? `; dirty tracking ${scenario.tracking}` : ''),
     );
     const groups = groupByLink(points);
     let results: ResultsDir | undefined;

@@ -24,6 +24,18 @@ export async function dmTargets(): Promise<string[]> {
   return out.split('\n').map((l) => l.trim().split(/\s+/)[0] ?? '').filter(Boolean);
 }
 
+/**
+ * Whether the kernel offers `target` (`dmsetup targets` lists loaded ones only; creating
+ * a table autoloads the module, so whether the module exists is what counts).
+ */
+export async function hasDmTarget(target: string, module: string): Promise<boolean> {
+  if ((await dmTargets()).includes(target)) return true;
+  return run('modinfo', [module]).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** A device-mapper device migbench created (its name carries the lab prefix). */
 export class DmDevice {
   constructor(readonly name: string) {}
@@ -50,6 +62,16 @@ export class DmDevice {
     }
   }
 
+  /**
+   * Waits until every write already submitted to the device has completed: suspend
+   * (which waits for in-flight I/O; `--nolockfs` so a mounted filesystem is not frozen)
+   * then resume. New I/O waits meanwhile.
+   */
+  async drainInFlight(): Promise<void> {
+    await dmsetup(['suspend', '--nolockfs', this.name]);
+    await dmsetup(['resume', this.name]);
+  }
+
   async table(): Promise<string> {
     return dmsetup(['table', this.name]);
   }
@@ -69,11 +91,14 @@ export async function createDmDevice(scope: ResourceScope, name: string, table: 
   );
 }
 
-/** Removes the device `name` if it exists (retrying while a closing opener lets go). */
+/**
+ * Removes the device `name` if it exists (retrying while a closing opener lets go). A run
+ * killed between a suspend and its resume leaves the device suspended, with its openers'
+ * I/O queued and the openers unkillable until it is resumed: so resume first.
+ */
 export async function removeDmDeviceIfPresent(name: string): Promise<void> {
-  const present = await dmsetup(['info', name]).then(
-    () => true,
-    () => false,
-  );
-  if (present) await dmsetup(['remove', '--retry', name]);
+  const info = await dmsetup(['info', name]).catch(() => undefined);
+  if (info === undefined) return;
+  if (/^State:\s+SUSPENDED/m.test(info)) await dmsetup(['resume', name]);
+  await dmsetup(['remove', '--retry', name]);
 }

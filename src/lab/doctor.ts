@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { hasTool, run } from './exec.js';
 import { cloneBackend } from '../transfer/clone/registry.js';
+import { TRACKINGS, trackingProblem } from '../transfer/dirty/tracking.js';
 import { describeTool } from './tools.js';
 
 /** One capability the lab needs, and how to get it when it is missing. */
@@ -72,6 +73,11 @@ export async function runChecks(netnsProbeName: string): Promise<Check[]> {
       optional: true,
       detail: why ?? 'available',
     });
+  }
+  // Pre-copy's dirty tracking, likewise: QEMU bitmaps in userspace, dm-era in the kernel.
+  for (const name of TRACKINGS) {
+    const why = await trackingProblem(name);
+    checks.push({ name: `dirty tracking ${name}`, ok: why === undefined, optional: true, detail: why ?? 'available' });
   }
   return checks;
 }

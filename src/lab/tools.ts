@@ -19,6 +19,7 @@ export const TOOL_PACKAGES = {
   fusermount3: 'fuse3',
   dmsetup: 'dmsetup',
   'nbd-client': 'nbd-client',
+  era_invalidate: 'thin-provisioning-tools',
   mkfs_ext4: 'e2fsprogs',
   'mkfs.ext4': 'e2fsprogs',
   mount: 'mount',

@@ -6,7 +6,7 @@
 import { num, values, type Row } from './read-results.js';
 
 /** Columns that identify a row or describe its outcome in words. */
-export const IDENTITY_COLUMNS = new Set(['run_id', 'strategy', 'rep', 'sweep_point', 'volume', 'workload', 'backend', 'status', 'error']);
+export const IDENTITY_COLUMNS = new Set(['run_id', 'strategy', 'rep', 'sweep_point', 'volume', 'workload', 'backend', 'tracking', 'status', 'error']);
 
 /** Scenario parameters and link measurements: what a sweep varies and plan fits against. */
 export const PARAMETER_COLUMNS = [

@@ -56,6 +56,8 @@ export async function toolVersions(): Promise<Record<string, string>> {
     ['fio', 'fio', ['--version']],
     ['iproute2', 'ip', ['-V']],
     ['losetup', 'losetup', ['--version']],
+    ['dmsetup', 'dmsetup', ['--version']],
+    ['era_invalidate', 'era_invalidate', ['-V']],
   ];
   const out: Record<string, string> = {};
   for (const [name, cmd, args] of probes) out[name] = await firstLine(cmd, args);

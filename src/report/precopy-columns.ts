@@ -7,7 +7,7 @@ const round1 = (x: number | undefined): number | string => (x === undefined ? ''
 /**
  * runs.csv columns of pre-copy and of the source's write latency: `rounds`,
  * `final_delta_bytes`, `final_delta_ms` (rotate + list + copy of the last delta, after the
- * kill) and `final_list_ms` (its rotate + list part), `converged` (precopy rows only), `backup_age_ms` (backup point → kill, on
+ * kill) and `final_list_ms` (its rotate + list part), `converged` and `tracking` (qemu or dm-era; precopy rows only), `backup_age_ms` (backup point → kill, on
  * backup-restore rows), and the p99 of A's write latency
  * in the baseline (`warmup_start → start`) and before the cutover (`start → kill_start`,
  * while rounds, mirroring or a backup run; blank when the strategy kills first).
@@ -18,6 +18,7 @@ export function precopyColumns(r: RepetitionResult): {
   final_delta_ms: number | string;
   final_list_ms: number | string;
   converged: string;
+  tracking: string;
   backup_age_ms: number | string;
   write_p99_us_baseline: number | string;
   write_p99_us_premigration: number | string;
@@ -35,6 +36,7 @@ export function precopyColumns(r: RepetitionResult): {
     final_delta_ms: finalPass ? round1((finalPass.doneNs - finalPass.startNs) / 1e6) : '',
     final_list_ms: finalPass ? round1((finalPass.listedNs - finalPass.startNs) / 1e6) : '',
     converged: p ? String(p.converged) : '',
+    tracking: p ? p.tracking : '',
     backup_age_ms: backup !== undefined && kill !== undefined ? round1((kill - backup) / 1e6) : '',
     write_p99_us_baseline: warm !== undefined && start !== undefined ? round1(writeP99Us(r.acks, SOURCE_EPOCH, warm, start)) : '',
     write_p99_us_premigration: start !== undefined && kill !== undefined ? round1(writeP99Us(r.acks, SOURCE_EPOCH, start, kill)) : '',

@@ -60,6 +60,7 @@ export const RUN_COLUMNS = [
   'final_delta_ms',
   'final_list_ms',
   'converged',
+  'tracking',
   'backup_age_ms',
   'write_p99_us_baseline',
   'write_p99_us_premigration',

@@ -27,6 +27,7 @@ const KEYS: Record<string, keyof RawScenario> = {
   timeout: 'timeout',
   window: 'window',
   backend: 'backend',
+  tracking: 'tracking',
   ...Object.fromEntries(Object.entries(SWEEPABLE).map(([prop, flag]) => [flag, prop as keyof RawScenario])),
 };
 
@@ -45,6 +46,7 @@ export const SCENARIO_FILE_SCHEMA = {
     timeout: text,
     window: text,
     backend: { enum: ['auto', 'qemu', 'dm-clone'] },
+    tracking: { enum: ['auto', 'qemu', 'dm-era'] },
     ...Object.fromEntries(Object.values(SWEEPABLE).map((flag) => [flag, listable])),
   },
 } as const;

@@ -40,6 +40,8 @@ export interface Scenario extends AppOptions {
   hydrationBatch: number | undefined;
   /** Who times the reads: the stamped instance (checks every block) or fio (per-I/O latency log). */
   probe: 'stamped' | 'fio';
+  /** Pre-copy: how A's writes are tracked (QEMU dirty bitmaps or the kernel's dm-era). */
+  tracking: 'auto' | 'qemu' | 'dm-era';
   /** Pre-copy: most copy passes while the source runs (the full copy included). */
   maxRounds: number;
   /** Pre-copy: stop iterating once the dirty set is at most this many bytes. */
@@ -72,6 +74,7 @@ export interface RawScenario extends RawAppOptions {
   hydrationThreshold?: string | undefined;
   hydrationBatch?: string | undefined;
   probe: string;
+  tracking: string;
   maxRounds: string;
   convergeBytes: string;
   backupAge: string;
@@ -97,6 +100,7 @@ export const DEFAULTS: RawScenario = {
   hydrationRate: 'unlimited',
   hydrationInflight: 'auto',
   probe: 'stamped',
+  tracking: 'auto',
   maxRounds: '8',
   convergeBytes: '4MiB',
   backupAge: '5s',
@@ -153,6 +157,10 @@ export function validateScenario(raw: RawScenario, resolveStrategies: (list: str
     throw new ScenarioError('--region-size must be a power of two from 4KiB to 2MiB');
   }
 
+  const tracking = field('tracking', () => {
+    if (raw.tracking === 'auto' || raw.tracking === 'qemu' || raw.tracking === 'dm-era') return raw.tracking;
+    throw new Error(`unknown dirty tracking "${raw.tracking}" (auto, qemu, dm-era)`);
+  });
   const maxRounds = field('max-rounds', () => parseCount(raw.maxRounds, 'rounds'));
   const convergeBytes = field('converge-bytes', () => parseSize(raw.convergeBytes));
   const backupAgeMs = field('backup-age', () => parseDuration(raw.backupAge));
@@ -205,6 +213,7 @@ export function validateScenario(raw: RawScenario, resolveStrategies: (list: str
     hydrationThreshold,
     hydrationBatch,
     probe,
+    tracking,
     maxRounds,
     convergeBytes,
     backupAgeMs,

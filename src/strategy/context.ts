@@ -5,6 +5,7 @@ import type { ResourceScope } from '../lab/scope.js';
 import type { Timeline } from '../measure/timeline.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { CloneBackend } from '../transfer/clone/backend.js';
+import type { DirtyTracker, TrackingName } from '../transfer/dirty/dirty-tracker.js';
 import type { TrackedSource } from '../transfer/dirty/tracked-source.js';
 import type { FioProbe } from '../workload/fio-probe.js';
 import type { Instance } from '../workload/instance.js';
@@ -25,6 +26,8 @@ export interface MigrationContext {
     instance: Instance;
     /** The source behind qemu-storage-daemon, when the strategy asked for it (`prepareSource`). */
     tracked?: TrackedSource;
+    /** The source's dirty tracking (QEMU bitmaps or dm-era), when the strategy asked for it. */
+    dirty?: DirtyTracker;
   };
   /** `probe`: the fio read probe on B's device (`--probe fio`), started at boot. */
   dest: { device: string; instance?: Instance; probe?: FioProbe | undefined };
@@ -99,6 +102,7 @@ export interface PreparedSource {
   /** The device the source workload runs on. */
   device: string;
   tracked?: TrackedSource;
+  dirty?: DirtyTracker;
 }
 
 /** One pre-copy pass. */
@@ -120,6 +124,8 @@ export interface PrecopyStats {
   /** Copy passes while A ran (the full copy included). */
   rounds: number;
   converged: boolean;
+  /** How A's writes were tracked. */
+  tracking: TrackingName;
   finalDeltaBytes: number;
   passes: PrecopyRound[];
 }

@@ -5,7 +5,7 @@ import { RoundCopier } from '../transfer/dirty/round-copier.js';
 import type { MigrationContext, PrecopyRound, Strategy } from './context.js';
 import { nextStep } from './precopy-policy.js';
 import { boot, kill } from './primitives.js';
-import { trackedSourceSetup } from './source-setup.js';
+import { dirtyTrackedSourceSetup } from './source-setup.js';
 
 /**
  * Round copier shape: 4 connections × 16 requests of up to 256 KiB. Dirty extents of one
@@ -15,7 +15,8 @@ export const COPIER_SHAPE = { connections: 4, requestsPerConnection: 16, request
 
 /**
  * pre-copy → kill → final delta → boot. The source runs from the start on a device whose
- * writes are tracked (QEMU dirty bitmaps at the workload's block size). The whole volume
+ * writes are tracked at the workload's block size (QEMU dirty bitmaps, or the kernel's
+ * dm-era with `--tracking dm-era`). The whole volume
  * is copied while A runs, then, round after round, exactly the extents dirtied during the
  * previous round, until the dirty set is small (`--converge-bytes`), a round no longer
  * shrinks it, or `--max-rounds` passes are done. Then A is killed, the last delta copied
@@ -25,10 +26,10 @@ export const PRECOPY: Strategy = {
   name: 'precopy',
   predicted: 'no loss; downtime = kill + final delta / bandwidth + boot; does not converge when writes outpace the link',
   expectsNoLoss: true,
-  prepareSource: trackedSourceSetup,
+  prepareSource: dirtyTrackedSourceSetup,
   async run(ctx: MigrationContext) {
     const s = ctx.scenario;
-    const tracked = ctx.source.tracked;
+    const tracked = ctx.source.dirty;
     if (!tracked) throw new Error('precopy needs the tracked source (prepareSource)');
     const copier = RoundCopier.start(ctx.scope, ctx.hosts.b, { host: tracked.tcp.host, port: tracked.tcp.port, exportName: '', device: ctx.dest.device, ...COPIER_SHAPE });
     const passes: PrecopyRound[] = [];
@@ -70,7 +71,7 @@ export const PRECOPY: Strategy = {
     // A is gone: the bitmap now holds exactly what B still lacks.
     const final = await pass('final');
     ctx.hydrated = 1;
-    ctx.precopy = { rounds, converged, finalDeltaBytes: final.dirtyBytes, passes };
+    ctx.precopy = { rounds, converged, tracking: tracked.tracking, finalDeltaBytes: final.dirtyBytes, passes };
     await boot(ctx);
     await copier.stop();
     ctx.timeline.mark('hydration_done', Math.max(final.doneNs, ctx.timeline.get('first_ack_dest')!));

@@ -136,7 +136,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
       link: input.link,
       timeline,
       workDir,
-      source: { device: sourceDevice, export: exp, instance: sourceInstance, ...(prepared?.tracked ? { tracked: prepared.tracked } : {}) },
+      source: { device: sourceDevice, export: exp, instance: sourceInstance, ...(prepared?.tracked ? { tracked: prepared.tracked } : {}), ...(prepared?.dirty ? { dirty: prepared.dirty } : {}) },
       dest: { device: destDevice },
       signal,
       hydrated: 0,

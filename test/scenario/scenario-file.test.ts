@@ -19,6 +19,7 @@ describe('scenario files', () => {
     [{ link: { rate: 1 } }, /field "link" must be/],
     [{ reps: 0 }, /field "reps"/],
     [{ backend: 'zfs' }, /field "backend" must be equal to one of the allowed values/],
+    [{ tracking: 'cbt' }, /field "tracking" must be equal to one of the allowed values/],
     [[1, 2], /field "\(root\)" must be object/],
   ])('schema errors name the field: %j', (json, message) => {
     expect(() => parseScenarioFile(json, 'f.json')).toThrow(ScenarioError);

@@ -53,3 +53,14 @@ describe('clone options', () => {
     expect(() => validate(over as Partial<typeof DEFAULTS>)).toThrow(message);
   });
 });
+
+describe('pre-copy dirty tracking', () => {
+  it('defaults to auto and takes qemu or dm-era', () => {
+    expect(validate({}).tracking).toBe('auto');
+    expect(validate({ tracking: 'dm-era' }).tracking).toBe('dm-era');
+    expect(validate({ tracking: 'qemu' }).tracking).toBe('qemu');
+  });
+  it('rejects anything else, naming the option and the choices', () => {
+    expect(() => validate({ tracking: 'cbt' })).toThrow(/--tracking: unknown dirty tracking "cbt" \(auto, qemu, dm-era\)/);
+  });
+});

@@ -1,7 +1,8 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trackingProblem } from '../../src/transfer/dirty/tracking.js';
 import { freshStateDir, migbench, readCsv } from '../support/cli.js';
 import { migbenchLeftovers } from '../support/leftovers.js';
 
@@ -36,6 +37,8 @@ describe('precopy, backup-restore and mirror', () => {
     expect(r.status, r.error).toBe('ok');
     for (const c of ['lost_bytes', 'corrupt_bytes', 'diverged_bytes', 'split_brain_ms']) expect(Number(r[c]), c).toBe(0);
     expect(r.converged).toBe('true');
+    // `--tracking auto`: QEMU dirty bitmaps, or dm-era where the kernel has it.
+    expect(['qemu', 'dm-era']).toContain(r.tracking);
     expect(Number(r.rounds)).toBeGreaterThanOrEqual(1);
     expect(Number(r.final_delta_bytes)).toBeGreaterThan(0);
     expect(Number(r.final_delta_bytes)).toBeLessThan(SIZE);
@@ -94,4 +97,43 @@ describe('precopy when writes outpace the link', () => {
     for (const c of ['lost_bytes', 'corrupt_bytes', 'diverged_bytes']) expect(Number(row[c]), c).toBe(0);
     expect(Number(row.final_delta_bytes)).toBeGreaterThan(4 * MiB);
   });
+});
+
+/**
+ * precopy on the kernel's dm-era (kernel lab only): the same guarantees as on QEMU dirty
+ * bitmaps — exact rounds over the link, the final delta after the kill, nothing lost.
+ */
+describe('precopy with dm-era tracking', async () => {
+  const why = await trackingProblem('dm-era');
+  const out = join(mkdtempSync(join(tmpdir(), 'migbench-precopy-era-')), 'results');
+  const state = freshStateDir();
+  const size = 32 * MiB;
+
+  afterAll(async () => {
+    if (!why) expect(await migbenchLeftovers()).toEqual([]);
+  });
+
+  it.skipIf(why !== undefined)(`copies the dirty blocks dm-era lists and loses nothing (dm-era)${why ? ` (skipped: ${why})` : ''}`, async () => {
+    const r = await migbench(
+      ['run', '--strategy', 'precopy', '--tracking', 'dm-era', '--size', '32MiB', '--link', '200Mbit/s', '--write-rate', '1MB/s', '--converge-bytes', '8MiB', '--reps', '1', '--warmup', '1s', '--settle', '1s', '--out', out],
+      state,
+      900_000,
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    const row = readCsv(join(out, 'runs.csv'))[0]!;
+    expect(row.status, row.error).toBe('ok');
+    expect(row.tracking).toBe('dm-era');
+    for (const c of ['lost_bytes', 'corrupt_bytes', 'diverged_bytes', 'split_brain_ms']) expect(Number(row[c]), c).toBe(0);
+    expect(['true', 'false']).toContain(row.converged);
+    expect(Number(row.rounds)).toBeGreaterThanOrEqual(1);
+    // The writes made while the rounds ran were listed and copied after the kill.
+    expect(Number(row.final_delta_bytes)).toBeGreaterThan(0);
+    expect(Number(row.final_delta_bytes)).toBeLessThan(size);
+    expect(Number(row.bytes_on_wire)).toBeGreaterThanOrEqual(size + Number(row.final_delta_bytes));
+    const passes = readCsv(join(out, 'timeline.csv')).filter((t) => t.precopy_round !== '');
+    expect(passes[0]!.precopy_round).toBe('0');
+    expect(passes.at(-1)!.precopy_round).toBe('final');
+    const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as { scenario: { tracking: string } };
+    expect(meta.scenario.tracking).toBe('dm-era');
+  }, 900_000);
 });

@@ -1,6 +1,6 @@
 import { basename, join } from 'node:path';
-import { missingTool, run } from '../../lab/exec.js';
-import { createDmDevice, deviceMapperProblem, dmTargets, type DmDevice } from '../../lab/device-mapper.js';
+import { missingTool } from '../../lab/exec.js';
+import { createDmDevice, deviceMapperProblem, hasDmTarget, type DmDevice } from '../../lab/device-mapper.js';
 import { createLoopDevice } from '../../lab/loop-device.js';
 import { attachNbd, nbdClientProblem } from '../../lab/nbd-client.js';
 import { ResourceScope } from '../../lab/scope.js';
@@ -35,9 +35,7 @@ export class DmCloneBackend implements CloneBackend {
   async unavailable(): Promise<string | undefined> {
     const problem = (await missingTool(['dmsetup', 'nbd-client'])) ?? deviceMapperProblem() ?? nbdClientProblem();
     if (problem) return problem;
-    // `dmsetup targets` lists loaded targets only; creating a clone table would autoload it,
-    // but whether the module exists at all is what decides availability.
-    if (!(await dmTargets()).includes('clone') && !(await hasModule('dm-clone'))) return 'the kernel has no dm-clone target (CONFIG_DM_CLONE)';
+    if (!(await hasDmTarget('clone', 'dm-clone'))) return 'the kernel has no dm-clone target (CONFIG_DM_CLONE)';
     return undefined;
   }
 
@@ -77,13 +75,6 @@ export class DmCloneBackend implements CloneBackend {
     );
     return new DmClone(dm, o, scope, sourceScope);
   }
-}
-
-async function hasModule(name: string): Promise<boolean> {
-  return run('modinfo', [name]).then(
-    () => true,
-    () => false,
-  );
 }
 
 class DmClone implements Clone {

@@ -7,6 +7,7 @@ import { exportPort } from '../../lab/ports.js';
 import type { ResourceScope } from '../../lab/scope.js';
 import type { QmpClient } from '../qemu/qmp-client.js';
 import { attachNbdAsLoop, startQsd } from '../qemu/qsd.js';
+import type { DirtyTracker } from './dirty-tracker.js';
 import { parseDirtyMap, type Extent } from './extents.js';
 import { listFlaggedExtents } from './nbd-block-status.js';
 
@@ -47,7 +48,8 @@ const EXPORT = 'vol';
  * `qemu:dirty-bitmap:NAME`, queried in process: spawning `nbdinfo --map` cost 40–130 ms
  * per rotation here, on the cutover path).
  */
-export class TrackedSource {
+export class TrackedSource implements DirtyTracker {
+  readonly tracking = 'qemu';
   private generation = 0;
 
   private constructor(
@@ -103,7 +105,9 @@ export class TrackedSource {
 
   /**
    * Freezes the current bitmap and starts a new one atomically; returns the frozen
-   * bitmap's dirty extents (what was written since the previous rotation).
+   * bitmap's dirty extents (what was written since the previous rotation). QEMU marks a
+   * block dirty when the write completes, so a write in flight at the rotation lands in
+   * the new bitmap.
    */
   async rotate(): Promise<Extent[]> {
     const old = this.bitmap(this.generation);
