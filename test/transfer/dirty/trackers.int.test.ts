@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHostPair, type HostPair } from '../../../src/lab/hosts.js';
+import { createDmDevice, deviceMapperProblem, hasDmTarget, type DmDevice } from '../../../src/lab/device-mapper.js';
 import { Ledger } from '../../../src/lab/ledger.js';
 import { createLoopDevice } from '../../../src/lab/loop-device.js';
 import { exportPort } from '../../../src/lab/ports.js';
@@ -14,6 +15,7 @@ import { extentBytes, wholeVolume } from '../../../src/transfer/dirty/extents.js
 import { RoundCopier } from '../../../src/transfer/dirty/round-copier.js';
 import { TrackedSource } from '../../../src/transfer/dirty/tracked-source.js';
 import { trackingProblem } from '../../../src/transfer/dirty/tracking.js';
+import { waitFor } from '../../../src/lab/wait.js';
 import { alignedBuffer } from '../../../src/workload/aligned-buffer.js';
 import { migbenchLeftovers } from '../../support/leftovers.js';
 
@@ -27,12 +29,17 @@ interface Lab {
   hosts: HostPair;
   src: string;
   dst: string;
+  /** The dm-delay device between the tracker and `src`, when writes are slowed. */
+  slow: DmDevice | undefined;
   tracker: DirtyTracker;
   signal: AbortSignal;
 }
 
-/** A fresh host pair, source and destination loop devices, and the tracker `name` over the source. */
-async function withTracker(name: TrackingName, body: (lab: Lab) => Promise<void>): Promise<void> {
+/**
+ * A fresh host pair, source and destination loop devices, and the tracker `name` over the
+ * source — through a dm-delay device that holds every write `slowWritesMs` when asked.
+ */
+async function withTracker(name: TrackingName, body: (lab: Lab) => Promise<void>, slowWritesMs?: number): Promise<void> {
   const state = mkdtempSync(join(tmpdir(), 'migbench-dirty-'));
   const id = Math.random().toString(16).slice(2, 8);
   const scope = new ResourceScope(new Ledger(`dirty-${id}`, state));
@@ -41,10 +48,11 @@ async function withTracker(name: TrackingName, body: (lab: Lab) => Promise<void>
     const hosts = await createHostPair(scope, `mgbt${id}`, { rateBps: 400e6 });
     const src = await createLoopDevice(scope, `/dev/shm/migbench-test-${id}-src.img`, SIZE);
     const dst = await createLoopDevice(scope, `/dev/shm/migbench-test-${id}-dst.img`, SIZE);
-    const common = { sourceDevice: src, granularityBytes: BS, workDir: state, host: hosts.a, latencyMs: 0 };
+    const slow = slowWritesMs === undefined ? undefined : await createDmDevice(scope, `mgbt${id}-delay`, `0 ${SIZE / 512} delay ${src} 0 0 ${src} 0 ${slowWritesMs}`);
+    const common = { sourceDevice: slow?.path ?? src, granularityBytes: BS, workDir: state, host: hosts.a, latencyMs: 0 };
     const tracker: DirtyTracker =
       name === 'qemu' ? await TrackedSource.create(scope, { ...common, signal }) : await EraTrackedSource.create(scope, { ...common, sizeBytes: SIZE, port: PORT });
-    await body({ scope, hosts, src, dst, tracker, signal });
+    await body({ scope, hosts, src, dst, slow, tracker, signal });
   } finally {
     await scope.close();
   }
@@ -68,6 +76,21 @@ async function firstDifference(a: string, b: string): Promise<number> {
   const [x, y] = [await readFile(a), await readFile(b)];
   for (let blk = 0; blk < BLOCKS; blk++) if (!x.subarray(blk * BS, (blk + 1) * BS).equals(y.subarray(blk * BS, (blk + 1) * BS))) return blk;
   return -1;
+}
+
+/**
+ * Writes dm-delay is holding right now: its status line is `0 N delay READS WRITES FLUSHES`.
+ * (The block layer's in-flight counters are no use: dm accounts a bio when it completes.)
+ */
+async function delayedWrites(delay: DmDevice): Promise<number> {
+  const f = (await delay.status()).trim().split(/\s+/);
+  const writes = Number(f[f.indexOf('delay') + 2]);
+  if (!Number.isInteger(writes)) throw new Error(`unparseable dm-delay status: ${f.join(' ')}`);
+  return writes;
+}
+
+async function delayProblem(): Promise<string | undefined> {
+  return deviceMapperProblem() ?? ((await hasDmTarget('delay', 'dm-delay')) ? undefined : 'the kernel has no dm-delay target');
 }
 
 async function availability(name: TrackingName): Promise<string | undefined> {
@@ -128,6 +151,35 @@ describe.each(['qemu', 'dm-era'] as const)('dirty tracker %s', async (name) => {
       }
     });
   }, 120_000);
+
+  // A write still landing when a pass starts: dm-era has already marked its block (it marks
+  // before the write goes down), QEMU marks it when it completes. Either way B must get it.
+  const slowWhy = why ?? (await delayProblem().catch((err: Error) => err.message));
+  it.skipIf(slowWhy !== undefined)(`copies a write that is still landing when a pass starts${slowWhy ? ` (skipped: ${slowWhy})` : ''}`, async () => {
+    await withTracker(
+      name,
+      async ({ scope, hosts, src, dst, slow, tracker: t, signal }) => {
+        const copier = RoundCopier.start(scope, hosts.b, { host: t.tcp.host, port: t.tcp.port, exportName: '', device: dst, connections: 1, requestsPerConnection: 4, requestBytes: 65536 });
+        await t.startTracking();
+        const { fh, buf } = await openDirect(t.device);
+        const landing = fh.write(stamp(buf, 5, 1), 0, BS, 5 * BS);
+        try {
+          await waitFor('the write to reach the delay device', async () => ((await delayedWrites(slow!)) > 0 ? true : undefined), { timeoutMs: 20_000, intervalMs: 5 });
+          await copier.copy(await t.rotate(), signal);
+          await landing;
+        } finally {
+          await landing.catch(() => undefined);
+          await fh.close();
+        }
+        await copier.copy(await t.rotate(), signal);
+        await copier.stop();
+        const a = (await readFile(src)).subarray(5 * BS, 6 * BS);
+        expect(a.readUInt32LE(4), 'the write is on A').toBe(1);
+        expect((await readFile(dst)).subarray(5 * BS, 6 * BS).equals(a), 'block 5 on B').toBe(true);
+      },
+      8000,
+    );
+  }, 300_000);
 
   it.skipIf(why !== undefined)(`leaves B identical to A after rounds that race concurrent writers${skipped}`, async () => {
     await withTracker(name, async ({ scope, hosts, src, dst, tracker: t, signal }) => {
