@@ -36,7 +36,8 @@ export const PRECOPY: Strategy = {
     /** One delta pass: freeze the bitmap and list its extents, then copy exactly those. */
     const pass = async (round: PrecopyRound['round']): Promise<PrecopyRound> => {
       const startNs = Timeline.now();
-      const extents: readonly Extent[] = await tracked.rotate();
+      // After the kill A's writer has exited, so no write can still be landing.
+      const extents: readonly Extent[] = await tracked.rotate({ quiesced: round === 'final' });
       const listedNs = Timeline.now();
       const r = await copier.copy(extents, ctx.signal);
       const p = { round, startNs, listedNs, doneNs: Timeline.now(), dirtyBytes: extentBytes(extents), copiedBytes: r.bytes };

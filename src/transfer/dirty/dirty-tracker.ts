@@ -19,7 +19,8 @@ export interface DirtyTracker {
    * Closes the current dirty set and starts the next; returns the extents of every block
    * written since the previous rotation. Every write submitted before the call has
    * completed when it returns, so reading those extents now yields that write or a later
-   * one, and every write after it lands in the next set.
+   * one, and every write after it lands in the next set. `quiesced`: the caller knows no
+   * write is in flight (every writer has exited), so a tracker may skip waiting for them.
    */
-  rotate(): Promise<Extent[]>;
+  rotate(o?: { quiesced?: boolean }): Promise<Extent[]>;
 }

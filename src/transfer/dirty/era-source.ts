@@ -102,8 +102,9 @@ export class EraTrackedSource implements DirtyTracker {
     return extentBytes(await this.listSnapshot(false));
   }
 
-  async rotate(): Promise<Extent[]> {
-    return this.listSnapshot(true);
+  /** `quiesced` skips the drain: with no writer left nothing is in flight (the final pass, after the kill). */
+  async rotate(o: { quiesced?: boolean } = {}): Promise<Extent[]> {
+    return this.listSnapshot(true, !o.quiesced);
   }
 
   /** Starts a new dirty set without listing the old one. */
@@ -120,16 +121,16 @@ export class EraTrackedSource implements DirtyTracker {
   }
 
   /**
-   * Snapshot, then (when `rotating`) drain, then list the eras since `since` from the
+   * Snapshot, then (when `drain`) wait for the writes in flight, then list the eras since `since` from the
    * snapshot. Rotating moves `since` to the era the snapshot started: every earlier
    * write is listed and has landed, every later one is in the next list.
    */
-  private async listSnapshot(rotating: boolean): Promise<Extent[]> {
+  private async listSnapshot(rotating: boolean, drain = rotating): Promise<Extent[]> {
     await this.dm.message('take_metadata_snap');
     this.era++;
     const next = this.era;
     try {
-      if (rotating) await this.drain();
+      if (drain) await this.drain();
       const xml = await eraInvalidate(this.metaDevice, this.since);
       const extents = parseEraInvalidate(xml, this.blockBytes, this.sizeBytes);
       if (rotating) this.since = next;

@@ -211,8 +211,8 @@ describe.each(['qemu', 'dm-era'] as const)('dirty tracker %s', async (name) => {
       }
       stop = true;
       await Promise.all(writers);
-      // The writers are done: the last delta makes B whole.
-      await copier.copy(await t.rotate(), signal);
+      // The writers are done (nothing in flight): the last delta makes B whole.
+      await copier.copy(await t.rotate({ quiesced: true }), signal);
       await copier.stop();
       expect(writes).toBeGreaterThan(0);
       expect(rounds.every((bytes) => bytes > 0), `dirty bytes per round: ${rounds.join(', ')}`).toBe(true);
