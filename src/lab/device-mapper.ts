@@ -9,7 +9,7 @@ import { waitFor } from './wait.js';
  */
 const env = (): Record<string, string> => (existsSync('/run/udev/control') ? {} : { DM_DISABLE_UDEV: '1' });
 
-const dmsetup = (args: string[]): Promise<string> => run('dmsetup', args, { env: env() });
+const dmsetup = (args: string[], signal?: AbortSignal): Promise<string> => run('dmsetup', args, { env: env(), ...(signal ? { signal } : {}) });
 
 /** Why device-mapper cannot be used here, or undefined. */
 export function deviceMapperProblem(): string | undefined {
@@ -70,6 +70,18 @@ export class DmDevice {
   async drainInFlight(): Promise<void> {
     await dmsetup(['suspend', '--nolockfs', this.name]);
     await dmsetup(['resume', this.name]);
+  }
+
+  /** The device's event counter (targets raise events on state changes). */
+  async eventCount(): Promise<number> {
+    const out = (await dmsetup(['info', '-c', '--noheadings', '-o', 'events', this.name])).trim();
+    if (!/^\d+$/.test(out)) throw new Error(`unparseable dmsetup event count for ${this.name}: ${out}`);
+    return Number(out);
+  }
+
+  /** Resolves once the event counter exceeds `seen` (`dmsetup wait`, which blocks in the kernel). */
+  async waitForEvent(seen: number, signal?: AbortSignal): Promise<void> {
+    await dmsetup(['wait', this.name, String(seen)], signal);
   }
 
   async table(): Promise<string> {
