@@ -89,7 +89,8 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
     const tuning = cloneBackend?.tuningProblem(p.scenario);
     if (tuning) throw usageError(`clone backend ${cloneBackend!.name}: ${tuning}${p.label ? ` (sweep point ${p.label})` : ''}`);
   }
-  if (scenario.strategies.includes('precopy')) {
+  const tracksWrites = scenario.strategies.some((n) => getStrategy(n).tracksWrites);
+  if (tracksWrites) {
     // `--tracking auto` is resolved once, so every repetition (and meta.json) uses the same.
     const tracking = await resolveTracking(scenario.tracking);
     const whyNot = await trackingProblem(tracking);
@@ -107,7 +108,7 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
       `migbench ${runId}: ${scenario.strategies.join(', ')} × ${scenario.reps}; ${formatBytes(scenario.sizeBytes)} volume, ` +
         `${formatBitRate(scenario.writeRateBps)} writes, link ${formatBitRate(scenario.linkBps)}, latency ${scenario.latencyMs} ms` +
         (cloneBackend ? `; clone backend ${cloneBackend.name}` : '') +
-        (scenario.strategies.includes('precopy') ? `; dirty tracking ${scenario.tracking}` : ''),
+        (tracksWrites ? `; dirty tracking ${scenario.tracking}` : ''),
     );
     const groups = groupByLink(points);
     let results: ResultsDir | undefined;

@@ -1,6 +1,7 @@
 import { run } from './exec.js';
 import type { HostPair } from './hosts.js';
 import { startNbdExport } from './nbd-export.js';
+import { LINK_PROBE_PORTS } from './ports.js';
 import { ResourceScope } from './scope.js';
 
 /** What the link actually delivered, measured through the same NBD data path. */
@@ -34,7 +35,7 @@ export async function measureLink(parent: ResourceScope, hosts: HostPair, latenc
     const bulk = await startNbdExport(scope, hosts.a, {
       plugin: ['pattern', `size=${probeBytes}`],
       latencyMs,
-      port: 10810,
+      port: LINK_PROBE_PORTS.bulk,
       readonly: true,
       workDir,
       name: 'probe-bulk',
@@ -46,7 +47,7 @@ export async function measureLink(parent: ResourceScope, hosts: HostPair, latenc
         startNbdExport(scope, hosts.a, {
           plugin: ['pattern', `size=${n * 4096}`],
           latencyMs,
-          port: 10811 + i,
+          port: LINK_PROBE_PORTS.rtt[i]!,
           readonly: true,
           workDir,
           name: `probe-rtt-${n}`,

@@ -4,8 +4,6 @@ import type { Host } from './hosts.js';
 import { NBD_PORT } from './ports.js';
 import type { ResourceScope } from './scope.js';
 
-export { NBD_PORT };
-
 /** An NBD export served by nbdkit inside a host's namespace. */
 export interface NbdExport {
   uri: string;

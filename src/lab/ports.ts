@@ -7,9 +7,13 @@
 export const NBD_PORT = 10809;
 
 /**
- * Each role's offset within a volume's block of ports. Offset 1 is free: the link probe
- * (src/lab/link-probe.ts) takes NBD_PORT + 1..3 while the lab starts, before any repetition.
+ * The link probe's exports (bulk, short and long round-trip runs). They overlap block 0's
+ * tracked and mirror-target ports, but the probe ends while the lab starts, before any
+ * repetition.
  */
+export const LINK_PROBE_PORTS = { bulk: NBD_PORT + 1, rtt: [NBD_PORT + 2, NBD_PORT + 3] } as const;
+
+/** Each role's offset within a volume's block of ports (offset 1 only the link probe uses). */
 const ROLE_OFFSET = {
   /** The raw source volume on A (every strategy). */
   source: 0,

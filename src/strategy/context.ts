@@ -75,6 +75,8 @@ export interface Strategy {
   expectsNoLoss: boolean;
   /** Whether it needs a clone backend (resolved and checked before provisioning). */
   usesClone?: boolean;
+  /** Whether it tracks A's writes with `--tracking` (resolved and checked before provisioning). */
+  tracksWrites?: boolean;
   run(ctx: MigrationContext): Promise<void>;
   /**
    * Puts the (filled) source volume behind something before the source workload starts

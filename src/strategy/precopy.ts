@@ -26,6 +26,7 @@ export const PRECOPY: Strategy = {
   name: 'precopy',
   predicted: 'no loss; downtime = kill + final delta / bandwidth + boot; does not converge when writes outpace the link',
   expectsNoLoss: true,
+  tracksWrites: true,
   prepareSource: dirtyTrackedSourceSetup,
   async run(ctx: MigrationContext) {
     const s = ctx.scenario;
@@ -33,7 +34,7 @@ export const PRECOPY: Strategy = {
     if (!tracked) throw new Error('precopy needs the tracked source (prepareSource)');
     const copier = RoundCopier.start(ctx.scope, ctx.hosts.b, { host: tracked.tcp.host, port: tracked.tcp.port, exportName: '', device: ctx.dest.device, ...COPIER_SHAPE });
     const passes: PrecopyRound[] = [];
-    /** One delta pass: freeze the bitmap and list its extents, then copy exactly those. */
+    /** One delta pass: close the dirty set and list its extents, then copy exactly those. */
     const pass = async (round: PrecopyRound['round']): Promise<PrecopyRound> => {
       const startNs = Timeline.now();
       // After the kill A's writer has exited, so no write can still be landing.

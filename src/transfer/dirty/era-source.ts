@@ -93,47 +93,35 @@ export class EraTrackedSource implements DirtyTracker {
     return this.era;
   }
 
+  /** A new dirty set: what was written before is drained and never listed. */
   async startTracking(): Promise<void> {
-    await this.cut();
+    await this.snapshot({ drain: true, list: false, advance: true });
   }
 
   /** Lists without rotating: a snapshot (which starts a new era, harmlessly) and its list. */
   async dirtyBytes(): Promise<number> {
-    return extentBytes(await this.listSnapshot(false));
+    return extentBytes(await this.snapshot({ drain: false, list: true, advance: false }));
   }
 
   /** `quiesced` skips the drain: with no writer left nothing is in flight (the final pass, after the kill). */
   async rotate(o: { quiesced?: boolean } = {}): Promise<Extent[]> {
-    return this.listSnapshot(true, !o.quiesced);
-  }
-
-  /** Starts a new dirty set without listing the old one. */
-  private async cut(): Promise<void> {
-    await this.dm.message('take_metadata_snap');
-    this.era++;
-    const next = this.era;
-    try {
-      await this.drain();
-    } finally {
-      await this.dm.message('drop_metadata_snap');
-    }
-    this.since = next;
+    return this.snapshot({ drain: !o.quiesced, list: true, advance: true });
   }
 
   /**
-   * Snapshot, then (when `drain`) wait for the writes in flight, then list the eras since `since` from the
-   * snapshot. Rotating moves `since` to the era the snapshot started: every earlier
-   * write is listed and has landed, every later one is in the next list.
+   * Takes a metadata snapshot (a new era starts), then (`drain`) waits for the writes in
+   * flight, then (`list`) lists the eras since `since` from the snapshot, then drops it.
+   * `advance` moves `since` to the era the snapshot started: every earlier write is listed
+   * and has landed, every later one is in the next list.
    */
-  private async listSnapshot(rotating: boolean, drain = rotating): Promise<Extent[]> {
+  private async snapshot(o: { drain: boolean; list: boolean; advance: boolean }): Promise<Extent[]> {
     await this.dm.message('take_metadata_snap');
     this.era++;
     const next = this.era;
     try {
-      if (drain) await this.drain();
-      const xml = await eraInvalidate(this.metaDevice, this.since);
-      const extents = parseEraInvalidate(xml, this.blockBytes, this.sizeBytes);
-      if (rotating) this.since = next;
+      if (o.drain) await this.drain();
+      const extents = o.list ? parseEraInvalidate(await eraInvalidate(this.metaDevice, this.since), this.blockBytes, this.sizeBytes) : [];
+      if (o.advance) this.since = next;
       return extents;
     } finally {
       await this.dm.message('drop_metadata_snap');
