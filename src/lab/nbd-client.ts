@@ -67,8 +67,10 @@ export async function attachNbd(scope: ResourceScope, o: NbdAttachOptions): Prom
           // -b 4096: the workload's block size, so no request is split into 512 B sectors.
           const args = ['-N', o.exportName, o.host, String(o.port), device, '-b', '4096', '-t', '60', '-nonetlink', '-nofork', ...(o.readonly ? ['-R'] : [])];
           const client = startDaemon(clientScope, 'nbd-client', args, { netns: o.from.netns });
-          await waitFor(`${device} to connect`, () => {
-            if (nbdConnected(device)) return true;
+          // The kernel shows the connection (sysfs `pid`) a moment before it sets the
+          // device's size (nbd_start_device), so both are waited for.
+          await waitFor(`${device} to connect and take the export's size`, () => {
+            if (nbdConnected(device) && nbdSizeBytes(device) > 0) return true;
             if (client.hasExited()) throw new Error(`nbd-client ${device} exited: ${client.stderrTail()}`);
             return undefined;
           });
