@@ -1,0 +1,181 @@
+/**
+ * The column reference of docs/results.md, rendered from the code's column lists so the
+ * page cannot drift from what runs.csv and timeline.csv really hold. test/docs.test.ts
+ * fails when the page's generated block differs from what these functions render.
+ */
+import { RUN_COLUMNS, type RunColumn } from './rows.js';
+import { TIMELINE_COLUMNS } from './timeline-rows.js';
+
+/** Columns documented together, with what they mean. */
+export interface ColumnDoc<C extends string> {
+  columns: readonly C[];
+  meaning: string;
+}
+
+export type TimelineColumn = (typeof TIMELINE_COLUMNS)[number];
+
+/**
+ * What each runs.csv column means (the README's column reference, moved here). Grouped
+ * columns share one line; the rendered table orders groups by their first column in
+ * RUN_COLUMNS, so the order of this list does not matter, but every column must be in
+ * exactly one group.
+ */
+export const RUN_COLUMN_DOCS: readonly ColumnDoc<RunColumn>[] = [
+  { columns: ['run_id', 'strategy', 'rep'], meaning: 'identity of the row' },
+  {
+    columns: ['sweep_point'],
+    meaning: 'the sweep point of the row, e.g. `size=64MiB link=1Gbit/s` (empty without a sweep; also in `timeline.csv`)',
+  },
+  { columns: ['backend', 'region_size_bytes'], meaning: 'clone backend and region (qcow2 cluster) size, on clone rows' },
+  {
+    columns: ['size_bytes', 'block_size_bytes', 'write_rate_bps', 'read_rate_per_s', 'link_bps', 'latency_ms'],
+    meaning: 'the scenario',
+  },
+  {
+    columns: ['link_measured_bps'],
+    meaning: 'NBD throughput A→B measured over the shaped link before the run (nbdcopy of a pattern export, ~2 s worth)',
+  },
+  { columns: ['link_rtt_measured_ms'], meaning: 'mean time of one synchronous 4 KiB NBD read A→B (round trip + added latency)' },
+  { columns: ['interruption_ms'], meaning: '`first_ack_dest − last_ack_source`; 0 when negative' },
+  { columns: ['split_brain_ms'], meaning: 'how long both instances acknowledged writes at once' },
+  { columns: ['migration_ms'], meaning: 'migration start → the source can be released' },
+  { columns: ['hydration_ms'], meaning: 'destination up → all data present on it (0 if the data moved before boot)' },
+  { columns: ['hydration_bps'], meaning: 'volume size / (clone ready → hydration done), on clone rows' },
+  { columns: ['lost_bytes'], meaning: 'acknowledged writes whose content is not on the destination (older version or zeros)' },
+  { columns: ['corrupt_bytes'], meaning: 'destination blocks whose header or payload does not check out' },
+  {
+    columns: ['diverged_bytes'],
+    meaning: 'blocks whose latest acknowledged version was written by the old instance after the new one was up',
+  },
+  {
+    columns: ['stale_reads'],
+    meaning: 'reads that returned a version older than a write acknowledged before the read was scheduled',
+  },
+  { columns: ['bytes_on_wire'], meaning: 'bytes sent A→B on the link during the migration (interface counter)' },
+  { columns: ['copy_ms', 'copy_efficiency'], meaning: 'copy wall time; achieved copy throughput / measured link throughput' },
+  {
+    columns: [
+      'read_p50_us_baseline',
+      'read_p99_us_baseline',
+      'read_p999_us_baseline',
+      'read_p50_us_hydrating',
+      'read_p99_us_hydrating',
+      'read_p999_us_hydrating',
+      'read_max_us_hydrating',
+      'read_p50_us_hydrated',
+      'read_p99_us_hydrated',
+    ],
+    meaning: "read latency by phase, timed from each read's *scheduled* start (from submission with `--probe fio`)",
+  },
+  { columns: ['read_probe'], meaning: '`stamped` or `fio` (`--probe`)' },
+  { columns: ['acked_writes'], meaning: 'acknowledged writes of all instances (the initial fill excluded)' },
+  { columns: ['kill_ms', 'boot_ms'], meaning: 'kill start → done; boot start → first acknowledged write on B' },
+  { columns: ['workload'], meaning: '`stamped` or `http`' },
+  {
+    columns: ['volume', 'drain_ms'],
+    meaning:
+      "drains (`--volumes N`): the volume's number (1…N), and on every row of the drain the time from the first volume's migration start to the last volume's source release",
+  },
+  {
+    columns: ['client_gap_ms'],
+    meaning: 'HTTP workload: the longest interval without a successful response, from the first response on A to the last on B',
+  },
+  {
+    columns: ['errors', 'timeouts'],
+    meaning:
+      'HTTP workload: failed requests the clients saw (connection errors and non-2xx answers), and requests given up after 10 s',
+  },
+  {
+    columns: ['lost_requests'],
+    meaning: "HTTP workload: requests answered 200 (durable) whose record is missing from the destination's filesystem after the run",
+  },
+  {
+    columns: ['rounds', 'converged'],
+    meaning:
+      'precopy: copy passes while A ran (the full copy included); whether the dirty set fell to `--converge-bytes` (`false`: a round did not shrink it, or `--max-rounds` was hit)',
+  },
+  {
+    columns: ['final_delta_bytes', 'final_delta_ms', 'final_list_ms'],
+    meaning:
+      'precopy: bytes dirty at the kill, copied after it; time of that last pass (bitmap rotation + listing + copy) and of its rotation + listing part',
+  },
+  {
+    columns: ['tracking'],
+    meaning: "precopy: how A's writes were tracked, `qemu` (dirty bitmaps) or `dm-era` (the kernel's era target)",
+  },
+  { columns: ['backup_age_ms'], meaning: 'backup-restore: backup point (start of the point-in-time backup job) → kill' },
+  {
+    columns: ['write_p99_us_baseline', 'write_p99_us_premigration'],
+    meaning:
+      'p99 of one durable write on A (stamp → ack), in the baseline and from the migration start to the kill (while rounds, mirroring or the backup run; for strategies that kill first only the few ms before the kill, usually blank)',
+  },
+  { columns: ['status', 'error'], meaning: '`ok`, or `failed` with the step that failed and why' },
+];
+
+/** What each timeline.csv column means: one row per `--window` of one repetition. */
+export const TIMELINE_COLUMN_DOCS: readonly ColumnDoc<TimelineColumn>[] = [
+  { columns: ['run_id', 'strategy', 'rep', 'sweep_point', 'volume'], meaning: 'the repetition, as in `runs.csv`' },
+  { columns: ['t_ms'], meaning: 'start of the window, relative to the migration start (negative = baseline)' },
+  { columns: ['hydrated_fraction'], meaning: 'hydrated fraction of the destination at the last sample in the window (blank before the first)' },
+  { columns: ['reads'], meaning: 'reads scheduled in the window' },
+  {
+    columns: ['read_p50_us', 'read_p99_us'],
+    meaning: "p50 / p99 latency of those reads, from each read's scheduled start (computed from the reads, never averaged)",
+  },
+  { columns: ['corrupt_reads'], meaning: 'reads scheduled in the window whose block did not check out' },
+  { columns: ['write_acks'], meaning: 'writes acknowledged in the window' },
+  { columns: ['wire_bytes'], meaning: 'bytes sent A→B on the link in the window (interface counter)' },
+  {
+    columns: ['precopy_round'],
+    meaning: 'precopy: the first pass that started in the window (`0` = full copy, `final` = after the kill)',
+  },
+  { columns: ['dirty_bytes'], meaning: 'precopy: dirty bytes of the passes that started in the window' },
+];
+
+/** A Markdown table of `docs`, one line per group in the order of `order`; throws when a column is missing or twice. */
+export function renderColumnTable<C extends string>(order: readonly C[], docs: readonly ColumnDoc<C>[]): string {
+  const seen = new Map<C, ColumnDoc<C>>();
+  for (const d of docs) {
+    for (const c of d.columns) {
+      if (seen.has(c)) throw new Error(`column ${c} is documented twice`);
+      if (!order.includes(c)) throw new Error(`column ${c} is documented but not written`);
+      seen.set(c, d);
+    }
+  }
+  const missing = order.filter((c) => !seen.has(c));
+  if (missing.length) throw new Error(`columns without a description: ${missing.join(', ')}`);
+  const lines = ['| column | meaning |', '|---|---|'];
+  const done = new Set<ColumnDoc<C>>();
+  for (const c of order) {
+    const d = seen.get(c)!;
+    if (done.has(d)) continue;
+    done.add(d);
+    // Within a group the code's order, too, so a reordered column list shows in the diff.
+    const names = order.filter((x) => d.columns.includes(x));
+    lines.push(`| \`${names.join(', ')}\` | ${d.meaning} |`);
+  }
+  return lines.join('\n');
+}
+
+/** The runs.csv column table of docs/results.md. */
+export function renderRunColumnsDoc(): string {
+  return renderColumnTable(RUN_COLUMNS, RUN_COLUMN_DOCS);
+}
+
+/** The timeline.csv column table of docs/results.md. */
+export function renderTimelineColumnsDoc(): string {
+  return renderColumnTable(TIMELINE_COLUMNS, TIMELINE_COLUMN_DOCS);
+}
+
+/**
+ * `markdown` with the text between `<!-- NAME:begin -->` and `<!-- NAME:end -->` replaced
+ * by `body`; throws when the markers are missing, so a renamed marker fails loudly.
+ */
+export function replaceGenerated(markdown: string, name: string, body: string): string {
+  const begin = `<!-- ${name}:begin -->`;
+  const end = `<!-- ${name}:end -->`;
+  const i = markdown.indexOf(begin);
+  const j = markdown.indexOf(end);
+  if (i < 0 || j < i) throw new Error(`markers ${begin} … ${end} not found`);
+  return `${markdown.slice(0, i + begin.length)}\n${body}\n${markdown.slice(j)}`;
+}
