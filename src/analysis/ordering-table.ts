@@ -4,8 +4,8 @@
  * (each strategy's `predicted` text in the registry). Pure.
  */
 import { median } from 'simple-statistics';
-import { groupRows, metricValues } from './columns.js';
-import type { Row } from './read-results.js';
+import { groupRows, metricValues } from './groups.js';
+import type { Row } from '../results/read-results.js';
 
 /** What theory says about a strategy; undefined for one the registry does not know. */
 export interface Prediction {

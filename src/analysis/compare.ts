@@ -8,8 +8,8 @@
  */
 import { median } from 'simple-statistics';
 import { relativeChangeCI, type Interval } from './bootstrap.js';
-import { groupLabel, groupRows, higherIsBetter, metricColumns, metricValues, type Group } from './columns.js';
-import { values, type Row } from './read-results.js';
+import { groupLabel, groupRows, higherIsBetter, metricColumns, metricValues, type Group } from './groups.js';
+import { values, type Row } from '../results/read-results.js';
 
 /** Metrics whose regression fails a comparison unless `metrics` says otherwise. */
 export const DEFAULT_GATED = ['interruption_ms', 'split_brain_ms', 'migration_ms', 'hydration_ms'];
