@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { renderColumnTable, renderRunColumnsDoc, renderTimelineColumnsDoc, replaceGenerated } from '../src/report/columns-doc.js';
+import { renderColumnTable, renderRunColumnsDoc, renderTimelineColumnsDoc, replaceGenerated } from '../src/results/columns-doc.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const README = join(ROOT, 'README.md');

@@ -1,7 +1,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { toBmf } from '../report/bmf.js';
-import { compareMarkdown, compareRuns, DEFAULT_GATED } from '../report/compare.js';
-import { readResults, ResultsError, type Results } from '../report/read-results.js';
+import { toBmf } from '../analysis/bmf.js';
+import { compareMarkdown, compareRuns, DEFAULT_GATED } from '../analysis/compare.js';
+import { readResults, ResultsError, type Results } from '../results/read-results.js';
 import { STRATEGIES } from '../strategy/registry.js';
 import { usageError } from './errors.js';
 

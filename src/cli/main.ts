@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { DEFAULTS } from '../scenario/scenario.js';
-import { packageRoot } from '../workload/package-root.js';
+import { packageRoot } from '../package-root.js';
 import { cleanupCommand } from './cleanup.js';
 import { doctorCommand } from './doctor.js';
 import { CLIError } from './errors.js';

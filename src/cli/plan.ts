@@ -1,5 +1,5 @@
-import { plan, planTable } from '../report/plan.js';
-import { readResults, ResultsError } from '../report/read-results.js';
+import { plan, planTable } from '../analysis/plan.js';
+import { readResults, ResultsError } from '../results/read-results.js';
 import { formatBitRate, formatBytes, parseCount, parseRate, parseSize } from '../scenario/units.js';
 import { usageError } from './errors.js';
 

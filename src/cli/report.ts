@@ -1,4 +1,4 @@
-import { readResults, ResultsError } from '../report/read-results.js';
+import { readResults, ResultsError } from '../results/read-results.js';
 import { FontMissingError } from '../report/render.js';
 import { writeReport } from '../report/report.js';
 import { STRATEGIES } from '../strategy/registry.js';

@@ -1,10 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import { drainMs } from '../measure/app-metrics.js';
-import { failedRow, resultRow, type RunRow } from '../report/rows.js';
-import { timelineRows, type TimelineRow } from '../report/timeline-rows.js';
+import type { RunRow, TimelineRow } from '../results/columns.js';
+import { failedRow, resultRow } from '../results/rows.js';
+import { timelineRows } from '../results/timeline-rows.js';
 import { formatBytes } from '../scenario/units.js';
 import { runDrain } from '../strategy/drain.js';
-import type { RepetitionResult } from '../strategy/result.js';
+import type { RepetitionResult } from '../results/repetition-result.js';
 import { runHttpRepetition } from '../strategy/run-http-repetition.js';
 import { RepetitionError, runRepetition, type RepetitionInput } from '../strategy/run-repetition.js';
 import type { Progress } from './progress.js';

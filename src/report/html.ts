@@ -2,9 +2,9 @@
  * The self-contained HTML report: the plots inlined as SVG, the ordering table, the fits
  * and the provenance. No script, no stylesheet or font from the network. Pure.
  */
-import type { Fit } from './fit.js';
-import type { LinkRecord, RunMeta } from './meta.js';
-import type { OrderingRow } from './ordering-table.js';
+import type { Fit } from '../analysis/fit.js';
+import type { LinkRecord, RunMeta } from '../results/meta.js';
+import type { OrderingRow } from '../analysis/ordering-table.js';
 import { formatBitRate, formatBytes } from '../scenario/units.js';
 
 export interface HtmlReport {

@@ -4,10 +4,10 @@
  * added later appear without a change here.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { medianCI } from './bootstrap.js';
-import { distinct, groupRows, metricValues, type Group } from './columns.js';
-import { seriesOf, type Fit } from './fit.js';
-import { num, type Row } from './read-results.js';
+import { medianCI } from '../analysis/bootstrap.js';
+import { distinct, groupRows, metricValues, type Group } from '../analysis/groups.js';
+import { seriesOf, type Fit } from '../analysis/fit.js';
+import { num, type Row } from '../results/read-results.js';
 
 /** The font every plot uses: rendered to PNG with this font file loaded explicitly. */
 export const PLOT_FONT = 'DejaVu Sans';

@@ -5,11 +5,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { sizeFits } from './fit.js';
+import { sizeFits } from '../analysis/fit.js';
 import { renderHtml } from './html.js';
-import { orderingTable, type Prediction } from './ordering-table.js';
+import { orderingTable, type Prediction } from '../analysis/ordering-table.js';
 import { hydrationTimelineSpec, interruptionByStrategySpec, interruptionVsSizeSpec, lostBytesSpec } from './plot-specs.js';
-import type { Results } from './read-results.js';
+import type { Results } from '../results/read-results.js';
 import { renderPng, renderSvg } from './render.js';
 
 /** The plots of a report: file stem, heading, spec. */

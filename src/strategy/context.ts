@@ -3,9 +3,10 @@ import type { LinkMeasurement } from '../lab/link-probe.js';
 import type { NbdExport } from '../lab/nbd-export.js';
 import type { ResourceScope } from '../lab/scope.js';
 import type { Timeline } from '../measure/timeline.js';
+import type { PrecopyStats } from '../results/repetition-result.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { CloneBackend } from '../transfer/clone/backend.js';
-import type { DirtyTracker, TrackingName } from '../transfer/dirty/dirty-tracker.js';
+import type { DirtyTracker } from '../transfer/dirty/dirty-tracker.js';
 import type { TrackedSource } from '../transfer/dirty/tracked-source.js';
 import type { FioProbe } from '../workload/fio-probe.js';
 import type { Instance } from '../workload/instance.js';
@@ -107,27 +108,5 @@ export interface PreparedSource {
   dirty?: DirtyTracker;
 }
 
-/** One pre-copy pass. */
-export interface PrecopyRound {
-  /** 0 is the initial full copy; `final` is the delta after the kill. */
-  round: number | 'final';
-  startNs: number;
-  /** When its dirty extents were listed (the bitmap rotated and read); the copy follows. */
-  listedNs: number;
-  doneNs: number;
-  /** Bytes the round had to copy (the dirty set it started with). */
-  dirtyBytes: number;
-  /** Bytes the copier moved. */
-  copiedBytes: number;
-}
-
-/** How a pre-copy went. */
-export interface PrecopyStats {
-  /** Copy passes while A ran (the full copy included). */
-  rounds: number;
-  converged: boolean;
-  /** How A's writes were tracked. */
-  tracking: TrackingName;
-  finalDeltaBytes: number;
-  passes: PrecopyRound[];
-}
+// The pre-copy record belongs to the results; re-exported for the strategies that name it.
+export type { PrecopyRound, PrecopyStats } from '../results/repetition-result.js';

@@ -12,7 +12,7 @@ import { scanDataFile } from '../workload/http/slot-record.js';
 import type { Instance } from '../workload/instance.js';
 import { RecordType, type AckRecord } from '../workload/records.js';
 import type { MigrationContext } from './context.js';
-import type { RepetitionResult } from './result.js';
+import type { RepetitionResult } from '../results/repetition-result.js';
 import { exportSource, inRepetition, migrate, provisionRepetition, type RepetitionInput } from './run-repetition.js';
 import { sleep } from '../lab/wait.js';
 

@@ -19,10 +19,9 @@ import { fillVolume } from '../workload/fill.js';
 import { Instance } from '../workload/instance.js';
 import type { MigrationContext, Strategy } from './context.js';
 import { startReadProbe, stampedReadRate } from './read-probe.js';
-import type { RepetitionResult } from './result.js';
+import type { RepetitionResult } from '../results/repetition-result.js';
 import { sleep } from '../lab/wait.js';
-
-export const SOURCE_EPOCH = 1;
+import { SOURCE_EPOCH } from '../workload/epochs.js';
 
 export interface RepetitionInput {
   scope: ResourceScope;

@@ -12,7 +12,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { alignedBuffer } from './aligned-buffer.js';
 import { BlockState, checkBlock, emptyStamp, encodeBlock } from './stamp.js';
 import { encodeRecord, RECORD_BYTES, RecordType, type InstanceRecord } from './records.js';
-import { mulberry32 } from './prng.js';
+import { mulberry32 } from '../measure/prng.js';
 import type { InstanceConfig } from './instance-config.js';
 
 const now = (): number => Number(process.hrtime.bigint());

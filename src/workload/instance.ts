@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { startDaemon, type Daemon } from '../lab/daemon.js';
 import type { ResourceScope } from '../lab/scope.js';
 import { INSTANCE_ENTRY, type InstanceConfig } from './instance-config.js';
-import { packageRoot } from './package-root.js';
+import { packageRoot } from '../package-root.js';
 import { RecordDecoder, RecordType, type AckRecord, type ReadRecord } from './records.js';
 
 const now = (): number => Number(process.hrtime.bigint());

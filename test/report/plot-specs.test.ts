@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
-import { fitByStrategy, sizeFits } from '../../src/report/fit.js';
+import { fitByStrategy, sizeFits } from '../../src/analysis/fit.js';
 import { hydrationTimelineSpec, interruptionByStrategySpec, interruptionVsSizeSpec, lostBytesSpec, PLOT_FONT, timelineSelection } from '../../src/report/plot-specs.js';
 import { FONT_FILES, renderPng, renderSvg } from '../../src/report/render.js';
-import { reps, row } from './fixture.js';
+import { reps, row } from '../support/result-rows.js';
 
 const MiB = 2 ** 20;
 const rows = [

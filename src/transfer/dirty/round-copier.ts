@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { startDaemon, type Daemon } from '../../lab/daemon.js';
 import type { Host } from '../../lab/hosts.js';
 import type { ResourceScope } from '../../lab/scope.js';
-import { packageRoot } from '../../workload/package-root.js';
+import { packageRoot } from '../../package-root.js';
 import type { Extent } from './extents.js';
 import { ROUND_COPIER_ENTRY, type RoundCopierConfig, type RoundCopierReply } from './round-copier-config.js';
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDaemon, type Daemon } from '../../lab/daemon.js';
 import type { ResourceScope } from '../../lab/scope.js';
-import { packageRoot } from '../package-root.js';
+import { packageRoot } from '../../package-root.js';
 
 /**
  * Starts a compiled migbench entry point with Node inside network namespace `netns`.

@@ -3,8 +3,8 @@
  * simple-statistics' `linearRegression` and `rSquared`. Pure.
  */
 import { linearRegression, linearRegressionLine, mean, rSquared } from 'simple-statistics';
-import { distinct } from './columns.js';
-import { num, type Row } from './read-results.js';
+import { distinct } from './groups.js';
+import { num, type Row } from '../results/read-results.js';
 
 /** metric ≈ intercept + slope · x over the repetitions of one strategy. */
 export interface Fit {

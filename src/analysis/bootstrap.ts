@@ -4,7 +4,7 @@
  * every time it is computed from the same files. Pure.
  */
 import { median, sampleWithReplacement } from 'simple-statistics';
-import { mulberry32 } from '../workload/prng.js';
+import { mulberry32 } from '../measure/prng.js';
 
 /** A point estimate with its confidence interval. */
 export interface Interval {

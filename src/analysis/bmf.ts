@@ -5,8 +5,8 @@
  * https://bencher.dev/docs/reference/bencher-metric-format/
  */
 import { medianCI } from './bootstrap.js';
-import { groupLabel, groupRows, metricColumns, metricValues } from './columns.js';
-import type { Row } from './read-results.js';
+import { groupLabel, groupRows, metricColumns, metricValues } from './groups.js';
+import type { Row } from '../results/read-results.js';
 
 export interface BmfMetric {
   value: number;

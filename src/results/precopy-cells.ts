@@ -1,6 +1,6 @@
 import { writeP99Us } from '../measure/write-latency.js';
-import { SOURCE_EPOCH } from '../strategy/run-repetition.js';
-import type { RepetitionResult } from '../strategy/result.js';
+import { SOURCE_EPOCH } from '../workload/epochs.js';
+import type { RepetitionResult } from './repetition-result.js';
 
 const round1 = (x: number | undefined): number | string => (x === undefined ? '' : Number(x.toFixed(1)));
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { appSummaryColumns } from '../../src/report/app-columns.js';
-import { RUN_COLUMNS, type RunRow } from '../../src/report/rows.js';
-import { summaryTable } from '../../src/report/summary.js';
+import { appSummaryColumns, summaryTable } from '../../src/analysis/summary.js';
+import { RUN_COLUMNS, type RunRow } from '../../src/results/columns.js';
 
 const blank = (): RunRow => Object.fromEntries(RUN_COLUMNS.map((c) => [c, ''])) as RunRow;
 const row = (over: Partial<RunRow>): RunRow => ({ ...blank(), strategy: 'kill-copy-boot', status: 'ok', interruption_ms: 100, ...over });

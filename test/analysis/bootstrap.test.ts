@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapCI, medianCI, relativeChangeCI } from '../../src/report/bootstrap.js';
+import { bootstrapCI, medianCI, relativeChangeCI } from '../../src/analysis/bootstrap.js';
 
 describe('bootstrap', () => {
   it('the median CI contains the median and lies within the sample range', () => {

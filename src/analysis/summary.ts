@@ -1,6 +1,10 @@
+/**
+ * The plain-text summary `migbench run` prints at the end: medians per strategy of the
+ * rows it has just written. Pure.
+ */
 import { median } from '../measure/percentiles.js';
-import { appSummaryColumns } from './app-columns.js';
-import type { RunRow } from './rows.js';
+import type { RunRow } from '../results/columns.js';
+
 
 const COLUMNS: [keyof RunRow, string][] = [
   ['interruption_ms', 'interruption ms'],
@@ -13,6 +17,22 @@ const COLUMNS: [keyof RunRow, string][] = [
   ['stale_reads', 'stale reads'],
   ['copy_efficiency', 'copy eff.'],
 ];
+
+/** Summary-table columns for the HTTP workload and drains, when the rows have them (pure). */
+export function appSummaryColumns(rows: readonly RunRow[]): [keyof RunRow, string][] {
+  const has = (c: keyof RunRow): boolean => rows.some((r) => r[c] !== '' && r[c] !== undefined);
+  return [
+    ...(has('client_gap_ms')
+      ? ([
+          ['client_gap_ms', 'client gap ms'],
+          ['errors', 'errors'],
+          ['timeouts', 'timeouts'],
+          ['lost_requests', 'lost req.'],
+        ] as [keyof RunRow, string][])
+      : []),
+    ...(has('drain_ms') ? ([['drain_ms', 'drain ms']] as [keyof RunRow, string][]) : []),
+  ];
+}
 
 /** A plain-text table of medians per strategy over successful repetitions (pure). */
 export function summaryTable(rows: readonly RunRow[]): string {

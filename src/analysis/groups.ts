@@ -1,25 +1,10 @@
 /**
- * What the report side knows about runs.csv columns, by name only: which columns identify
- * a row, which describe the scenario, and which are metrics (everything else that holds
- * numbers). A column added later is a metric unless it is listed here.
+ * runs.csv rows as the analyses see them: grouped by sweep point and strategy, and their
+ * metric columns (everything that holds numbers and is neither an identity nor a
+ * parameter column of the record's column list). Pure.
  */
-import { num, values, type Row } from './read-results.js';
-
-/** Columns that identify a row or describe its outcome in words. */
-export const IDENTITY_COLUMNS = new Set(['run_id', 'strategy', 'rep', 'sweep_point', 'volume', 'workload', 'backend', 'tracking', 'status', 'error']);
-
-/** Scenario parameters and link measurements: what a sweep varies and plan fits against. */
-export const PARAMETER_COLUMNS = [
-  'size_bytes',
-  'block_size_bytes',
-  'write_rate_bps',
-  'read_rate_per_s',
-  'link_bps',
-  'latency_ms',
-  'region_size_bytes',
-  'link_measured_bps',
-  'link_rtt_measured_ms',
-] as const;
+import { IDENTITY_COLUMNS, PARAMETER_COLUMNS } from '../results/columns.js';
+import { num, values, type Row } from '../results/read-results.js';
 
 const PARAMETERS = new Set<string>(PARAMETER_COLUMNS);
 

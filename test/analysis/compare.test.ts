@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { toBmf } from '../../src/report/bmf.js';
-import { compareMarkdown, compareRuns, DEFAULT_GATED, noiseFloor } from '../../src/report/compare.js';
-import { reps, row } from './fixture.js';
+import { toBmf } from '../../src/analysis/bmf.js';
+import { compareMarkdown, compareRuns, DEFAULT_GATED, noiseFloor } from '../../src/analysis/compare.js';
+import { reps, row } from '../support/result-rows.js';
 
 const opts = { threshold: 0.1, gated: DEFAULT_GATED, expectsNoLoss: (s: string) => s === 'kill-copy-boot' || s === 'async-clone' };
 const base = [

@@ -1,81 +1,18 @@
-import type { LinkMeasurement } from '../lab/link-probe.js';
-import type { Scenario } from '../scenario/scenario.js';
-import type { RepetitionResult } from '../strategy/result.js';
-import { precopyColumns } from './precopy-columns.js';
-import { appColumns } from './app-columns.js';
-
 /**
- * The columns of runs.csv, in order. Stable: CI jobs and notebooks depend on them.
- * Units are in the names; every `_bps` column is **bits** per second.
+ * The runs.csv row of one repetition, from what it measured and the scenario it ran (pure).
  */
-export const RUN_COLUMNS = [
-  'run_id',
-  'strategy',
-  'rep',
-  'sweep_point',
-  'backend',
-  'region_size_bytes',
-  'size_bytes',
-  'block_size_bytes',
-  'write_rate_bps',
-  'read_rate_per_s',
-  'link_bps',
-  'link_measured_bps',
-  'latency_ms',
-  'link_rtt_measured_ms',
-  'interruption_ms',
-  'split_brain_ms',
-  'migration_ms',
-  'hydration_ms',
-  'hydration_bps',
-  'lost_bytes',
-  'corrupt_bytes',
-  'diverged_bytes',
-  'stale_reads',
-  'bytes_on_wire',
-  'copy_ms',
-  'copy_efficiency',
-  'read_p50_us_baseline',
-  'read_p99_us_baseline',
-  'read_p999_us_baseline',
-  'read_p50_us_hydrating',
-  'read_p99_us_hydrating',
-  'read_p999_us_hydrating',
-  'read_max_us_hydrating',
-  'read_p50_us_hydrated',
-  'read_p99_us_hydrated',
-  'read_probe',
-  'acked_writes',
-  'kill_ms',
-  'boot_ms',
-  'workload',
-  'volume',
-  'drain_ms',
-  'client_gap_ms',
-  'errors',
-  'timeouts',
-  'lost_requests',
-  'rounds',
-  'final_delta_bytes',
-  'final_delta_ms',
-  'final_list_ms',
-  'converged',
-  'tracking',
-  'backup_age_ms',
-  'write_p99_us_baseline',
-  'write_p99_us_premigration',
-  'status',
-  'error',
-] as const;
-
-export type RunColumn = (typeof RUN_COLUMNS)[number];
-export type RunRow = Record<RunColumn, string | number>;
+import type { Scenario } from '../scenario/scenario.js';
+import { appColumns } from './app-cells.js';
+import { RUN_COLUMNS, type RunRow } from './columns.js';
+import type { MeasuredLink } from './link.js';
+import { precopyColumns } from './precopy-cells.js';
+import type { RepetitionResult } from './repetition-result.js';
 
 const round = (x: number | undefined, digits = 3): number | string =>
   x === undefined || Number.isNaN(x) ? '' : Number(x.toFixed(digits));
 
 /** The scenario half of a row (shared by successful and failed repetitions). */
-function parameters(runId: string, s: Scenario, link: LinkMeasurement, strategy: string, rep: number): Partial<RunRow> {
+function parameters(runId: string, s: Scenario, link: MeasuredLink, strategy: string, rep: number): Partial<RunRow> {
   return {
     run_id: runId,
     strategy,
@@ -98,7 +35,7 @@ function blank(): RunRow {
 }
 
 /** A runs.csv row for a successful repetition. */
-export function resultRow(runId: string, s: Scenario, link: LinkMeasurement, r: RepetitionResult): RunRow {
+export function resultRow(runId: string, s: Scenario, link: MeasuredLink, r: RepetitionResult): RunRow {
   const m = r.metrics;
   const t = r.timeline;
   const span = (a: Parameters<typeof t.get>[0], b: Parameters<typeof t.get>[0]): number | undefined => {
@@ -148,6 +85,6 @@ export function resultRow(runId: string, s: Scenario, link: LinkMeasurement, r: 
 }
 
 /** A runs.csv row for a repetition that failed: parameters, status and the error. */
-export function failedRow(runId: string, s: Scenario, link: LinkMeasurement, strategy: string, rep: number, error: string): RunRow {
+export function failedRow(runId: string, s: Scenario, link: MeasuredLink, strategy: string, rep: number, error: string): RunRow {
   return { ...blank(), ...parameters(runId, s, link, strategy, rep), status: 'failed', error };
 }

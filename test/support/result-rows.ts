@@ -1,4 +1,4 @@
-import type { Row } from '../../src/report/read-results.js';
+import type { Row } from '../../src/results/read-results.js';
 
 /** A runs.csv row as read back (all strings), with plausible defaults. */
 export function row(over: Record<string, string | number>): Row {

@@ -4,8 +4,9 @@
  * (each strategy's `predicted` text in the registry). Pure.
  */
 import { median } from 'simple-statistics';
-import { groupRows, metricValues } from './columns.js';
-import type { Row } from './read-results.js';
+import { groupRows, metricValues } from './groups.js';
+import type { RunColumn } from '../results/columns.js';
+import type { Row } from '../results/read-results.js';
 
 /** What theory says about a strategy; undefined for one the registry does not know. */
 export interface Prediction {
@@ -30,6 +31,9 @@ export interface OrderingRow {
 
 const med = (xs: number[]): number => (xs.length ? median(xs) : NaN);
 
+/** The runs.csv columns the table reads, named from the record's column list. */
+const col = (c: RunColumn): string => c;
+
 /** Words for what a strategy's medians show. */
 export function measuredMode(lost: number, splitBrain: number, corrupt: number, stale: number): string {
   const parts: string[] = [];
@@ -42,12 +46,12 @@ export function measuredMode(lost: number, splitBrain: number, corrupt: number, 
 
 export function orderingTable(rows: readonly Row[], predictionOf: (strategy: string) => Prediction | undefined): OrderingRow[] {
   return groupRows(rows).map((g) => {
-    const lost = med(metricValues(g, 'lost_bytes'));
-    const split = med(metricValues(g, 'split_brain_ms'));
-    const corrupt = med(metricValues(g, 'corrupt_bytes'));
-    const stale = med(metricValues(g, 'stale_reads'));
+    const lost = med(metricValues(g, col('lost_bytes')));
+    const split = med(metricValues(g, col('split_brain_ms')));
+    const corrupt = med(metricValues(g, col('corrupt_bytes')));
+    const stale = med(metricValues(g, col('stale_reads')));
     const p = predictionOf(g.strategy);
-    const anyLoss = metricValues(g, 'lost_bytes').some((v) => v > 0);
+    const anyLoss = metricValues(g, col('lost_bytes')).some((v) => v > 0);
     return {
       strategy: g.strategy,
       point: g.point,
@@ -55,7 +59,7 @@ export function orderingTable(rows: readonly Row[], predictionOf: (strategy: str
       reps: g.rows.length,
       lost_bytes: lost,
       split_brain_ms: split,
-      interruption_ms: med(metricValues(g, 'interruption_ms')),
+      interruption_ms: med(metricValues(g, col('interruption_ms'))),
       measured: g.ok.length ? measuredMode(lost, split, corrupt, stale) : 'no successful repetition',
       predicted: p?.predicted ?? '',
       asPredicted: !p || g.ok.length === 0 ? undefined : p.expectsNoLoss ? !anyLoss : lost > 0 || split > 0,

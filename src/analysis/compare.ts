@@ -8,14 +8,15 @@
  */
 import { median } from 'simple-statistics';
 import { relativeChangeCI, type Interval } from './bootstrap.js';
-import { groupLabel, groupRows, higherIsBetter, metricColumns, metricValues, type Group } from './columns.js';
-import { values, type Row } from './read-results.js';
+import { groupLabel, groupRows, higherIsBetter, metricColumns, metricValues, type Group } from './groups.js';
+import type { RunColumn } from '../results/columns.js';
+import { values, type Row } from '../results/read-results.js';
 
 /** Metrics whose regression fails a comparison unless `metrics` says otherwise. */
-export const DEFAULT_GATED = ['interruption_ms', 'split_brain_ms', 'migration_ms', 'hydration_ms'];
+export const DEFAULT_GATED: readonly string[] = ['interruption_ms', 'split_brain_ms', 'migration_ms', 'hydration_ms'] satisfies RunColumn[];
 
 /** Columns that must be zero for a strategy that expects no loss. */
-export const LOSS_COLUMNS = ['lost_bytes', 'corrupt_bytes'];
+export const LOSS_COLUMNS: readonly string[] = ['lost_bytes', 'corrupt_bytes'] satisfies RunColumn[];
 
 export interface CompareOptions {
   /** Relative change that counts as a regression (0.1 = 10 %). */
@@ -62,7 +63,7 @@ export function noiseFloor(metric: string): number {
 }
 
 /** The columns that describe what was run: groups match only if all of them agree. */
-const SCENARIO_KEY_COLUMNS = ['sweep_point', 'workload', 'size_bytes', 'block_size_bytes', 'write_rate_bps', 'read_rate_per_s', 'link_bps', 'latency_ms'];
+const SCENARIO_KEY_COLUMNS = ['sweep_point', 'workload', 'size_bytes', 'block_size_bytes', 'write_rate_bps', 'read_rate_per_s', 'link_bps', 'latency_ms'] satisfies RunColumn[];
 
 function matchKey(g: Group): string {
   const r = g.rows[0]!;

@@ -1,26 +1,7 @@
 import { percentileSorted } from '../measure/percentiles.js';
-import type { RepetitionResult } from '../strategy/result.js';
-import { precopyWindow } from './precopy-columns.js';
-
-export const TIMELINE_COLUMNS = [
-  'run_id',
-  'strategy',
-  'rep',
-  'sweep_point',
-  'volume',
-  't_ms',
-  'hydrated_fraction',
-  'reads',
-  'read_p50_us',
-  'read_p99_us',
-  'corrupt_reads',
-  'write_acks',
-  'wire_bytes',
-  'precopy_round',
-  'dirty_bytes',
-] as const;
-
-export type TimelineRow = Record<(typeof TIMELINE_COLUMNS)[number], string | number>;
+import type { TimelineRow } from './columns.js';
+import { precopyWindow } from './precopy-cells.js';
+import type { RepetitionResult } from './repetition-result.js';
 
 /**
  * Per-window series of one repetition: windows of `windowMs` from the start of the

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fitByStrategy, fitPoints, predictionSe } from '../../src/report/fit.js';
-import { plan, planTable, transferSeconds } from '../../src/report/plan.js';
-import { row } from './fixture.js';
+import { fitByStrategy, fitPoints, predictionSe } from '../../src/analysis/fit.js';
+import { plan, planTable, transferSeconds } from '../../src/analysis/plan.js';
+import { row } from '../support/result-rows.js';
 
 const MiB = 2 ** 20;
 

@@ -1,5 +1,5 @@
-import type { RepetitionResult } from '../strategy/result.js';
-import type { RunRow } from './rows.js';
+import type { RunRow } from './columns.js';
+import type { RepetitionResult } from './repetition-result.js';
 import { SLOT_BYTES } from '../workload/http/slot-record.js';
 
 const round = (x: number, digits = 3): number | string => (Number.isNaN(x) ? '' : Number(x.toFixed(digits)));
@@ -23,20 +23,4 @@ export function appColumns(r: RepetitionResult): Partial<RunRow> {
     diverged_bytes: '',
     stale_reads: '',
   };
-}
-
-/** Summary-table columns for the HTTP workload and drains, when the rows have them (pure). */
-export function appSummaryColumns(rows: readonly RunRow[]): [keyof RunRow, string][] {
-  const has = (c: keyof RunRow): boolean => rows.some((r) => r[c] !== '' && r[c] !== undefined);
-  return [
-    ...(has('client_gap_ms')
-      ? ([
-          ['client_gap_ms', 'client gap ms'],
-          ['errors', 'errors'],
-          ['timeouts', 'timeouts'],
-          ['lost_requests', 'lost req.'],
-        ] as [keyof RunRow, string][])
-      : []),
-    ...(has('drain_ms') ? ([['drain_ms', 'drain ms']] as [keyof RunRow, string][]) : []),
-  ];
 }

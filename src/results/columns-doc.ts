@@ -3,8 +3,7 @@
  * page cannot drift from what runs.csv and timeline.csv really hold. test/docs.test.ts
  * fails when the page's generated block differs from what these functions render.
  */
-import { RUN_COLUMNS, type RunColumn } from './rows.js';
-import { TIMELINE_COLUMNS } from './timeline-rows.js';
+import { RUN_COLUMNS, TIMELINE_COLUMNS, type RunColumn, type TimelineColumn } from './columns.js';
 
 /** Columns documented together, with what they mean. */
 export interface ColumnDoc<C extends string> {
@@ -12,7 +11,6 @@ export interface ColumnDoc<C extends string> {
   meaning: string;
 }
 
-export type TimelineColumn = (typeof TIMELINE_COLUMNS)[number];
 
 /**
  * What each runs.csv column means (the README's column reference, moved here). Grouped

@@ -1,9 +1,12 @@
+/**
+ * What one strategy × repetition measured: the strategies produce it, the runs.csv and
+ * timeline.csv rows are shaped from it.
+ */
 import type { MigrationMetrics } from '../measure/metrics.js';
 import type { Timeline } from '../measure/timeline.js';
 import type { Verification } from '../measure/verifier.js';
 import type { LatencySample } from '../workload/fio-log.js';
 import type { AckRecord } from '../workload/records.js';
-import type { PrecopyStats } from './context.js';
 
 /** Everything measured in one strategy × repetition. */
 export interface RepetitionResult {
@@ -47,4 +50,32 @@ export interface AppResult {
   lostSample: number[];
   /** Slots of the destination's data file that do not check out. */
   corruptSlots: number;
+}
+
+/** One pre-copy pass. */
+export interface PrecopyRound {
+  /** 0 is the initial full copy; `final` is the delta after the kill. */
+  round: number | 'final';
+  startNs: number;
+  /** When its dirty extents were listed (the bitmap rotated and read); the copy follows. */
+  listedNs: number;
+  doneNs: number;
+  /** Bytes the round had to copy (the dirty set it started with). */
+  dirtyBytes: number;
+  /** Bytes the copier moved. */
+  copiedBytes: number;
+}
+
+/** How a pre-copy went. */
+export interface PrecopyStats {
+  /** Copy passes while A ran (the full copy included). */
+  rounds: number;
+  converged: boolean;
+  /**
+   * How A's writes were tracked (a `TrackingName` of the dirty trackers: `qemu` or
+   * `dm-era`); plain text here so the record does not depend on the trackers.
+   */
+  tracking: string;
+  finalDeltaBytes: number;
+  passes: PrecopyRound[];
 }

@@ -6,9 +6,9 @@
  * them informs the prediction. Pure.
  */
 import { median } from 'simple-statistics';
-import { distinct } from './columns.js';
+import { distinct } from './groups.js';
 import { fitByStrategy, predict, predictionSe, type Fit } from './fit.js';
-import { num, values, type Row } from './read-results.js';
+import { num, values, type Row } from '../results/read-results.js';
 
 /** The fleet to plan for. */
 export interface PlanTarget {
