@@ -53,6 +53,11 @@ export class ByteQueue {
     if (!w || this.have < w.n) return;
     this.waiter = undefined;
     this.have -= w.n;
+    // An empty read may find no chunk at all (it used to throw on `undefined.length`).
+    if (w.n === 0) {
+      w.resolve(Buffer.alloc(0));
+      return;
+    }
     const head = this.chunks[0]!;
     if (head.length >= w.n) {
       // The common case: no copy.

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { applyAck, emptyLatest, holdsLatest, latestAcks, type Journal } from '../../src/measure/journal.js';
+import type { AckRecord } from '../../src/workload/records.js';
+import { BS } from './fixture.js';
+
+const ack = (index: number, epoch: number, seq: number, stampNs: number, ackNs: number): AckRecord => ({ type: 1, index, epoch, seq, stampNs, ackNs });
+const FILL = { stampNs: 1_000, ackNs: 2_000 };
+const journal = (blocks: number, acks: AckRecord[], fill: Journal['fill'] = FILL): Journal => ({ blockSize: BS, blocks, fill, acks, reads: [] });
+
+describe('latestAcks', () => {
+  it('starts every block at the fill: epoch 0, seq = block index', () => {
+    const latest = latestAcks(journal(3, []));
+    expect([...latest.epoch]).toEqual([0, 0, 0]);
+    expect([...latest.seq]).toEqual([0, 1, 2]);
+    expect([...latest.stampNs]).toEqual([1_000, 1_000, 1_000]);
+    expect([...latest.ackNs]).toEqual([2_000, 2_000, 2_000]);
+  });
+
+  it('without a fill, blocks never acknowledged stay at epoch -1', () => {
+    const latest = latestAcks({ ...journal(3, [ack(1, 1, 0, 10, 20)]), fill: undefined });
+    expect([...latest.epoch]).toEqual([-1, 1, -1]);
+    expect(latest.ackNs[0]).toBe(-Infinity);
+  });
+
+  it('keeps the latest ack by ack time, whatever order the journal lists them in', () => {
+    // Two instances' acks interleave in the journal; block 0's newest is epoch 1's seq 7.
+    const latest = latestAcks(journal(2, [ack(0, 1, 7, 500, 9_000), ack(0, 2, 3, 600, 8_000), ack(0, 1, 5, 400, 7_000), ack(1, 2, 4, 700, 8_500)]));
+    expect([latest.epoch[0], latest.seq[0], latest.stampNs[0], latest.ackNs[0]]).toEqual([1, 7, 500, 9_000]);
+    expect([latest.epoch[1], latest.seq[1]]).toEqual([2, 4]);
+  });
+
+  it('on equal ack times, the one recorded later wins', () => {
+    const latest = emptyLatest(1);
+    applyAck(latest, ack(0, 1, 1, 10, 100));
+    applyAck(latest, ack(0, 2, 9, 20, 100));
+    expect([latest.epoch[0], latest.seq[0]]).toEqual([2, 9]);
+  });
+
+  it('never lets an ack older than the fill replace it', () => {
+    const latest = latestAcks(journal(1, [ack(0, 1, 0, 500, 1_500)]));
+    expect([latest.epoch[0], latest.seq[0]]).toEqual([0, 0]);
+  });
+});
+
+describe('holdsLatest', () => {
+  // Block 0: epoch 1 acked seq 5 (issued at 10_000) at 10_050.
+  const latest = latestAcks(journal(1, [ack(0, 1, 5, 10_000, 10_050)]));
+
+  it('holds the acknowledged version itself', () => {
+    expect(holdsLatest(latest, 0, 1, 5, 10_000)).toBe(true);
+  });
+
+  it('holds a write issued after the ack, by any instance, acknowledged or not', () => {
+    expect(holdsLatest(latest, 0, 1, 6, 10_051)).toBe(true);
+    expect(holdsLatest(latest, 0, 2, 0, 10_051)).toBe(true);
+  });
+
+  it('does not hold an older write of the same instance (a same-instance rollback)', () => {
+    expect(holdsLatest(latest, 0, 1, 4, 9_000)).toBe(false);
+    // Issued before the ack completed, though after the acked write was issued: still not it.
+    expect(holdsLatest(latest, 0, 1, 6, 10_050)).toBe(false);
+  });
+
+  it('does not hold the same seq from another instance, or the fill', () => {
+    expect(holdsLatest(latest, 0, 2, 5, 10_000)).toBe(false);
+    expect(holdsLatest(latest, 0, 0, 0, 1_000)).toBe(false);
+  });
+
+  it('holds anything where nothing was ever acknowledged', () => {
+    expect(holdsLatest(emptyLatest(1), 0, 7, 7, 0)).toBe(true);
+  });
+});
