@@ -42,11 +42,6 @@ export class Timeline {
     return atNs;
   }
 
-  /** Whether `name` has been marked. */
-  has(name: EventName): boolean {
-    return this.events.has(name);
-  }
-
   get(name: EventName): number | undefined {
     return this.events.get(name);
   }
