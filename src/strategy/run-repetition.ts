@@ -17,6 +17,7 @@ import { repetitionResult } from './repetition-result.js';
 import type { RepetitionResult } from './result.js';
 import { sleep } from '../lab/wait.js';
 
+// The stamped workload owns its epochs; re-exported for src/report/precopy-columns.ts.
 export { SOURCE_EPOCH } from '../workload/stamped-workload.js';
 
 export interface RepetitionInput {
@@ -42,7 +43,7 @@ export interface RepetitionInput {
  * Runs a repetition's `body` in a child scope that is closed whatever happens; `enter`
  * names the step being run (progress display), and a failure says which step it was.
  */
-export async function inRepetition<T>(input: RepetitionInput, body: (scope: ResourceScope, enter: (step: string) => void) => Promise<T>): Promise<T> {
+async function inRepetition<T>(input: RepetitionInput, body: (scope: ResourceScope, enter: (step: string) => void) => Promise<T>): Promise<T> {
   const scope = new ResourceScope(input.scope.ledger);
   let step = 'provision';
   const enter = (name: string): void => {
@@ -62,7 +63,7 @@ export async function inRepetition<T>(input: RepetitionInput, body: (scope: Reso
  * A repetition's own work directory and fresh source and destination loop devices over
  * sparse files in `--backing-dir`, named by run, strategy, repetition and drain volume.
  */
-export async function provisionRepetition(scope: ResourceScope, input: RepetitionInput): Promise<{ workDir: string; sourceDevice: string; destDevice: string }> {
+async function provisionRepetition(scope: ResourceScope, input: RepetitionInput): Promise<{ workDir: string; sourceDevice: string; destDevice: string }> {
   const name = `${input.strategy.name}-${input.rep}${volumeSuffix(input.volume)}`;
   const workDir = join(input.workDir, name);
   await scope.acquire({ kind: 'dir', path: workDir }, () => mkdir(workDir, { recursive: true }), () => rm(workDir, { recursive: true, force: true }));
@@ -76,7 +77,7 @@ export async function provisionRepetition(scope: ResourceScope, input: Repetitio
  * nbdkit serving the source from A's namespace, with the link's latency (`--latency`) as
  * its delay filter; each volume of a drain on a port of its own.
  */
-export function exportSource(scope: ResourceScope, input: RepetitionInput, workDir: string, sourceDevice: string): Promise<NbdExport> {
+function exportSource(scope: ResourceScope, input: RepetitionInput, workDir: string, sourceDevice: string): Promise<NbdExport> {
   return startNbdExport(scope, input.hosts.a, {
     plugin: ['file', `file=${sourceDevice}`],
     latencyMs: input.scenario.latencyMs,
@@ -87,7 +88,7 @@ export function exportSource(scope: ResourceScope, input: RepetitionInput, workD
 }
 
 /** Suffix of a drain volume's names (empty outside a drain). */
-export const volumeSuffix = (volume: number | undefined): string => (volume === undefined ? '' : `-v${volume}`);
+const volumeSuffix = (volume: number | undefined): string => (volume === undefined ? '' : `-v${volume}`);
 
 /**
  * One strategy × repetition on fresh devices, for every workload (`--workload`): lay the
