@@ -55,8 +55,8 @@ export class StampedWorkload implements Workload {
     this.sourceProbeReads = await this.sourceProbe?.stop();
   }
 
-  kill(): Promise<void> {
-    return this.started().kill();
+  async kill(): Promise<void> {
+    await this.started().kill();
   }
 
   async boot(device: string): Promise<number> {
@@ -71,7 +71,7 @@ export class StampedWorkload implements Workload {
     return up;
   }
 
-  waitDestAck(ns: number): Promise<number> {
+  async waitDestAck(ns: number): Promise<number> {
     return this.booted().waitAckAtOrAfter(ns, this.env.signal);
   }
 

@@ -64,9 +64,9 @@ export class HttpWorkload implements Workload {
     // Nothing measures the baseline alone: the clients run throughout.
   }
 
-  kill(): Promise<void> {
+  async kill(): Promise<void> {
     if (!this.source) throw new WorkloadStateError('http workload: kill before start');
-    return this.source.kill();
+    await this.source.kill();
   }
 
   async boot(device: string): Promise<number> {
@@ -84,7 +84,7 @@ export class HttpWorkload implements Workload {
     return load.waitAck(DEST_SERVICE_EPOCH, since, signal);
   }
 
-  waitDestAck(ns: number): Promise<number> {
+  async waitDestAck(ns: number): Promise<number> {
     return this.started().waitAck(DEST_SERVICE_EPOCH, ns, this.env.signal);
   }
 
