@@ -6,7 +6,6 @@ import { timelineRows } from '../results/timeline-rows.js';
 import { formatBytes } from '../scenario/units.js';
 import { runDrain } from '../strategy/drain.js';
 import type { RepetitionResult } from '../results/repetition-result.js';
-import { runHttpRepetition } from '../strategy/run-http-repetition.js';
 import { RepetitionError, runRepetition, type RepetitionInput } from '../strategy/run-repetition.js';
 import type { Progress } from './progress.js';
 
@@ -26,7 +25,6 @@ export interface VolumesOutput {
  */
 export async function runVolumes(input: Omit<RepetitionInput, 'onStep' | 'volume' | 'beforeStart'>, out: VolumesOutput): Promise<number> {
   const s = input.scenario;
-  const one = s.workload === 'http' ? runHttpRepetition : runRepetition;
   const name = input.strategy.name;
   const why = (err: unknown): string => {
     if (out.runSignal.aborted) throw err;
@@ -35,7 +33,7 @@ export async function runVolumes(input: Omit<RepetitionInput, 'onStep' | 'volume
   };
   if (s.volumes === 1) {
     try {
-      const r = await one({ ...input, onStep: (step) => out.progress.status(`${out.label}: ${step}…`) });
+      const r = await runRepetition({ ...input, onStep: (step) => out.progress.status(`${out.label}: ${step}…`) });
       out.add(resultRow(input.runId, s, input.link, r), timelineRows(input.runId, r, s.windowMs));
       out.progress.line(`${out.label}: ${describe(r)}`);
       return 0;
@@ -50,7 +48,7 @@ export async function runVolumes(input: Omit<RepetitionInput, 'onStep' | 'volume
   setMaxListeners(20 * s.volumes, input.signal);
   const steps = new Map<number, string>();
   const settled = await runDrain(s.volumes, s.staggerMs, input.signal, (volume, beforeStart) =>
-    one({
+    runRepetition({
       ...input,
       volume,
       beforeStart,

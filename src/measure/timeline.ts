@@ -30,10 +30,16 @@ export class Timeline {
     return Number(process.hrtime.bigint());
   }
 
-  /** Marks `name` now (or at `atNs`); the first mark wins. */
+  /**
+   * Marks `name` now (or at `atNs`) and returns the time marked. Each instant happens
+   * once in a migration: marking it again is a bug (two steps claiming one event), and
+   * throws rather than silently keeping either time.
+   */
   mark(name: EventName, atNs: number = Timeline.now()): number {
-    if (!this.events.has(name)) this.events.set(name, atNs);
-    return this.events.get(name)!;
+    const earlier = this.events.get(name);
+    if (earlier !== undefined) throw new DuplicateMarkError(name, earlier, atNs);
+    this.events.set(name, atNs);
+    return atNs;
   }
 
   get(name: EventName): number | undefined {
@@ -49,5 +55,19 @@ export class Timeline {
 
   entries(): [EventName, number][] {
     return [...this.events.entries()];
+  }
+}
+
+/** A second mark of an event already on the timeline. */
+export class DuplicateMarkError extends Error {
+  override readonly name = 'DuplicateMarkError';
+  constructor(
+    readonly event: EventName,
+    /** The time already marked (ns). */
+    readonly firstNs: number,
+    /** The time of the rejected second mark (ns). */
+    readonly secondNs: number,
+  ) {
+    super(`timeline event ${event} marked twice (first at ${firstNs} ns, again at ${secondNs} ns)`);
   }
 }

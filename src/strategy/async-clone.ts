@@ -1,5 +1,5 @@
 import type { LinkMeasurement } from '../lab/link-probe.js';
-import type { MigrationContext, Strategy } from './context.js';
+import type { MigrationContext, Strategy, StrategyOutcome } from './context.js';
 import { boot, kill } from './primitives.js';
 
 /**
@@ -22,12 +22,11 @@ export const ASYNC_CLONE: Strategy = {
   predicted: 'no loss; downtime = kill + clone + boot, nearly independent of size; slower reads while hydrating',
   expectsNoLoss: true,
   usesClone: true,
-  async run(ctx: MigrationContext) {
+  async run(ctx: MigrationContext): Promise<StrategyOutcome> {
     const s = ctx.scenario;
     await kill(ctx);
     const b = ctx.cloneBackend;
     if (!b) throw new Error('async-clone needs a clone backend');
-    ctx.backend = b.name;
     const clone = await b.create(ctx.scope, {
       sourceUri: ctx.source.export.uri,
       sourceHost: ctx.source.export.host,
@@ -44,14 +43,14 @@ export const ASYNC_CLONE: Strategy = {
       signal: ctx.signal,
     });
     ctx.timeline.mark('clone_ready');
-    ctx.afterStop.push(() => clone.finalize());
     // Background hydration starts once the destination is up: before that it would only
     // compete with the boot's own first reads and writes for the link.
-    await boot(ctx, clone.device, () => clone.startHydration());
-    await clone.waitHydrated((p) => (ctx.hydrated = p.hydrated / p.total), s.windowMs);
-    ctx.hydrated = 1;
+    const dest = await boot(ctx, clone.device, () => clone.startHydration());
+    await clone.waitHydrated((p) => ctx.progress(p.hydrated / p.total), s.windowMs);
+    ctx.progress(1);
     ctx.timeline.mark('hydration_done');
     await clone.detachSource();
     ctx.timeline.mark('source_released');
+    return { dest, backend: b.name, afterStop: [() => clone.finalize()] };
   },
 };

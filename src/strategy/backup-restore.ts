@@ -3,10 +3,9 @@ import { basename, join } from 'node:path';
 import { startNbdExport } from '../lab/nbd-export.js';
 import { exportPort } from '../lab/ports.js';
 import { Timeline } from '../measure/timeline.js';
-import { copyVolume } from '../transfer/copy.js';
 import { SOURCE_NODE } from '../transfer/dirty/tracked-source.js';
-import type { MigrationContext, Strategy } from './context.js';
-import { boot, kill } from './primitives.js';
+import type { MigrationContext, Strategy, StrategyOutcome } from './context.js';
+import { boot, copyFrom, kill } from './primitives.js';
 import { trackedSourceSetup } from './source-setup.js';
 import { sleep } from '../lab/wait.js';
 
@@ -23,7 +22,7 @@ export const BACKUP_RESTORE: Strategy = {
   predicted: 'loses every write since the backup; downtime = kill + size/bandwidth + boot, like kill-copy-boot',
   expectsNoLoss: false,
   prepareSource: trackedSourceSetup,
-  async run(ctx: MigrationContext) {
+  async run(ctx: MigrationContext): Promise<StrategyOutcome> {
     const s = ctx.scenario;
     const tracked = ctx.source.tracked;
     if (!tracked) throw new Error('backup-restore needs the source behind qemu-storage-daemon (prepareSource)');
@@ -55,13 +54,10 @@ export const BACKUP_RESTORE: Strategy = {
     await kill(ctx);
     const exp = await startNbdExport(ctx.scope, ctx.hosts.a, { plugin: ['file', `file=${file}`], latencyMs: s.latencyMs, port: exportPort('backup', ctx.volume), readonly: true, workDir: ctx.workDir, name: 'backup' });
     // The restore is the copy primitive, reading the backup instead of the volume.
-    ctx.timeline.mark('copy_start');
-    const r = await copyVolume(ctx.scope, exp.uri, ctx.dest.device, ctx.hosts.b, (f) => (ctx.hydrated = f));
-    ctx.hydrated = 1;
-    ctx.copySeconds = r.seconds;
-    ctx.timeline.mark('copy_done');
-    await boot(ctx);
-    ctx.timeline.mark('hydration_done', Math.max(ctx.timeline.get('copy_done')!, ctx.timeline.get('first_ack_dest')!));
+    const restore = await copyFrom(ctx, exp.uri);
+    const dest = await boot(ctx);
+    ctx.timeline.mark('hydration_done', Math.max(ctx.timeline.get('copy_done')!, dest.firstAckNs));
     ctx.timeline.mark('source_released', ctx.timeline.get('copy_done')!);
+    return { dest, copySeconds: restore.seconds };
   },
 };

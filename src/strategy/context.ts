@@ -8,10 +8,9 @@ import type { Scenario } from '../scenario/scenario.js';
 import type { CloneBackend } from '../transfer/clone/backend.js';
 import type { DirtyTracker } from '../transfer/dirty/dirty-tracker.js';
 import type { TrackedSource } from '../transfer/dirty/tracked-source.js';
-import type { FioProbe } from '../workload/fio-probe.js';
-import type { Instance } from '../workload/instance.js';
+import type { Workload } from '../workload/workload.js';
 
-/** Everything a strategy acts on during one migration. */
+/** Everything a strategy acts on during one migration. Strategies read it; what they produce they return. */
 export interface MigrationContext {
   scope: ResourceScope;
   scenario: Scenario;
@@ -22,49 +21,48 @@ export interface MigrationContext {
   /** Per-repetition scratch directory (sockets, pidfiles, metadata). */
   workDir: string;
   source: {
+    /** A's raw source device. */
     device: string;
     export: NbdExport;
-    instance: Instance;
     /** The source behind qemu-storage-daemon, when the strategy asked for it (`prepareSource`). */
     tracked?: TrackedSource;
     /** The source's dirty tracking (QEMU bitmaps or dm-era), when the strategy asked for it. */
     dirty?: DirtyTracker;
   };
-  /** `probe`: the fio read probe on B's device (`--probe fio`), started at boot. */
-  dest: { device: string; instance?: Instance; probe?: FioProbe | undefined };
+  /** B's raw destination device. */
+  dest: { device: string };
+  /** The workload running on A, which *kill* stops and *boot* starts on B. */
+  workload: Workload;
   signal: AbortSignal;
-  /** Progress of data towards B (0..1), sampled into timeline.csv. */
-  hydrated: number;
-  /** Set by the copy primitive. */
-  copySeconds?: number;
+  /** Reports the progress of data towards B (0..1); the runner samples the latest into timeline.csv. */
+  progress(fraction: number): void;
   /** Drain volume (`--volumes`), undefined outside a drain: picks the ports of the exports a strategy starts. */
   volume?: number;
   /** The clone backend chosen for this run (`--backend`). */
   cloneBackend: CloneBackend | undefined;
-  /** The clone backend used, if any (a runs.csv column). */
-  backend?: string;
-  /**
-   * Steps to run once every instance has stopped and before verification (a clone
-   * dismantling its stack so the raw destination device stands alone).
-   */
-  afterStop: (() => Promise<void>)[];
-  /** Pre-copy rounds, set by the precopy strategy (runs.csv rounds/final_delta_bytes/converged, timeline.csv). */
-  precopy?: PrecopyStats;
-  /**
-   * An application workload that replaces the stamped instance (`--workload http`):
-   * when set, *kill* and *boot* act on it and `source.instance` is not available.
-   */
-  app?: AppWorkload;
 }
 
-/** What *kill* and *boot* need from an application workload. */
-export interface AppWorkload {
-  /** Stops the service on A; when this resolves, A does no more I/O for it. */
-  kill(): Promise<void>;
-  /** Starts the service on B over `device`; resolves with the time of its first acknowledged request. */
-  boot(device: string, signal: AbortSignal): Promise<number>;
-  /** Resolves once B has acknowledged a request at or after `ns` (the health check). */
-  waitDestAck(ns: number, signal: AbortSignal): Promise<number>;
+/** The destination as *boot* left it: the workload runs on `device`, up since `firstAckNs`. */
+export interface BootedDestination {
+  device: string;
+  firstAckNs: number;
+}
+
+/** What a strategy's run produced, recorded by the runner into the repetition result. */
+export interface StrategyOutcome {
+  /** The destination the strategy booted (every strategy boots one). */
+  dest: BootedDestination;
+  /** Wall time of the copy, when the strategy has one (runs.csv copy_seconds). */
+  copySeconds?: number;
+  /** The clone backend used, if any (runs.csv backend). */
+  backend?: string;
+  /** Pre-copy rounds (runs.csv rounds/final_delta_bytes/converged, timeline.csv). */
+  precopy?: PrecopyStats;
+  /**
+   * Steps to run once the workload has stopped and before verification (a clone
+   * dismantling its stack so the raw destination device stands alone).
+   */
+  afterStop?: (() => Promise<void>)[];
 }
 
 /** A migration strategy: a named composition of primitives. */
@@ -78,11 +76,11 @@ export interface Strategy {
   usesClone?: boolean;
   /** Whether it tracks A's writes with `--tracking` (resolved and checked before provisioning). */
   tracksWrites?: boolean;
-  run(ctx: MigrationContext): Promise<void>;
+  run(ctx: MigrationContext): Promise<StrategyOutcome>;
   /**
-   * Puts the (filled) source volume behind something before the source workload starts
-   * on it — a device whose writes are tracked, mirrored or backed up. Returns the device
-   * the source workload must run on. Resources belong to `setup.scope`.
+   * Puts the (provisioned) source volume behind something before the source workload
+   * starts on it — a device whose writes are tracked, mirrored or backed up. Returns the
+   * device the source workload must run on. Resources belong to `setup.scope`.
    */
   prepareSource?(setup: SourceSetup): Promise<PreparedSource>;
 }

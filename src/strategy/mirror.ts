@@ -1,7 +1,7 @@
 import { startNbdExport } from '../lab/nbd-export.js';
 import { exportPort } from '../lab/ports.js';
 import { SOURCE_NODE } from '../transfer/dirty/tracked-source.js';
-import type { MigrationContext, Strategy } from './context.js';
+import type { MigrationContext, Strategy, StrategyOutcome } from './context.js';
 import { boot, kill } from './primitives.js';
 import { trackedSourceSetup } from './source-setup.js';
 
@@ -26,7 +26,7 @@ export const MIRROR: Strategy = {
   predicted: 'no loss; downtime = kill + boot; every write on A waits for B while mirroring',
   expectsNoLoss: true,
   prepareSource: trackedSourceSetup,
-  async run(ctx: MigrationContext) {
+  async run(ctx: MigrationContext): Promise<StrategyOutcome> {
     const s = ctx.scenario;
     const tracked = ctx.source.tracked;
     if (!tracked) throw new Error('mirror needs the source behind qemu-storage-daemon (prepareSource)');
@@ -52,7 +52,7 @@ export const MIRROR: Strategy = {
     const poll = setInterval(() => {
       qmp.execute<BlockJobInfo[]>('query-block-jobs').then((jobs) => {
         const j = jobs.find((x) => x.device === JOB);
-        if (j && j.len > 0) ctx.hydrated = j.offset / j.len;
+        if (j && j.len > 0) ctx.progress(j.offset / j.len);
       }, () => undefined);
     }, s.windowMs);
     try {
@@ -69,8 +69,8 @@ export const MIRROR: Strategy = {
     }
     const ready = ctx.timeline.mark('mirror_ready');
     ctx.timeline.mark('copy_done', ready);
-    ctx.copySeconds = (ready - ctx.timeline.get('copy_start')!) / 1e9;
-    ctx.hydrated = 1;
+    const copySeconds = (ready - ctx.timeline.get('copy_start')!) / 1e9;
+    ctx.progress(1);
 
     await kill(ctx);
     // A is gone and every write it acknowledged is on B: finish without pivoting.
@@ -84,7 +84,8 @@ export const MIRROR: Strategy = {
     await qmp.execute('blockdev-del', { 'node-name': 'mirror-target' });
     await target.daemon.stop();
     ctx.timeline.mark('source_released');
-    await boot(ctx);
-    ctx.timeline.mark('hydration_done', ctx.timeline.get('first_ack_dest')!);
+    const dest = await boot(ctx);
+    ctx.timeline.mark('hydration_done', dest.firstAckNs);
+    return { dest, copySeconds };
   },
 };

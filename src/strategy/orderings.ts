@@ -1,9 +1,23 @@
-import type { MigrationContext, Strategy } from './context.js';
-import { boot, copy, kill } from './primitives.js';
+import type { BootedDestination, MigrationContext, Strategy, StrategyOutcome } from './context.js';
+import { boot, copy, kill, type CopyStep } from './primitives.js';
 
 export type Primitive = 'kill' | 'copy' | 'boot';
 
-const STEPS: Record<Primitive, (ctx: MigrationContext) => Promise<void>> = { kill, copy, boot };
+/** What the steps of an ordering returned, so far. */
+interface Steps {
+  copy?: CopyStep;
+  dest?: BootedDestination;
+}
+
+const STEPS: Record<Primitive, (ctx: MigrationContext, done: Steps) => Promise<void>> = {
+  kill: (ctx) => kill(ctx),
+  copy: async (ctx, done) => {
+    done.copy = await copy(ctx);
+  },
+  boot: async (ctx, done) => {
+    done.dest = await boot(ctx);
+  },
+};
 
 /** What each ordering is predicted to show (DESIGN.md's table). */
 const PREDICTED: Record<string, string> = {
@@ -27,11 +41,14 @@ export function ordering(steps: readonly Primitive[]): Strategy {
     name,
     predicted: PREDICTED[name] ?? '',
     expectsNoLoss: name === 'kill-copy-boot',
-    async run(ctx) {
-      for (const step of steps) await STEPS[step](ctx);
+    async run(ctx): Promise<StrategyOutcome> {
+      const done: Steps = {};
+      for (const step of steps) await STEPS[step](ctx, done);
+      if (!done.dest || !done.copy) throw new Error(`ordering ${name} must copy and boot`);
       // The data has fully arrived when both the copy and the boot are behind us.
-      ctx.timeline.mark('hydration_done', Math.max(ctx.timeline.get('copy_done')!, ctx.timeline.get('first_ack_dest')!));
+      ctx.timeline.mark('hydration_done', Math.max(ctx.timeline.get('copy_done')!, done.dest.firstAckNs));
       ctx.timeline.mark('source_released', Math.max(ctx.timeline.get('copy_done')!, ctx.timeline.get('kill_done')!));
+      return { dest: done.dest, copySeconds: done.copy.seconds };
     },
   };
 }

@@ -2,7 +2,7 @@ import { Timeline } from '../measure/timeline.js';
 import { copyVolume } from '../transfer/copy.js';
 import { extentBytes, type Extent } from '../transfer/dirty/extents.js';
 import { RoundCopier } from '../transfer/dirty/round-copier.js';
-import type { MigrationContext, PrecopyRound, Strategy } from './context.js';
+import type { MigrationContext, PrecopyRound, Strategy, StrategyOutcome } from './context.js';
 import { nextStep } from './precopy-policy.js';
 import { boot, kill } from './primitives.js';
 import { dirtyTrackedSourceSetup } from './source-setup.js';
@@ -28,7 +28,7 @@ export const PRECOPY: Strategy = {
   expectsNoLoss: true,
   tracksWrites: true,
   prepareSource: dirtyTrackedSourceSetup,
-  async run(ctx: MigrationContext) {
+  async run(ctx: MigrationContext): Promise<StrategyOutcome> {
     const s = ctx.scenario;
     const tracked = ctx.source.dirty;
     if (!tracked) throw new Error('precopy needs the tracked source (prepareSource)');
@@ -54,12 +54,11 @@ export const PRECOPY: Strategy = {
     const r0 = await copyVolume(ctx.scope, tracked.tcp.uri, ctx.dest.device, ctx.hosts.b);
     const full: PrecopyRound = { round: 0, startNs: t0, listedNs: t0, doneNs: ctx.timeline.mark('copy_done'), dirtyBytes: s.sizeBytes, copiedBytes: s.sizeBytes };
     passes.push(full);
-    ctx.copySeconds = r0.seconds;
     let last = full;
     let converged = false;
     for (;;) {
       const dirty = await tracked.dirtyBytes();
-      ctx.hydrated = 1 - dirty / s.sizeBytes;
+      ctx.progress(1 - dirty / s.sizeBytes);
       const step = nextStep({ dirty, lastCopied: last.dirtyBytes, rounds: passes.length, maxRounds: s.maxRounds, convergeBytes: s.convergeBytes });
       if (step !== 'continue') {
         converged = step === 'converged';
@@ -72,11 +71,12 @@ export const PRECOPY: Strategy = {
     await kill(ctx);
     // A is gone: the bitmap now holds exactly what B still lacks.
     const final = await pass('final');
-    ctx.hydrated = 1;
-    ctx.precopy = { rounds, converged, tracking: tracked.tracking, finalDeltaBytes: final.dirtyBytes, passes };
-    await boot(ctx);
+    ctx.progress(1);
+    const precopy = { rounds, converged, tracking: tracked.tracking, finalDeltaBytes: final.dirtyBytes, passes };
+    const dest = await boot(ctx);
     await copier.stop();
-    ctx.timeline.mark('hydration_done', Math.max(final.doneNs, ctx.timeline.get('first_ack_dest')!));
+    ctx.timeline.mark('hydration_done', Math.max(final.doneNs, dest.firstAckNs));
     ctx.timeline.mark('source_released', final.doneNs);
+    return { dest, copySeconds: r0.seconds, precopy };
   },
 };

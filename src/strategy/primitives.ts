@@ -1,67 +1,50 @@
 import { run } from '../lab/exec.js';
 import { copyVolume } from '../transfer/copy.js';
-import { Instance } from '../workload/instance.js';
-import { startReadProbe, stampedReadRate } from './read-probe.js';
-import type { MigrationContext } from './context.js';
+import type { BootedDestination, MigrationContext } from './context.js';
 
-/** The epoch of the instance booted on B (A runs epoch 1; the fill is epoch 0). */
-export const DEST_EPOCH = 2;
+/** What *copy* reports. */
+export interface CopyStep {
+  /** Wall time of the copy. */
+  seconds: number;
+}
 
-/** *kill*: stop the instance on A; when this returns, A does no more I/O. */
+/** *kill*: stop the workload on A; when this returns, A does no more I/O. */
 export async function kill(ctx: MigrationContext): Promise<void> {
   ctx.timeline.mark('kill_start');
-  await (ctx.app ? ctx.app.kill() : ctx.source.instance.kill());
+  await ctx.workload.kill();
   ctx.timeline.mark('kill_done');
 }
 
 /** *copy*: move the whole volume A→B over the shaped link while whatever runs keeps running. */
-export async function copy(ctx: MigrationContext): Promise<void> {
+export async function copy(ctx: MigrationContext): Promise<CopyStep> {
+  return copyFrom(ctx, ctx.source.export.uri);
+}
+
+/** The copy primitive reading `uri` (the source volume, or a backup of it) into B's device. */
+export async function copyFrom(ctx: MigrationContext, uri: string): Promise<CopyStep> {
   ctx.timeline.mark('copy_start');
-  const r = await copyVolume(ctx.scope, ctx.source.export.uri, ctx.dest.device, ctx.hosts.b, (f) => {
-    ctx.hydrated = f;
-  });
-  ctx.hydrated = 1;
-  ctx.copySeconds = r.seconds;
+  const r = await copyVolume(ctx.scope, uri, ctx.dest.device, ctx.hosts.b, (f) => ctx.progress(f));
+  ctx.progress(1);
   ctx.timeline.mark('copy_done');
+  return { seconds: r.seconds };
 }
 
 /**
- * *boot*: run the user's boot command (if any) on B, then start the workload instance on
- * the destination device. It is up at its first acknowledged write (`first_ack_dest`)
- * and booted once healthy for `--health`. `onUp` runs as soon as it is up.
+ * *boot*: run the user's boot command (if any) on B, then start the workload on the
+ * destination device. It is up at its first acknowledged write (`first_ack_dest`) and
+ * booted once healthy for `--health`. `onUp` runs as soon as it is up.
  */
-export async function boot(ctx: MigrationContext, device: string = ctx.dest.device, onUp?: () => Promise<void>): Promise<void> {
+export async function boot(ctx: MigrationContext, device: string = ctx.dest.device, onUp?: () => Promise<void>): Promise<BootedDestination> {
   ctx.timeline.mark('boot_start');
   if (ctx.scenario.bootCmd) {
     await run('sh', ['-c', ctx.scenario.bootCmd], { netns: ctx.hosts.b.netns, signal: ctx.signal });
   }
-  const s = ctx.scenario;
-  if (ctx.app) {
-    const up = ctx.timeline.mark('first_ack_dest', await ctx.app.boot(device, ctx.signal));
-    await onUp?.();
-    if (s.healthMs > 0) await ctx.app.waitDestAck(up + s.healthMs * 1e6, ctx.signal);
-    ctx.timeline.mark('boot_done');
-    return;
-  }
-  const instance = Instance.start(
-    ctx.scope,
-    {
-      device,
-      epoch: DEST_EPOCH,
-      blockSize: s.blockSize,
-      blocks: s.sizeBytes / s.blockSize,
-      writeRateBps: s.writeRateBps,
-      readRate: stampedReadRate(s),
-      seed: 0x0b00 + DEST_EPOCH,
-    },
-    ctx.hosts.b.netns,
-  );
-  ctx.dest.instance = instance;
-  const up = ctx.timeline.mark('first_ack_dest', await instance.waitFirstAck(ctx.signal));
-  ctx.dest.probe = startReadProbe(ctx.scope, s, device, ctx.hosts.b.netns, ctx.workDir, 'dest');
+  const up = ctx.timeline.mark('first_ack_dest', await ctx.workload.boot(device));
   await onUp?.();
   // No operator cuts over the instant a new instance answers once: boot completes when it
   // has kept acknowledging writes for the health window.
-  if (s.healthMs > 0) await instance.waitAckAtOrAfter(up + s.healthMs * 1e6, ctx.signal);
+  const healthMs = ctx.scenario.healthMs;
+  if (healthMs > 0) await ctx.workload.waitDestAck(up + healthMs * 1e6);
   ctx.timeline.mark('boot_done');
+  return { device, firstAckNs: up };
 }

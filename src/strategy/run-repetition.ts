@@ -1,27 +1,21 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { HostPair } from '../lab/hosts.js';
+import type { Host, HostPair } from '../lab/hosts.js';
 import { txBytes } from '../lab/hosts.js';
 import { createLoopDevice } from '../lab/loop-device.js';
 import type { LinkMeasurement } from '../lab/link-probe.js';
 import { startNbdExport, type NbdExport } from '../lab/nbd-export.js';
 import { exportPort } from '../lab/ports.js';
 import { ResourceScope } from '../lab/scope.js';
-import { latestAcks, type Journal } from '../measure/journal.js';
 import { migrationMetrics } from '../measure/metrics.js';
-import { scanDevice } from '../measure/scan-device.js';
-import { staleReads } from '../measure/stale-reads.js';
 import { Timeline } from '../measure/timeline.js';
-import { divergedBytes } from '../measure/verifier.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { CloneBackend } from '../transfer/clone/backend.js';
-import { fillVolume } from '../workload/fill.js';
-import { Instance } from '../workload/instance.js';
-import type { MigrationContext, Strategy } from './context.js';
-import { startReadProbe, stampedReadRate } from './read-probe.js';
+import { createWorkload } from '../workload/create.js';
+import type { MigrationContext, Strategy, StrategyOutcome } from './context.js';
+import { repetitionResult } from './repetition-result.js';
 import type { RepetitionResult } from '../results/repetition-result.js';
 import { sleep } from '../lab/wait.js';
-import { SOURCE_EPOCH } from '../workload/epochs.js';
 
 export interface RepetitionInput {
   scope: ResourceScope;
@@ -46,7 +40,7 @@ export interface RepetitionInput {
  * Runs a repetition's `body` in a child scope that is closed whatever happens; `enter`
  * names the step being run (progress display), and a failure says which step it was.
  */
-export async function inRepetition<T>(input: RepetitionInput, body: (scope: ResourceScope, enter: (step: string) => void) => Promise<T>): Promise<T> {
+async function inRepetition<T>(input: RepetitionInput, body: (scope: ResourceScope, enter: (step: string) => void) => Promise<T>): Promise<T> {
   const scope = new ResourceScope(input.scope.ledger);
   let step = 'provision';
   const enter = (name: string): void => {
@@ -66,7 +60,7 @@ export async function inRepetition<T>(input: RepetitionInput, body: (scope: Reso
  * A repetition's own work directory and fresh source and destination loop devices over
  * sparse files in `--backing-dir`, named by run, strategy, repetition and drain volume.
  */
-export async function provisionRepetition(scope: ResourceScope, input: RepetitionInput): Promise<{ workDir: string; sourceDevice: string; destDevice: string }> {
+async function provisionRepetition(scope: ResourceScope, input: RepetitionInput): Promise<{ workDir: string; sourceDevice: string; destDevice: string }> {
   const name = `${input.strategy.name}-${input.rep}${volumeSuffix(input.volume)}`;
   const workDir = join(input.workDir, name);
   await scope.acquire({ kind: 'dir', path: workDir }, () => mkdir(workDir, { recursive: true }), () => rm(workDir, { recursive: true, force: true }));
@@ -80,7 +74,7 @@ export async function provisionRepetition(scope: ResourceScope, input: Repetitio
  * nbdkit serving the source from A's namespace, with the link's latency (`--latency`) as
  * its delay filter; each volume of a drain on a port of its own.
  */
-export function exportSource(scope: ResourceScope, input: RepetitionInput, workDir: string, sourceDevice: string): Promise<NbdExport> {
+function exportSource(scope: ResourceScope, input: RepetitionInput, workDir: string, sourceDevice: string): Promise<NbdExport> {
   return startNbdExport(scope, input.hosts.a, {
     plugin: ['file', `file=${sourceDevice}`],
     latencyMs: input.scenario.latencyMs,
@@ -91,24 +85,26 @@ export function exportSource(scope: ResourceScope, input: RepetitionInput, workD
 }
 
 /** Suffix of a drain volume's names (empty outside a drain). */
-export const volumeSuffix = (volume: number | undefined): string => (volume === undefined ? '' : `-v${volume}`);
+const volumeSuffix = (volume: number | undefined): string => (volume === undefined ? '' : `-v${volume}`);
 
 /**
- * One strategy × repetition on fresh devices: fill the source, export it from A, run the
- * workload on A for the baseline window, migrate, let the destination run for the settle
- * window, stop everything, then read the destination and compare it with the journal.
- * Every resource lives in a child scope that is closed whatever happens.
+ * One strategy × repetition on fresh devices, for every workload (`--workload`): lay the
+ * workload's initial state on the source volume, export it from A, let the strategy put
+ * it behind what it needs, run the workload on A for the baseline window, migrate, let
+ * the destination run for the settle window, stop everything, run the strategy's
+ * after-stop steps, then let the workload check the destination. Every resource lives in
+ * a child scope that is closed whatever happens.
  */
 export async function runRepetition(input: RepetitionInput): Promise<RepetitionResult> {
   const { scenario: s, strategy, hosts, signal } = input;
-  const blocks = s.sizeBytes / s.blockSize;
   const timeline = new Timeline();
   return inRepetition(input, async (scope, enter) => {
     enter('provision');
     const { workDir, sourceDevice, destDevice } = await provisionRepetition(scope, input);
+    const workload = createWorkload({ scope, scenario: s, hosts, workDir, signal, rep: input.rep, ...(input.volume !== undefined ? { volume: input.volume } : {}) });
 
-    enter('fill');
-    const fill = await fillVolume(sourceDevice, s.blockSize, blocks);
+    enter(workload.provisionStep);
+    await workload.provision(sourceDevice);
 
     enter('export');
     const exp = await exportSource(scope, input, workDir, sourceDevice);
@@ -118,16 +114,11 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
 
     enter('warmup');
     timeline.mark('warmup_start');
-    const sourceInstance = Instance.start(
-      scope,
-      { device: prepared?.device ?? sourceDevice, epoch: SOURCE_EPOCH, blockSize: s.blockSize, blocks, writeRateBps: s.writeRateBps, readRate: stampedReadRate(s), seed: 0x0a00 + input.rep },
-      hosts.a.netns,
-    );
-    await sourceInstance.waitFirstAck(signal);
-    const sourceProbe = startReadProbe(scope, s, prepared?.device ?? sourceDevice, hosts.a.netns, workDir, 'source');
+    await workload.start(prepared?.device ?? sourceDevice);
     await sleep(s.warmupMs, signal);
     await input.beforeStart?.();
 
+    let hydrated = 0;
     const ctx: MigrationContext = {
       scope,
       scenario: s,
@@ -135,63 +126,33 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
       link: input.link,
       timeline,
       workDir,
-      source: { device: sourceDevice, export: exp, instance: sourceInstance, ...(prepared?.tracked ? { tracked: prepared.tracked } : {}), ...(prepared?.dirty ? { dirty: prepared.dirty } : {}) },
+      source: { device: sourceDevice, export: exp, ...(prepared?.tracked ? { tracked: prepared.tracked } : {}), ...(prepared?.dirty ? { dirty: prepared.dirty } : {}) },
       dest: { device: destDevice },
+      workload,
       signal,
-      hydrated: 0,
-      afterStop: [],
+      progress: (fraction) => {
+        hydrated = fraction;
+      },
       cloneBackend: input.cloneBackend,
       volume: input.volume,
     };
     // The baseline ends where the migration starts.
-    const sourceProbeReads = await sourceProbe?.stop();
+    await workload.endBaseline();
     enter(strategy.name);
-    const { wireBytes, sampler } = await migrate(ctx, strategy);
+    const { outcome, wireBytes, sampler } = await migrate(ctx, strategy, () => hydrated);
 
     enter('settle');
     await sleep(s.settleMs, signal);
-    const destInstance = ctx.dest.instance;
-    if (!destInstance) throw new Error(`strategy ${strategy.name} never booted the destination`);
-    const destProbeReads = await ctx.dest.probe?.stop();
-    await destInstance.stop();
-    await sourceInstance.stop();
+    await workload.stop();
     timeline.mark('end');
     await sampler.final();
-    for (const step of ctx.afterStop) await step();
+    for (const step of outcome.afterStop ?? []) await step();
 
     enter('verify');
-    const journal: Journal = {
-      blockSize: s.blockSize,
-      blocks,
-      fill,
-      acks: [...sourceInstance.acks, ...destInstance.acks],
-      reads: [...sourceInstance.reads, ...destInstance.reads],
-    };
-    const latest = latestAcks(journal);
-    const verification = await scanDevice(destDevice, s.blockSize, blocks, latest);
-    const firstAckDest = timeline.get('first_ack_dest')!;
-    const diverged = divergedBytes(latest, s.blockSize, new Map([[destInstance.epoch, firstAckDest]]));
-    const stale = staleReads(journal);
-    const lastAckSource = sourceInstance.lastAckNs ?? timeline.get('start')!;
-    timeline.mark('last_ack_source', lastAckSource);
-    const metrics = migrationMetrics(timeline, lastAckSource, firstAckDest, sourceProbeReads ?? sourceInstance.reads, destProbeReads ?? destInstance.reads);
-    return {
-      strategy: strategy.name,
-      rep: input.rep,
-      status: 'ok',
-      error: '',
-      metrics,
-      verification: { ...verification, divergedBytes: diverged },
-      staleReads: stale.stale,
-      ackedWrites: journal.acks.length,
-      bytesOnWire: wireBytes,
-      copySeconds: ctx.copySeconds,
-      backend: ctx.backend,
-      timeline,
-      ...(ctx.precopy ? { precopy: ctx.precopy } : {}),
-      reads: s.probe === 'fio' ? [...(sourceProbeReads ?? []), ...(destProbeReads ?? [])] : journal.reads,
-      acks: journal.acks,
-    };
+    const figures = await workload.verify(destDevice, timeline);
+    const lastAckSource = timeline.mark('last_ack_source', figures.lastAckSourceNs ?? timeline.get('start')!);
+    const metrics = migrationMetrics(timeline, lastAckSource, outcome.dest.firstAckNs, figures.metricReads.source, figures.metricReads.dest);
+    return repetitionResult({ strategy: strategy.name, rep: input.rep, volume: input.volume, timeline, metrics, wireBytes, outcome, figures });
   });
 }
 
@@ -205,36 +166,44 @@ export class RepetitionError extends Error {
 
 /**
  * The migration itself: marks `start`, runs the strategy while sampling the link and the
- * hydration progress, and returns the bytes A sent meanwhile (interface counter) and the
- * sampler (for its final sample once everything has stopped).
+ * progress it reports (`hydrated`), and returns its outcome, the bytes A sent meanwhile
+ * (interface counter) and the sampler (for its final sample once everything has stopped).
  */
-export async function migrate(ctx: MigrationContext, strategy: Strategy): Promise<{ wireBytes: number; sampler: ReturnType<typeof startSampler> }> {
+async function migrate(ctx: MigrationContext, strategy: Strategy, hydrated: () => number): Promise<{ outcome: StrategyOutcome; wireBytes: number; sampler: Sampler }> {
   const tx0 = await txBytes(ctx.hosts.a);
-  const sampler = startSampler(ctx, ctx.scenario.windowMs);
+  const sampler = startSampler(ctx.hosts.a, ctx.timeline, ctx.scenario.windowMs, hydrated);
   ctx.timeline.mark('start');
+  let outcome: StrategyOutcome;
   try {
-    await strategy.run(ctx);
+    outcome = await strategy.run(ctx);
   } finally {
     await sampler.stop();
   }
-  return { wireBytes: (await txBytes(ctx.hosts.a)) - tx0, sampler };
+  return { outcome, wireBytes: (await txBytes(ctx.hosts.a)) - tx0, sampler };
 }
 
-/** Samples bytes on the wire and hydration progress every `windowMs`. */
-export function startSampler(ctx: MigrationContext, windowMs: number) {
+/** Takes samples until stopped. */
+interface Sampler {
+  /** Stops sampling, with one last sample: the state the strategy ended in (hydrated = 1). */
+  stop(): Promise<void>;
+  /** One more sample, once everything has stopped. */
+  final(): Promise<void>;
+}
+
+/** Samples the bytes `a` has sent and the progress `hydrated` reports into `timeline` every `windowMs`. */
+function startSampler(a: Host, timeline: Timeline, windowMs: number, hydrated: () => number): Sampler {
   let busy = false;
   const take = async (): Promise<void> => {
     if (busy) return;
     busy = true;
     try {
-      ctx.timeline.samples.push({ tNs: Timeline.now(), txBytes: await txBytes(ctx.hosts.a), hydrated: ctx.hydrated });
+      timeline.samples.push({ tNs: Timeline.now(), txBytes: await txBytes(a), hydrated: hydrated() });
     } finally {
       busy = false;
     }
   };
   void take();
   const timer = setInterval(() => void take(), windowMs);
-  // Stopping takes one last sample: the state the strategy ended in (hydrated = 1).
   return {
     stop: (): Promise<void> => {
       clearInterval(timer);

@@ -1,9 +1,11 @@
 /**
  * Epochs of the stamped workload's writers: every block a writer stamps carries its epoch,
  * so the verifier and the runs.csv write-latency columns can tell whose write it was.
- * The initial fill is epoch 0; the destination's instance uses its own epoch (strategy
- * primitives).
+ * The initial fill is epoch 0.
  */
 
 /** The epoch of the instance on A, the source. */
 export const SOURCE_EPOCH = 1;
+
+/** The epoch of the instance booted on B, the destination. */
+export const DEST_EPOCH = 2;

@@ -1,68 +1,150 @@
 import { join } from 'node:path';
-import type { Host } from '../../lab/hosts.js';
-import type { ResourceScope } from '../../lab/scope.js';
-import type { AppWorkload } from '../../strategy/context.js';
-import { DATA_FILE, mountFilesystem, type MountedFs } from './filesystem.js';
-import type { HttpLoad, LoadTotals } from './load.js';
+import { ResourceScope } from '../../lab/scope.js';
+import { clientGapMs, firstAckOf, lastAckOf, lostRequests, type AppAck } from '../../measure/app-metrics.js';
+import type { Timeline } from '../../measure/timeline.js';
+import { emptyVerification } from '../../measure/verifier.js';
+import { RecordType, type AckRecord } from '../records.js';
+import { WorkloadStateError, type Workload, type WorkloadEnv, type WorkloadFigures } from '../workload.js';
+import { DATA_FILE, dataFileSlots, makeFilesystem, mountFilesystem, preallocateDataFile, readDataFile, sharedMountTree, type MountedFs } from './filesystem.js';
+import { HttpLoad, type LoadTotals } from './load.js';
 import { HttpService } from './service.js';
+import { scanDataFile } from './slot-record.js';
 
 export const SOURCE_SERVICE_EPOCH = 1;
 export const DEST_SERVICE_EPOCH = 2;
 /** Service port on each host; a drain volume adds its number. */
 export const HTTP_PORT = 8080;
+/** Seconds a client waits for a response before it counts a timeout. */
+const CLIENT_TIMEOUT_S = 10;
 
 /**
- * The HTTP workload as the primitives see it. *kill* SIGKILLs the service on A (its
- * filesystem stays as a crash left it: mounted, journal not checkpointed). *boot* mounts
- * the destination's filesystem on B (ext4 replays the journal), starts the service there
- * and points the front door at it; B is up at its first successful response.
+ * The HTTP workload (`--workload http`): ext4 on the source volume with a preallocated
+ * data file, the service on A, clients in B's namespace through the front door. *kill*
+ * SIGKILLs the service on A (its filesystem stays as a crash left it: mounted, journal
+ * not checkpointed). *boot* mounts the destination's filesystem on B (ext4 replays the
+ * journal), starts the service there and points the front door at it; B is up at its
+ * first successful response. Verification mounts the destination read-only and looks up
+ * every acknowledged request id in its data file.
  */
-export class HttpWorkload implements AppWorkload {
-  dest: HttpService | undefined;
-  destFs: MountedFs | undefined;
+export class HttpWorkload implements Workload {
+  readonly provisionStep = 'mkfs';
+  private readonly port: number;
+  private mountDir: string | undefined;
+  private sourceFs: MountedFs | undefined;
+  private dataFile: string | undefined;
+  private source: HttpService | undefined;
+  private load: HttpLoad | undefined;
+  private dest: HttpService | undefined;
+  private destFs: MountedFs | undefined;
+  private totals: LoadTotals | undefined;
 
-  constructor(
-    private readonly scope: ResourceScope,
-    private readonly b: Host,
-    private readonly port: number,
-    /** Where the destination's filesystem is mounted (under the repetition's shared mount tree). */
-    private readonly mountDir: string,
-    readonly load: HttpLoad,
-    readonly source: HttpService,
-    readonly sourceFs: MountedFs,
-  ) {}
-
-  kill(): Promise<void> {
-    return this.source.kill();
+  constructor(private readonly env: WorkloadEnv) {
+    this.port = HTTP_PORT + (env.volume ?? 0);
   }
 
-  async boot(device: string, signal: AbortSignal): Promise<number> {
+  async provision(sourceDevice: string): Promise<void> {
+    const { scope, scenario: s, workDir } = this.env;
+    await makeFilesystem(sourceDevice);
+    this.mountDir = await sharedMountTree(scope, join(workDir, 'mnt'));
+    this.sourceFs = await mountFilesystem(scope, sourceDevice, join(this.mountDir, 'a'));
+    this.dataFile = await preallocateDataFile(this.sourceFs.mountpoint, dataFileSlots(s.sizeBytes));
+  }
+
+  async start(device: string): Promise<void> {
+    const { scope, scenario: s, hosts, signal, workDir } = this.env;
+    if (!this.dataFile || !this.sourceFs) throw new WorkloadStateError('http workload: start before provision');
+    // The service writes through the filesystem mounted at provision, on the raw volume.
+    if (device !== this.sourceFs.device) throw new WorkloadStateError(`http workload: cannot run on ${device}, a device in front of its filesystem's ${this.sourceFs.device}`);
+    this.source = await HttpService.start(scope, hosts.a.netns, { dataFile: this.dataFile, host: hosts.a.address, port: this.port, epoch: SOURCE_SERVICE_EPOCH }, signal);
+    this.load = await HttpLoad.start(scope, hosts.b.netns, { target: { host: hosts.a.address, port: this.port }, connections: s.httpConnections, timeoutS: CLIENT_TIMEOUT_S, workDir }, signal);
+    await this.load.waitAck(SOURCE_SERVICE_EPOCH, 0, signal);
+  }
+
+  async endBaseline(): Promise<void> {
+    // Nothing measures the baseline alone: the clients run throughout.
+  }
+
+  async kill(): Promise<void> {
+    if (!this.source) throw new WorkloadStateError('http workload: kill before start');
+    await this.source.kill();
+  }
+
+  async boot(device: string): Promise<number> {
+    const { scope, hosts, signal } = this.env;
+    const load = this.started();
     const since = Number(process.hrtime.bigint());
-    const mountpoint = join(this.mountDir, 'b');
+    const mountpoint = join(this.mountDir!, 'b');
     const [fs, open] = await Promise.all([
-      mountFilesystem(this.scope, device, mountpoint),
-      HttpService.spawn(this.scope, this.b.netns, { dataFile: join(mountpoint, DATA_FILE), host: this.b.address, port: this.port, epoch: DEST_SERVICE_EPOCH }, signal),
+      mountFilesystem(scope, device, mountpoint),
+      HttpService.spawn(scope, hosts.b.netns, { dataFile: join(mountpoint, DATA_FILE), host: hosts.b.address, port: this.port, epoch: DEST_SERVICE_EPOCH }, signal),
     ]);
     this.destFs = fs;
     this.dest = await open();
-    this.load.switchTo({ host: this.b.address, port: this.port });
-    return this.load.waitAck(DEST_SERVICE_EPOCH, since, signal);
+    load.switchTo({ host: hosts.b.address, port: this.port });
+    return load.waitAck(DEST_SERVICE_EPOCH, since, signal);
   }
 
-  waitDestAck(ns: number, signal: AbortSignal): Promise<number> {
-    return this.load.waitAck(DEST_SERVICE_EPOCH, ns, signal);
+  async waitDestAck(ns: number): Promise<number> {
+    return this.started().waitAck(DEST_SERVICE_EPOCH, ns, this.env.signal);
   }
 
   /**
    * End of the run: stop the clients first (so no response is cut off by a service
    * stopping), then both services, then unmount both filesystems cleanly.
    */
-  async stopAll(): Promise<LoadTotals> {
-    const totals = await this.load.stop();
+  async stop(): Promise<void> {
+    this.totals = await this.load?.stop();
     await this.dest?.stop();
-    await this.source.stop();
+    await this.source?.stop();
     await this.destFs?.unmount();
-    await this.sourceFs.unmount();
-    return totals;
+    await this.sourceFs?.unmount();
   }
+
+  async verify(destDevice: string, timeline: Timeline): Promise<WorkloadFigures> {
+    const load = this.started();
+    if (!this.totals) throw new WorkloadStateError('http workload: verify before stop');
+    // Its own scope: the read-only mount is gone before the repetition's scope closes.
+    const verifyScope = new ResourceScope(this.env.scope.ledger);
+    let contents;
+    try {
+      const fs = await mountFilesystem(verifyScope, destDevice, join(this.mountDir!, 'verify'), { readonly: true });
+      contents = scanDataFile(await readDataFile(fs.mountpoint));
+    } finally {
+      await verifyScope.close();
+    }
+    const acks = load.acks;
+    const lost = lostRequests(acks, contents.ids);
+    return {
+      verification: emptyVerification(),
+      staleReads: 0,
+      ackedWrites: acks.length,
+      lastAckSourceNs: lastAckOf(acks, SOURCE_SERVICE_EPOCH),
+      metricReads: { source: [], dest: [] },
+      reads: [],
+      acks: acks.map(asAckRecord),
+      app: {
+        // From the first response of the run to the end of the settle window: every silence the clients lived through.
+        clientGapMs: clientGapMs(
+          acks.map((a) => a.tNs),
+          firstAckOf(acks, SOURCE_SERVICE_EPOCH) ?? timeline.get('start')!,
+          lastAckOf(acks, DEST_SERVICE_EPOCH) ?? timeline.get('end')!,
+        ),
+        errors: this.totals.errors,
+        timeouts: this.totals.timeouts,
+        lostRequests: lost.lost,
+        lostSample: lost.sample,
+        corruptSlots: contents.corruptSlots + contents.misplaced,
+      },
+    };
+  }
+
+  private started(): HttpLoad {
+    if (!this.load) throw new WorkloadStateError('http workload: not started');
+    return this.load;
+  }
+}
+
+/** A response as a timeline.csv write ack (the request id stands in the seq field). */
+function asAckRecord(a: AppAck): AckRecord {
+  return { type: RecordType.Ack, index: 0, epoch: a.epoch, seq: a.id, stampNs: a.tNs, ackNs: a.tNs };
 }

@@ -1,6 +1,6 @@
 import type { ResourceScope } from '../lab/scope.js';
 import type { Scenario } from '../scenario/scenario.js';
-import { startFioProbe, type FioProbe } from '../workload/fio-probe.js';
+import { startFioProbe, type FioProbe } from './fio-probe.js';
 
 /**
  * The stamped instance's own read rate: with `--probe fio`, fio does the reads (timed per

@@ -1,0 +1,45 @@
+import type { MigrationMetrics } from '../measure/metrics.js';
+import type { Timeline } from '../measure/timeline.js';
+import type { WorkloadFigures } from '../workload/workload.js';
+import type { StrategyOutcome } from './context.js';
+import type { RepetitionResult } from '../results/repetition-result.js';
+
+/** Everything a finished repetition hands to its result. */
+export interface RepetitionRecord {
+  strategy: string;
+  rep: number;
+  /** Drain volume (`--volumes`), undefined outside a drain. */
+  volume: number | undefined;
+  timeline: Timeline;
+  metrics: MigrationMetrics;
+  /** Bytes A sent during the migration (interface counter). */
+  wireBytes: number;
+  /** What the strategy returned. */
+  outcome: StrategyOutcome;
+  /** What the workload's verification returned. */
+  figures: WorkloadFigures;
+}
+
+/** The repetition result of a successful repetition: the strategy's outcome and the workload's figures, side by side (pure). */
+export function repetitionResult(r: RepetitionRecord): RepetitionResult {
+  const { outcome, figures } = r;
+  return {
+    strategy: r.strategy,
+    rep: r.rep,
+    status: 'ok',
+    error: '',
+    metrics: r.metrics,
+    verification: figures.verification,
+    staleReads: figures.staleReads,
+    ackedWrites: figures.ackedWrites,
+    bytesOnWire: r.wireBytes,
+    copySeconds: outcome.copySeconds,
+    backend: outcome.backend,
+    timeline: r.timeline,
+    ...(outcome.precopy ? { precopy: outcome.precopy } : {}),
+    ...(figures.app ? { app: figures.app } : {}),
+    ...(r.volume !== undefined ? { volume: r.volume } : {}),
+    reads: figures.reads,
+    acks: figures.acks,
+  };
+}

@@ -1,0 +1,116 @@
+import { latestAcks, type Journal } from '../measure/journal.js';
+import { scanDevice } from '../measure/scan-device.js';
+import { staleReads } from '../measure/stale-reads.js';
+import type { Timeline } from '../measure/timeline.js';
+import { divergedBytes } from '../measure/verifier.js';
+import type { LatencySample } from './fio-log.js';
+import type { FioProbe } from './fio-probe.js';
+import { fillVolume } from './fill.js';
+import { Instance } from './instance.js';
+import { startReadProbe, stampedReadRate } from './read-probe.js';
+import { WorkloadStateError, type Workload, type WorkloadEnv, type WorkloadFigures } from './workload.js';
+
+import { DEST_EPOCH, SOURCE_EPOCH } from './epochs.js';
+
+/**
+ * The stamped block workload: the volume is filled with stamped blocks, an instance
+ * writes (and reads) stamped blocks on A, a second one on B after boot, and the
+ * destination device is checked against the journal of every acknowledged write.
+ * With `--probe fio`, fio does the timed reads on each side instead of the instances.
+ */
+export class StampedWorkload implements Workload {
+  readonly provisionStep = 'fill';
+  private readonly blocks: number;
+  private fill: { stampNs: number; ackNs: number } | undefined;
+  private source: Instance | undefined;
+  private sourceProbe: FioProbe | undefined;
+  private sourceProbeReads: LatencySample[] | undefined;
+  private dest: Instance | undefined;
+  private destProbe: FioProbe | undefined;
+  private destProbeReads: LatencySample[] | undefined;
+
+  constructor(private readonly env: WorkloadEnv) {
+    this.blocks = env.scenario.sizeBytes / env.scenario.blockSize;
+  }
+
+  async provision(sourceDevice: string): Promise<void> {
+    this.fill = await fillVolume(sourceDevice, this.env.scenario.blockSize, this.blocks);
+  }
+
+  async start(device: string): Promise<void> {
+    const { scope, scenario: s, hosts, signal, workDir } = this.env;
+    this.source = Instance.start(
+      scope,
+      { device, epoch: SOURCE_EPOCH, blockSize: s.blockSize, blocks: this.blocks, writeRateBps: s.writeRateBps, readRate: stampedReadRate(s), seed: 0x0a00 + this.env.rep },
+      hosts.a.netns,
+    );
+    await this.source.waitFirstAck(signal);
+    this.sourceProbe = startReadProbe(scope, s, device, hosts.a.netns, workDir, 'source');
+  }
+
+  async endBaseline(): Promise<void> {
+    this.sourceProbeReads = await this.sourceProbe?.stop();
+  }
+
+  async kill(): Promise<void> {
+    await this.started().kill();
+  }
+
+  async boot(device: string): Promise<number> {
+    const { scope, scenario: s, hosts, signal, workDir } = this.env;
+    this.dest = Instance.start(
+      scope,
+      { device, epoch: DEST_EPOCH, blockSize: s.blockSize, blocks: this.blocks, writeRateBps: s.writeRateBps, readRate: stampedReadRate(s), seed: 0x0b00 + DEST_EPOCH },
+      hosts.b.netns,
+    );
+    const up = await this.dest.waitFirstAck(signal);
+    this.destProbe = startReadProbe(scope, s, device, hosts.b.netns, workDir, 'dest');
+    return up;
+  }
+
+  async waitDestAck(ns: number): Promise<number> {
+    return this.booted().waitAckAtOrAfter(ns, this.env.signal);
+  }
+
+  async stop(): Promise<void> {
+    this.destProbeReads = await this.destProbe?.stop();
+    await this.dest?.stop();
+    await this.source?.stop();
+  }
+
+  async verify(destDevice: string, timeline: Timeline): Promise<WorkloadFigures> {
+    const s = this.env.scenario;
+    const source = this.started();
+    const dest = this.booted();
+    if (!this.fill) throw new WorkloadStateError('stamped workload: verify before provision');
+    const journal: Journal = {
+      blockSize: s.blockSize,
+      blocks: this.blocks,
+      fill: this.fill,
+      acks: [...source.acks, ...dest.acks],
+      reads: [...source.reads, ...dest.reads],
+    };
+    const latest = latestAcks(journal);
+    const verification = await scanDevice(destDevice, s.blockSize, this.blocks, latest);
+    const diverged = divergedBytes(latest, s.blockSize, new Map([[dest.epoch, timeline.get('first_ack_dest')!]]));
+    return {
+      verification: { ...verification, divergedBytes: diverged },
+      staleReads: staleReads(journal).stale,
+      ackedWrites: journal.acks.length,
+      lastAckSourceNs: source.lastAckNs,
+      metricReads: { source: this.sourceProbeReads ?? source.reads, dest: this.destProbeReads ?? dest.reads },
+      reads: s.probe === 'fio' ? [...(this.sourceProbeReads ?? []), ...(this.destProbeReads ?? [])] : journal.reads,
+      acks: journal.acks,
+    };
+  }
+
+  private started(): Instance {
+    if (!this.source) throw new WorkloadStateError('stamped workload: not started on A');
+    return this.source;
+  }
+
+  private booted(): Instance {
+    if (!this.dest) throw new WorkloadStateError('stamped workload: not booted on B');
+    return this.dest;
+  }
+}
