@@ -98,14 +98,15 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
     if (tuning) throw usageError(`clone backend ${cloneBackend!.name}: ${tuning}${p.label ? ` (sweep point ${p.label})` : ''}`);
   }
   const tracksWrites = scenario.strategies.some((n) => getStrategy(n).tracksWrites);
-  let trackingResolved = tracksWrites;
+  // undefined only in a dry run that could not probe.
+  let tracking: string | undefined;
   if (tracksWrites) {
     // `--tracking auto` is resolved once, so every repetition (and meta.json) uses the same.
-    const tracking = await probe(resolveTracking(scenario.tracking));
-    const whyNot = tracking && (await probe(trackingProblem(tracking)));
-    if (whyNot) throw usageError(`--tracking ${tracking} cannot run here: ${whyNot}`);
-    if (tracking) for (const p of points) p.scenario.tracking = tracking;
-    trackingResolved = tracking !== undefined;
+    const resolved = await probe(resolveTracking(scenario.tracking));
+    const whyNot = resolved && (await probe(trackingProblem(resolved)));
+    if (whyNot) throw usageError(`--tracking ${resolved} cannot run here: ${whyNot}`);
+    if (resolved) for (const p of points) p.scenario.tracking = resolved;
+    tracking = resolved;
   }
   if (opts.dryRun) {
     const needsRoot = 'probing device-mapper needs root';
@@ -113,7 +114,7 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
       renderPlan({
         points,
         backend: usesClone ? { requested: requested.backend, resolved: cloneBackend?.name, note: needsRoot } : undefined,
-        tracking: tracksWrites ? { requested: requested.tracking, resolved: trackingResolved ? scenario.tracking : undefined, note: needsRoot } : undefined,
+        tracking: tracksWrites ? { requested: requested.tracking, resolved: tracking, note: needsRoot } : undefined,
         out: opts.out,
         isRoot,
       }),
