@@ -132,11 +132,6 @@ export const DEFAULTS: RawScenario = Object.fromEntries(
 /** Sweepable options (property → flag), in declaration order. */
 export const SWEEPABLE = Object.fromEntries(SCENARIO_OPTIONS.filter((o) => o.sweepable).map((o) => [o.prop, o.flag])) as Record<SweepKey, string>;
 
-/** The declaration of `prop`. */
-export function optionByProp(prop: string): OptionDecl | undefined {
-  return RUN_OPTIONS.find((o) => o.prop === prop);
-}
-
 /** Command lines shown under "Examples:" in `migbench run --help` and in docs/options.md. */
 export const RUN_EXAMPLES: readonly { command: string; what: string }[] = [
   { command: 'migbench run --strategy kill-copy-boot,async-clone --size 64MiB --reps 5', what: 'two strategies, five repetitions each' },

@@ -68,4 +68,11 @@ describe('migbench run --dry-run', () => {
     expect(r.stdout).toBe('');
     expect(readdirSync(r.state)).toEqual([]);
   });
+
+  it('migbench run --help lists the options in groups, with examples', async () => {
+    const r = await execa(process.execPath, [CLI, 'run', '--help'], { reject: false });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/\nWhat to run:\n[\s\S]*\nLink:\n +--link <rate>[\s\S]*\nOutput:\n[\s\S]*\nExamples:\n/);
+    expect(r.stdout).toMatch(/--dry-run +validate and print the expanded plan/);
+  });
 });
