@@ -6,12 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { DEFAULTS } from '../scenario/scenario.js';
 import { packageRoot } from '../package-root.js';
 import { cleanupCommand } from './cleanup.js';
 import { doctorCommand } from './doctor.js';
 import { CLIError } from './errors.js';
 import { runCommand, type RunOptions } from './run.js';
+import { addRunOptions } from './run-options.js';
 import type { ReportOptions } from './report.js';
 import { COMPARE_DEFAULTS, compareCommand, type CompareCliOptions } from './compare.js';
 import { planCommand, type PlanOptions } from './plan.js';
@@ -26,42 +26,11 @@ export function buildProgram(signal: AbortSignal, act: (p: Promise<number>) => v
     .exitOverride()
     .showHelpAfterError('(run `migbench help` for usage)');
 
-  const d = DEFAULTS;
-  program
-    .command('run')
-    .description('provision the lab, run strategies, write results/<run-id>/; numeric options take comma lists (a sweep)')
-    .option('--scenario <file>', 'JSON options or a sweep matrix (lists); options on the command line win')
-    .option('--strategy <list>', 'strategies, comma-separated, or all / all-orderings', d.strategy)
-    .option('--size <size>', 'volume size (IEC or SI: 64MiB, 1GB)', d.size)
-    .option('--block-size <size>', 'workload block size (power of two, ≥ 512 B, divides --size)', d.blockSize)
-    .option('--write-rate <rate>', 'stamped write rate (8MB/s, 100Mbit/s)', d.writeRate)
-    .option('--read-rate <rate>', 'scheduled reads per second', d.readRate)
-    .option('--link <rate>', 'link bandwidth A→B (tc tbf)', d.link)
-    .option('--latency <duration>', 'added per-request latency on the source export', d.latency)
-    .option('--reps <n>', 'repetitions (strategies interleaved)', d.reps)
-    .option('--backing-dir <dir>', 'where sparse backing files live (tmpfs or a real disk)', d.backingDir)
-    .option('--boot-cmd <cmd>', 'command run on B as part of boot (stands in for a VM or service start)')
-    .option('--warmup <duration>', 'baseline window on A before the migration', d.warmup)
-    .option('--health <duration>', 'boot is done once B has acknowledged writes this long', d.health)
-    .option('--settle <duration>', 'how long B runs after the last step', d.settle)
-    .option('--timeout <duration>', 'limit for one strategy × repetition', d.timeout)
-    .option('--window <duration>', 'timeline.csv window width', d.window)
-    .option('--backend <name>', 'clone backend: auto, qemu, dm-clone', d.backend)
-    .option('--region-size <size>', 'hydration granularity (qcow2 cluster, dm-clone region)', d.regionSize)
-    .option('--hydration-rate <rate>', 'background hydration limit, or unlimited', d.hydrationRate)
-    .option('--hydration-inflight <size>', 'background hydration bytes in flight, or auto (2 × measured bandwidth-delay product, ≥ 512KiB)', d.hydrationInflight)
-    .option('--hydration-threshold <regions>', 'dm-clone hydration_threshold')
-    .option('--hydration-batch <regions>', 'dm-clone hydration_batch_size')
-    .option('--probe <name>', 'read-latency probe: stamped (the instance checks every read) or fio (per-I/O latency log)', d.probe)
-    .option('--tracking <name>', 'precopy dirty tracking: auto (dm-era where the kernel has it), qemu (dirty bitmaps), dm-era', d.tracking)
-    .option('--max-rounds <n>', 'precopy: most copy passes while A runs (the full copy included)', d.maxRounds)
-    .option('--converge-bytes <size>', 'precopy: stop iterating once the dirty set is at most this', d.convergeBytes)
-    .option('--backup-age <duration>', 'backup-restore: how long before the kill the backup is taken', d.backupAge)
-    .option('--workload <name>', 'stamped (block writer) or http (service on ext4, clients through a front door)', d.workload)
-    .option('--http-connections <n>', 'HTTP workload: concurrent client connections', d.httpConnections)
-    .option('--volumes <n>', 'drain N volumes A→B at once over the one link', d.volumes)
-    .option('--stagger <duration>', 'delay between the migration starts of a drain\'s volumes', d.stagger)
-    .option('--out <dir>', 'results directory (default results/<run-id>)')
+  addRunOptions(
+    program
+      .command('run')
+      .description('provision the lab, run strategies, write results/<run-id>/; sweepable options take comma lists (a sweep)'),
+  )
     .action((opts: RunOptions, cmd: Command) => {
       const fromCommandLine = new Set(Object.keys(opts).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
       act(runCommand(opts, signal, version, fromCommandLine));

@@ -23,12 +23,15 @@ import { RepetitionError, runRepetition } from '../strategy/run-repetition.js';
 import { CLIError, usageError } from './errors.js';
 import { Progress } from './progress.js';
 import { runVolumes } from './run-volumes.js';
+import { renderPlan } from './dry-run.js';
 import { HTTP_TOOLS } from '../scenario/app-options.js';
 
 export interface RunOptions extends RawScenario {
   out?: string;
   /** `--scenario FILE`: JSON options or a sweep matrix, under the command line. */
   scenario?: string;
+  /** `--dry-run`: validate, print the plan and an estimate, provision nothing. */
+  dryRun?: boolean;
 }
 
 /** A run id that sorts by time and is unique enough for namespaces: 20261125-201502-3fa9c1. */
@@ -49,8 +52,8 @@ function readScenarioFile(path: string): Partial<RawScenario> {
 }
 
 /** Everything that must hold before anything is provisioned; throws exit-2 errors. */
-async function preflight(s: Scenario): Promise<void> {
-  if (process.getuid?.() !== 0) throw usageError('migbench run needs root (loop devices, network namespaces, tc)');
+async function preflight(s: Scenario, needRoot: boolean): Promise<void> {
+  if (needRoot && process.getuid?.() !== 0) throw usageError('migbench run needs root (loop devices, network namespaces, tc)');
   for (const t of REQUIRED_TOOLS) {
     if (!(await hasTool(t))) throw usageError(`${describeTool(t)} is not installed (run \`migbench doctor\`)`);
   }
@@ -77,13 +80,18 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
   }
   // The first point stands for the run where one scenario is needed (tools, backend, summary line).
   const scenario: Scenario = points[0]!.scenario;
-  await preflight(scenario);
-  const cloneBackend = scenario.strategies.some((n) => getStrategy(n).usesClone)
-    ? await resolveBackend(scenario.backend).catch((err: Error) => {
+  const requested = { backend: scenario.backend, tracking: scenario.tracking };
+  const isRoot = process.getuid?.() === 0;
+  await preflight(scenario, !opts.dryRun);
+  // A dry run without root cannot probe device-mapper; `auto` is then left to the run.
+  const probe = <T>(p: Promise<T>): Promise<T | undefined> => (opts.dryRun && !isRoot ? p.catch(() => undefined) : p);
+  const usesClone = scenario.strategies.some((n) => getStrategy(n).usesClone);
+  const cloneBackend = usesClone
+    ? await probe(resolveBackend(scenario.backend)).catch((err: Error) => {
         throw usageError(`--backend ${scenario.backend}: ${err.message}`);
       })
     : undefined;
-  const why = await cloneBackend?.unavailable();
+  const why = await probe(cloneBackend?.unavailable() ?? Promise.resolve(undefined));
   if (why) throw usageError(`clone backend ${cloneBackend!.name} cannot run here: ${why}`);
   for (const p of points) {
     // Every sweep point is checked before anything is provisioned.
@@ -91,12 +99,28 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
     if (tuning) throw usageError(`clone backend ${cloneBackend!.name}: ${tuning}${p.label ? ` (sweep point ${p.label})` : ''}`);
   }
   const tracksWrites = scenario.strategies.some((n) => getStrategy(n).tracksWrites);
+  // undefined only in a dry run that could not probe.
+  let tracking: string | undefined;
   if (tracksWrites) {
     // `--tracking auto` is resolved once, so every repetition (and meta.json) uses the same.
-    const tracking = await resolveTracking(scenario.tracking);
-    const whyNot = await trackingProblem(tracking);
-    if (whyNot) throw usageError(`--tracking ${tracking} cannot run here: ${whyNot}`);
-    for (const p of points) p.scenario.tracking = tracking;
+    const resolved = await probe(resolveTracking(scenario.tracking));
+    const whyNot = resolved && (await probe(trackingProblem(resolved)));
+    if (whyNot) throw usageError(`--tracking ${resolved} cannot run here: ${whyNot}`);
+    if (resolved) for (const p of points) p.scenario.tracking = resolved;
+    tracking = resolved;
+  }
+  if (opts.dryRun) {
+    const needsRoot = 'probing device-mapper needs root';
+    process.stdout.write(
+      renderPlan({
+        points,
+        backend: usesClone ? { requested: requested.backend, resolved: cloneBackend?.name, note: needsRoot } : undefined,
+        tracking: tracksWrites ? { requested: requested.tracking, resolved: tracking, note: needsRoot } : undefined,
+        out: opts.out,
+        isRoot,
+      }),
+    );
+    return 0;
   }
   const progress = new Progress();
   const runId = newRunId();

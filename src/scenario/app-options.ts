@@ -1,8 +1,8 @@
+import { DEFAULTS, WORKLOADS, type ChoiceOf, type RawScenario } from './options.js';
 import { parseCount, parseDuration } from './units.js';
 
-/** Workloads a run can drive. */
-export const WORKLOADS = ['stamped', 'http'] as const;
-export type WorkloadName = (typeof WORKLOADS)[number];
+export { WORKLOADS } from './options.js';
+export type WorkloadName = ChoiceOf<'workload'>;
 
 /**
  * Strategies the HTTP workload can run: the destination is booted by mounting its
@@ -27,14 +27,16 @@ export interface AppOptions {
   staggerMs: number;
 }
 
-export interface RawAppOptions {
-  workload?: string | undefined;
-  httpConnections?: string | undefined;
-  volumes?: string | undefined;
-  stagger?: string | undefined;
-}
+type AppProp = 'workload' | 'httpConnections' | 'volumes' | 'stagger';
+/** The application options as typed; unset ones take their defaults. */
+export type RawAppOptions = Partial<Pick<RawScenario, AppProp>>;
 
-export const APP_DEFAULTS = { workload: 'stamped', httpConnections: '4', volumes: '1', stagger: '0ms' } as const satisfies RawAppOptions;
+export const APP_DEFAULTS: Pick<RawScenario, AppProp> = {
+  workload: DEFAULTS.workload,
+  httpConnections: DEFAULTS.httpConnections,
+  volumes: DEFAULTS.volumes,
+  stagger: DEFAULTS.stagger,
+};
 
 /**
  * Validates `--workload`, `--http-connections`, `--volumes`, `--stagger` (pure). Errors

@@ -5,31 +5,38 @@
  *
  *   { "strategy": ["kill-copy-boot", "async-clone"], "size": ["64MiB", "256MiB"],
  *     "write-rate": "8MB/s", "link": ["200Mbit/s", "1Gbit/s"], "reps": 3 }
+ *
+ * Every `run` option but `--scenario`, `--out` and `--dry-run` can be set (options.ts).
  */
 import AjvModule from 'ajv';
-import type { RawScenario } from './scenario.js';
+import { SCENARIO_OPTIONS, type OptionDecl, type RawScenario, type ScenarioProp } from './options.js';
 import { ScenarioError } from './scenario.js';
-import { SWEEPABLE } from './sweep.js';
 
 // ajv ships CommonJS; under NodeNext its class is the default export's default.
 const Ajv = AjvModule.default;
 
-const scalar = { type: ['string', 'number'] } as const;
-const listable = { anyOf: [scalar, { type: 'array', items: scalar, minItems: 1 }] } as const;
 const text = { type: 'string' } as const;
+const scalar = { type: ['string', 'number'] } as const;
+// A count may be written as a JSON integer or as text ("3"); the option parser checks the text.
+const count = { anyOf: [{ type: 'integer', minimum: 1 }, text] } as const;
 
-/** File key (the CLI flag without dashes) → RawScenario property. */
-const KEYS: Record<string, keyof RawScenario> = {
-  strategy: 'strategy',
-  reps: 'reps',
-  'backing-dir': 'backingDir',
-  'boot-cmd': 'bootCmd',
-  timeout: 'timeout',
-  window: 'window',
-  backend: 'backend',
-  tracking: 'tracking',
-  ...Object.fromEntries(Object.entries(SWEEPABLE).map(([prop, flag]) => [flag, prop as keyof RawScenario])),
-};
+/** File key (the CLI flag without dashes) → RawScenario property, for every option a file can set. */
+const KEYS: Readonly<Record<string, ScenarioProp>> = Object.fromEntries(SCENARIO_OPTIONS.map((o) => [o.flag, o.prop]));
+
+/** The JSON Schema of one option's value, from its declaration. */
+function valueSchema(o: OptionDecl): object {
+  if (o.kind === 'enum') return { enum: [...(o.choices ?? [])] };
+  if (o.kind === 'strategies') return { anyOf: [text, { type: 'array', items: text, minItems: 1 }] };
+  const one = o.kind === 'count' ? count : o.kind === 'text' || o.kind === 'path' || !o.sweepable ? text : scalar;
+  return o.sweepable ? { anyOf: [one, { type: 'array', items: one, minItems: 1 }] } : one;
+}
+
+/** What an anyOf failure says a field must be. */
+function expected(o: OptionDecl | undefined): string {
+  if (o?.kind === 'strategies') return 'a string or a list of strings';
+  if (o?.kind === 'count') return o.sweepable ? 'a whole number or a non-empty list of them' : 'a whole number';
+  return 'a string, a number or a non-empty list of them';
+}
 
 /** The JSON Schema of a scenario file. */
 export const SCENARIO_FILE_SCHEMA = {
@@ -39,15 +46,7 @@ export const SCENARIO_FILE_SCHEMA = {
   properties: {
     $schema: text,
     description: text,
-    strategy: { anyOf: [text, { type: 'array', items: text, minItems: 1 }] },
-    reps: { anyOf: [{ type: 'integer', minimum: 1 }, text] },
-    'backing-dir': text,
-    'boot-cmd': text,
-    timeout: text,
-    window: text,
-    backend: { enum: ['auto', 'qemu', 'dm-clone'] },
-    tracking: { enum: ['auto', 'qemu', 'dm-era'] },
-    ...Object.fromEntries(Object.values(SWEEPABLE).map((flag) => [flag, listable])),
+    ...Object.fromEntries(SCENARIO_OPTIONS.map((o) => [o.flag, valueSchema(o)])),
   },
 } as const;
 
@@ -68,7 +67,9 @@ export function parseScenarioFile(json: unknown, source = 'scenario file'): Part
         const extra = (e.params as { additionalProperty: string }).additionalProperty;
         return `unknown field "${extra}" (known: ${Object.keys(KEYS).join(', ')})`;
       }
-      if (e.keyword === 'anyOf') return `field "${field}" must be ${field === 'strategy' ? 'a string or a list of strings' : field === 'reps' ? 'a whole number' : 'a string, a number or a non-empty list of them'}`;
+      const decl = SCENARIO_OPTIONS.find((o) => o.flag === field);
+      if (e.keyword === 'anyOf') return `field "${field}" must be ${expected(decl)}`;
+      if (e.keyword === 'enum' && decl?.choices) return `field "${field}" must be equal to one of the allowed values (${decl.choices.join(', ')})`;
       return `field "${field || '(root)'}" ${e.message ?? 'is invalid'}`;
     });
     throw new ScenarioError(`${source}: ${[...new Set(messages)].join('; ')}`);

@@ -1,4 +1,5 @@
-import { APP_DEFAULTS, validateAppOptions, type AppOptions, type RawAppOptions } from './app-options.js';
+import { validateAppOptions, type AppOptions } from './app-options.js';
+import { BACKENDS, PROBES, TRACKING_CHOICES, type ChoiceOf, type RawScenario } from './options.js';
 import { formatBitRate, formatBytes, parseCount, parseDuration, parseEventRate, parseRate, parseSize } from './units.js';
 
 /** A validated benchmark scenario: everything a run needs, in base units. */
@@ -28,7 +29,7 @@ export interface Scenario extends AppOptions {
   /** Width of a timeline.csv window, ms. */
   windowMs: number;
   /** Clone backend for clone strategies. */
-  backend: 'auto' | 'qemu' | 'dm-clone';
+  backend: ChoiceOf<'backend'>;
   /** Hydration granularity (qcow2 cluster / dm-clone region), bytes. */
   regionSizeBytes: number;
   /** Background hydration limit, bits per second; 0 = unlimited. */
@@ -39,9 +40,9 @@ export interface Scenario extends AppOptions {
   hydrationThreshold: number | undefined;
   hydrationBatch: number | undefined;
   /** Who times the reads: the stamped instance (checks every block) or fio (per-I/O latency log). */
-  probe: 'stamped' | 'fio';
+  probe: ChoiceOf<'probe'>;
   /** Pre-copy: how A's writes are tracked (QEMU dirty bitmaps or the kernel's dm-era). */
-  tracking: 'auto' | 'qemu' | 'dm-era';
+  tracking: ChoiceOf<'tracking'>;
   /** Pre-copy: most copy passes while the source runs (the full copy included). */
   maxRounds: number;
   /** Pre-copy: stop iterating once the dirty set is at most this many bytes. */
@@ -50,62 +51,7 @@ export interface Scenario extends AppOptions {
   backupAgeMs: number;
 }
 
-/** The options as typed on the command line (all strings). */
-export interface RawScenario extends RawAppOptions {
-  strategy: string;
-  size: string;
-  blockSize: string;
-  writeRate: string;
-  readRate: string;
-  link: string;
-  latency: string;
-  reps: string;
-  backingDir: string;
-  bootCmd?: string | undefined;
-  warmup: string;
-  health: string;
-  settle: string;
-  timeout: string;
-  window: string;
-  backend: string;
-  regionSize: string;
-  hydrationRate: string;
-  hydrationInflight: string;
-  hydrationThreshold?: string | undefined;
-  hydrationBatch?: string | undefined;
-  probe: string;
-  tracking: string;
-  maxRounds: string;
-  convergeBytes: string;
-  backupAge: string;
-}
-
-export const DEFAULTS: RawScenario = {
-  strategy: 'all',
-  size: '256MiB',
-  blockSize: '4KiB',
-  writeRate: '8MB/s',
-  readRate: '200/s',
-  link: '1Gbit/s',
-  latency: '0ms',
-  reps: '3',
-  backingDir: '/dev/shm',
-  warmup: '2s',
-  health: '500ms',
-  settle: '2s',
-  timeout: '10min',
-  window: '250ms',
-  backend: 'auto',
-  regionSize: '64KiB',
-  hydrationRate: 'unlimited',
-  hydrationInflight: 'auto',
-  probe: 'stamped',
-  tracking: 'auto',
-  maxRounds: '8',
-  convergeBytes: '4MiB',
-  backupAge: '5s',
-  ...APP_DEFAULTS,
-};
+export { DEFAULTS, type RawScenario } from './options.js';
 
 /** A scenario that cannot run; the message names the option. */
 export class ScenarioError extends Error {
@@ -119,6 +65,12 @@ function field<T>(name: string, parse: () => T): T {
     // Every parser here is pure: any error it raises is about the input.
     throw new ScenarioError(`--${name}: ${(err as Error).message}`);
   }
+}
+
+/** `value` if it is one of `choices`; the error lists them. */
+export function oneOf<C extends string>(value: string, choices: readonly C[], what: string): C {
+  if ((choices as readonly string[]).includes(value)) return value as C;
+  throw new Error(`unknown ${what} "${value}" (${choices.join(', ')})`);
 }
 
 /**
@@ -139,28 +91,19 @@ export function validateScenario(raw: RawScenario, resolveStrategies: (list: str
   const settleMs = field('settle', () => parseDuration(raw.settle));
   const timeoutMs = field('timeout', () => parseDuration(raw.timeout));
   const windowMs = field('window', () => parseDuration(raw.window));
-  const backend = field('backend', () => {
-    if (raw.backend === 'auto' || raw.backend === 'qemu' || raw.backend === 'dm-clone') return raw.backend;
-    throw new Error(`unknown backend "${raw.backend}" (auto, qemu, dm-clone)`);
-  });
+  const backend = field('backend', () => oneOf(raw.backend, BACKENDS, 'backend'));
   const regionSizeBytes = field('region-size', () => parseSize(raw.regionSize));
   const hydrationRateBps = field('hydration-rate', () => (raw.hydrationRate === 'unlimited' ? 0 : parseRate(raw.hydrationRate)));
   const hydrationInflightBytes = raw.hydrationInflight === 'auto' ? 'auto' : field('hydration-inflight', () => parseSize(raw.hydrationInflight));
   if (hydrationInflightBytes !== 'auto' && hydrationInflightBytes < 4096) throw new ScenarioError('--hydration-inflight must be at least 4KiB (or auto)');
   const hydrationThreshold = raw.hydrationThreshold === undefined ? undefined : field('hydration-threshold', () => parseCount(raw.hydrationThreshold!, 'regions'));
   const hydrationBatch = raw.hydrationBatch === undefined ? undefined : field('hydration-batch', () => parseCount(raw.hydrationBatch!, 'regions'));
-  const probe = field('probe', () => {
-    if (raw.probe === 'stamped' || raw.probe === 'fio') return raw.probe;
-    throw new Error(`unknown read probe "${raw.probe}" (stamped, fio)`);
-  });
+  const probe = field('probe', () => oneOf(raw.probe, PROBES, 'read probe'));
   if (regionSizeBytes < 4096 || (regionSizeBytes & (regionSizeBytes - 1)) !== 0 || regionSizeBytes > 2 * 2 ** 20) {
     throw new ScenarioError('--region-size must be a power of two from 4KiB to 2MiB');
   }
 
-  const tracking = field('tracking', () => {
-    if (raw.tracking === 'auto' || raw.tracking === 'qemu' || raw.tracking === 'dm-era') return raw.tracking;
-    throw new Error(`unknown dirty tracking "${raw.tracking}" (auto, qemu, dm-era)`);
-  });
+  const tracking = field('tracking', () => oneOf(raw.tracking, TRACKING_CHOICES, 'dirty tracking'));
   const maxRounds = field('max-rounds', () => parseCount(raw.maxRounds, 'rounds'));
   const convergeBytes = field('converge-bytes', () => parseSize(raw.convergeBytes));
   const backupAgeMs = field('backup-age', () => parseDuration(raw.backupAge));

@@ -1,31 +1,11 @@
 /**
- * Sweeps: any numeric option may hold a comma list (`--size 64MiB,256MiB`), and a run
+ * Sweeps: any option declared sweepable (options.ts) may hold a comma list (`--size 64MiB,256MiB`), and a run
  * covers the cartesian product of the lists. Pure: expansion and validation only.
  */
-import { ScenarioError, validateScenario, type RawScenario, type Scenario } from './scenario.js';
+import { SWEEPABLE, type RawScenario, type SweepKey } from './options.js';
+import { ScenarioError, validateScenario, type Scenario } from './scenario.js';
 
-/** Options that may take a list, with the CLI flag each error names. */
-export const SWEEPABLE = {
-  size: 'size',
-  blockSize: 'block-size',
-  writeRate: 'write-rate',
-  readRate: 'read-rate',
-  link: 'link',
-  latency: 'latency',
-  warmup: 'warmup',
-  health: 'health',
-  settle: 'settle',
-  regionSize: 'region-size',
-  hydrationRate: 'hydration-rate',
-  hydrationInflight: 'hydration-inflight',
-  hydrationThreshold: 'hydration-threshold',
-  hydrationBatch: 'hydration-batch',
-  maxRounds: 'max-rounds',
-  convergeBytes: 'converge-bytes',
-  backupAge: 'backup-age',
-} as const satisfies Partial<Record<keyof RawScenario, string>>;
-
-export type SweepKey = keyof typeof SWEEPABLE;
+export { SWEEPABLE, type SweepKey } from './options.js';
 
 /** One point of a sweep: its options, its validated scenario and a label naming what varies. */
 export interface SweepPoint {

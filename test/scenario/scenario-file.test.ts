@@ -18,12 +18,26 @@ describe('scenario files', () => {
     [{ size: [] }, /field "size" must be a string, a number or a non-empty list/],
     [{ link: { rate: 1 } }, /field "link" must be/],
     [{ reps: 0 }, /field "reps"/],
-    [{ backend: 'zfs' }, /field "backend" must be equal to one of the allowed values/],
-    [{ tracking: 'cbt' }, /field "tracking" must be equal to one of the allowed values/],
+    [{ backend: 'zfs' }, /field "backend" must be equal to one of the allowed values \(auto, qemu, dm-clone\)/],
+    [{ tracking: 'cbt' }, /field "tracking" must be equal to one of the allowed values \(auto, qemu, dm-era\)/],
+    [{ workload: 'ftp' }, /field "workload" must be equal to one of the allowed values \(stamped, http\)/],
+    [{ probe: 'strace' }, /field "probe" must be equal to one of the allowed values \(stamped, fio\)/],
+    [{ reps: 2.5 }, /field "reps" must be a whole number/],
+    [{ volumes: [1, 2] }, /field "volumes" must be a whole number/],
+    [{ 'max-rounds': [4, 0.5] }, /field "max-rounds" must be a whole number or a non-empty list of them/],
+    [{ out: 'results/x' }, /unknown field "out"/],
+    [{ 'dry-run': true }, /unknown field "dry-run"/],
     [[1, 2], /field "\(root\)" must be object/],
   ])('schema errors name the field: %j', (json, message) => {
     expect(() => parseScenarioFile(json, 'f.json')).toThrow(ScenarioError);
     expect(() => parseScenarioFile(json, 'f.json')).toThrow(message);
+  });
+
+  it('takes every run option, the application options too', () => {
+    const f = parseScenarioFile({ workload: 'http', 'http-connections': 8, volumes: 2, stagger: '100ms', probe: 'fio', 'backing-dir': '/var/tmp', 'boot-cmd': 'true' });
+    expect(f).toEqual({ workload: 'http', httpConnections: '8', volumes: '2', stagger: '100ms', probe: 'fio', backingDir: '/var/tmp', bootCmd: 'true' });
+    const s = expandSweep({ ...DEFAULTS, strategy: 'kill-copy-boot', ...f }, resolveStrategies)[0]!.scenario;
+    expect(s).toMatchObject({ workload: 'http', httpConnections: 8, volumes: 2, staggerMs: 100, probe: 'fio', backingDir: '/var/tmp', bootCmd: 'true' });
   });
 
   it('a value the schema allows is still checked by the option parser', () => {
