@@ -1,8 +1,9 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { toBmf } from '../analysis/bmf.js';
-import { compareMarkdown, compareRuns, DEFAULT_GATED } from '../analysis/compare.js';
+import { compareResults, DEFAULT_GATED } from '../analysis/compare.js';
+import { compareMarkdown } from '../analysis/compare-markdown.js';
+import { expectsNoLoss } from '../results/expectations.js';
 import { readResults, ResultsError, type Results } from '../results/read-results.js';
-import { STRATEGIES } from '../strategy/registry.js';
 import { usageError } from './errors.js';
 
 export interface CompareCliOptions {
@@ -11,6 +12,7 @@ export interface CompareCliOptions {
   markdown?: string;
   bmf?: string;
   json?: string;
+  strictEnv?: boolean;
 }
 
 /** `10%`, `0.1` → 0.1; bad input otherwise. */
@@ -32,7 +34,9 @@ function load(dir: string): Results {
 }
 
 /**
- * `migbench compare BASE CANDIDATE`: exit 0 no regression, 1 regression, 2 bad input.
+ * `migbench compare BASE CANDIDATE`: exit 0 no regression, 1 regression (a gated metric,
+ * a strategy or sweep point the candidate lacks, a failed repetition, loss where none is
+ * allowed), 2 bad input — or, with `--strict-env`, a different environment.
  * Prints Markdown; `--markdown FILE` appends it (e.g. $GITHUB_STEP_SUMMARY), `--bmf FILE`
  * writes the candidate in Bencher's format, `--json FILE` the whole comparison.
  */
@@ -41,22 +45,19 @@ export async function compareCommand(baseDir: string, candDir: string, opts: Com
   const base = load(baseDir);
   const cand = load(candDir);
   const gated = opts.metrics.split(',').map((s) => s.trim()).filter(Boolean);
-  const c = compareRuns(base.runs, cand.runs, {
-    threshold,
-    gated,
-    expectsNoLoss: (s) => STRATEGIES.get(s)?.expectsNoLoss ?? false,
-  });
-  if (c.metrics.length === 0) {
-    throw usageError(`nothing to compare: no strategy ran the same scenario in ${baseDir} and ${candDir}` + (c.onlyInBase.length ? ` (base: ${c.onlyInBase.join(', ')}; candidate: ${c.onlyInCandidate.join(', ')})` : ''));
-  }
+  const c = compareResults(base, cand, { threshold, gated, expectsNoLoss });
   const known = new Set(c.metrics.map((m) => m.metric));
-  const unknown = gated.filter((m) => !known.has(m));
+  const unknown = known.size ? gated.filter((m) => !known.has(m)) : [];
   if (unknown.length) throw usageError(`--metrics: no such metric column ${unknown.join(', ')} (columns: ${[...known].join(', ')})`);
-  const md = compareMarkdown(c, { base: base.meta.run_id ?? baseDir, candidate: cand.meta.run_id ?? candDir });
+  const md = compareMarkdown(c, { strictEnv: opts.strictEnv });
   process.stdout.write(md);
   if (opts.markdown) appendFileSync(opts.markdown, md);
   if (opts.bmf) writeFileSync(opts.bmf, `${JSON.stringify(toBmf(cand.runs), null, 2)}\n`);
-  if (opts.json) writeFileSync(opts.json, `${JSON.stringify(c, null, 2)}\n`);
+  if (opts.json) writeFileSync(opts.json, `${JSON.stringify({ ...c, strict_env: opts.strictEnv ?? false }, null, 2)}\n`);
+  if (opts.strictEnv && c.environment.length) {
+    process.stderr.write(`migbench compare: the environment differs (${c.environment.map((d) => d.what).join('; ')}); not judged under --strict-env\n`);
+    return 2;
+  }
   return c.regressions.length ? 1 : 0;
 }
 

@@ -45,7 +45,7 @@ export function buildProgram(signal: AbortSignal, act: (p: Promise<number>) => v
     .action((dir: string, opts: ReportOptions) => act(import('./report.js').then((m) => m.reportCommand(dir, opts))));
   program
     .command('compare')
-    .description('compare two runs per strategy and metric; exit 0 no regression, 1 regression, 2 bad input')
+    .description('compare two runs per strategy and metric; exit 0 no regression, 1 regression, 2 bad input (or, with --strict-env, a different environment)')
     .argument('<base>', 'results directory of the baseline')
     .argument('<candidate>', 'results directory to judge')
     .option('--threshold <pct>', 'relative change of a median that counts as a regression (the whole CI must be beyond it)', COMPARE_DEFAULTS.threshold)
@@ -53,6 +53,7 @@ export function buildProgram(signal: AbortSignal, act: (p: Promise<number>) => v
     .option('--markdown <file>', 'append the Markdown summary to FILE (e.g. $GITHUB_STEP_SUMMARY)')
     .option('--bmf <file>', "write the candidate's medians in Bencher Metric Format (JSON)")
     .option('--json <file>', 'write the whole comparison as JSON')
+    .option('--strict-env', 'exit 2 when the environment differs (backend, tracking, kernel, CPU, tool versions, measured link beyond ±10 %)')
     .action((base: string, candidate: string, opts: CompareCliOptions) => act(compareCommand(base, candidate, opts)));
   program
     .command('plan')

@@ -1,5 +1,5 @@
 import type { LinkMeasurement } from '../lab/link-probe.js';
-import type { MigrationContext, Strategy, StrategyOutcome } from './context.js';
+import type { MigrationContext, StrategyDefinition, StrategyOutcome } from './context.js';
 import { boot, kill } from './primitives.js';
 
 /**
@@ -17,10 +17,9 @@ export function autoInflight(link: LinkMeasurement): number {
  * data moves in the background (and on first read). The run lasts until hydration is
  * complete and the source is released.
  */
-export const ASYNC_CLONE: Strategy = {
+export const ASYNC_CLONE: StrategyDefinition = {
   name: 'async-clone',
   predicted: 'no loss; downtime = kill + clone + boot, nearly independent of size; slower reads while hydrating',
-  expectsNoLoss: true,
   usesClone: true,
   async run(ctx: MigrationContext): Promise<StrategyOutcome> {
     const s = ctx.scenario;

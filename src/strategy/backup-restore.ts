@@ -4,7 +4,7 @@ import { startNbdExport } from '../lab/nbd-export.js';
 import { exportPort } from '../lab/ports.js';
 import { Timeline } from '../measure/timeline.js';
 import { SOURCE_NODE } from '../transfer/dirty/tracked-source.js';
-import type { MigrationContext, Strategy, StrategyOutcome } from './context.js';
+import type { MigrationContext, StrategyDefinition, StrategyOutcome } from './context.js';
 import { boot, copyFrom, kill } from './primitives.js';
 import { trackedSourceSetup } from './source-setup.js';
 import { sleep } from '../lab/wait.js';
@@ -17,10 +17,9 @@ import { sleep } from '../lab/wait.js';
  * started (`backup_start`). Restore is nbdcopy of that file, exported from A, over the
  * link into B's device. Every write acknowledged after `backup_start` is lost.
  */
-export const BACKUP_RESTORE: Strategy = {
+export const BACKUP_RESTORE: StrategyDefinition = {
   name: 'backup-restore',
   predicted: 'loses every write since the backup; downtime = kill + size/bandwidth + boot, like kill-copy-boot',
-  expectsNoLoss: false,
   prepareSource: trackedSourceSetup,
   async run(ctx: MigrationContext): Promise<StrategyOutcome> {
     const s = ctx.scenario;

@@ -70,7 +70,10 @@ export interface Strategy {
   name: string;
   /** What theory predicts it shows (the report's ordering table). */
   predicted: string;
-  /** Whether a correct implementation loses no acknowledged byte (CI treats loss as a regression). */
+  /**
+   * Whether a correct implementation loses no acknowledged byte (CI treats loss as a
+   * regression). Set by the registry from results/expectations.ts, the one table.
+   */
   expectsNoLoss: boolean;
   /** Whether it needs a clone backend (resolved and checked before provisioning). */
   usesClone?: boolean;
@@ -108,3 +111,6 @@ export interface PreparedSource {
 
 // The pre-copy record belongs to the results; re-exported for the strategies that name it.
 export type { PrecopyRound, PrecopyStats } from '../results/repetition-result.js';
+
+/** A strategy as its module defines it; the registry adds what the record's tables say. */
+export type StrategyDefinition = Omit<Strategy, 'expectsNoLoss'>;

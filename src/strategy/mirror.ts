@@ -1,7 +1,7 @@
 import { startNbdExport } from '../lab/nbd-export.js';
 import { exportPort } from '../lab/ports.js';
 import { SOURCE_NODE } from '../transfer/dirty/tracked-source.js';
-import type { MigrationContext, Strategy, StrategyOutcome } from './context.js';
+import type { MigrationContext, StrategyDefinition, StrategyOutcome } from './context.js';
 import { boot, kill } from './primitives.js';
 import { trackedSourceSetup } from './source-setup.js';
 
@@ -21,10 +21,9 @@ interface BlockJobInfo {
  * every write on A completes only after it is on B too, so the kill leaves B in sync; the
  * job is then completed without pivoting (`block-job-cancel` of a ready mirror) and B boots.
  */
-export const MIRROR: Strategy = {
+export const MIRROR: StrategyDefinition = {
   name: 'mirror',
   predicted: 'no loss; downtime = kill + boot; every write on A waits for B while mirroring',
-  expectsNoLoss: true,
   prepareSource: trackedSourceSetup,
   async run(ctx: MigrationContext): Promise<StrategyOutcome> {
     const s = ctx.scenario;

@@ -1,4 +1,4 @@
-import type { BootedDestination, MigrationContext, Strategy, StrategyOutcome } from './context.js';
+import type { BootedDestination, MigrationContext, StrategyDefinition, StrategyOutcome } from './context.js';
 import { boot, copy, kill, type CopyStep } from './primitives.js';
 
 export type Primitive = 'kill' | 'copy' | 'boot';
@@ -35,12 +35,11 @@ function permutations<T>(xs: readonly T[]): T[][] {
 }
 
 /** A strategy that runs the three primitives in the given order. */
-export function ordering(steps: readonly Primitive[]): Strategy {
+export function ordering(steps: readonly Primitive[]): StrategyDefinition {
   const name = steps.join('-');
   return {
     name,
     predicted: PREDICTED[name] ?? '',
-    expectsNoLoss: name === 'kill-copy-boot',
     async run(ctx): Promise<StrategyOutcome> {
       const done: Steps = {};
       for (const step of steps) await STEPS[step](ctx, done);
@@ -54,4 +53,4 @@ export function ordering(steps: readonly Primitive[]): Strategy {
 }
 
 /** All six orderings of kill, copy and boot. */
-export const ORDERINGS: Strategy[] = permutations<Primitive>(['kill', 'copy', 'boot']).map(ordering);
+export const ORDERINGS: StrategyDefinition[] = permutations<Primitive>(['kill', 'copy', 'boot']).map(ordering);

@@ -2,7 +2,7 @@ import { Timeline } from '../measure/timeline.js';
 import { copyVolume } from '../transfer/copy.js';
 import { extentBytes, type Extent } from '../transfer/dirty/extents.js';
 import { RoundCopier } from '../transfer/dirty/round-copier.js';
-import type { MigrationContext, PrecopyRound, Strategy, StrategyOutcome } from './context.js';
+import type { MigrationContext, PrecopyRound, StrategyDefinition, StrategyOutcome } from './context.js';
 import { nextStep } from './precopy-policy.js';
 import { boot, kill } from './primitives.js';
 import { dirtyTrackedSourceSetup } from './source-setup.js';
@@ -22,10 +22,9 @@ export const COPIER_SHAPE = { connections: 4, requestsPerConnection: 16, request
  * shrinks it, or `--max-rounds` passes are done. Then A is killed, the last delta copied
  * and B booted. Every byte crosses the shaped link from B's namespace.
  */
-export const PRECOPY: Strategy = {
+export const PRECOPY: StrategyDefinition = {
   name: 'precopy',
   predicted: 'no loss; downtime = kill + final delta / bandwidth + boot; does not converge when writes outpace the link',
-  expectsNoLoss: true,
   tracksWrites: true,
   prepareSource: dirtyTrackedSourceSetup,
   async run(ctx: MigrationContext): Promise<StrategyOutcome> {

@@ -4,9 +4,15 @@ import { ORDERINGS } from './orderings.js';
 import { PRECOPY } from './precopy.js';
 import { BACKUP_RESTORE } from './backup-restore.js';
 import { MIRROR } from './mirror.js';
+import { expectsNoLoss } from '../results/expectations.js';
 
-/** Every strategy migbench can run, by name. */
-export const STRATEGIES: ReadonlyMap<string, Strategy> = new Map([...ORDERINGS, ASYNC_CLONE, PRECOPY, BACKUP_RESTORE, MIRROR].map((s) => [s.name, s]));
+/**
+ * Every strategy migbench can run, by name. Whether one must lose nothing comes from the
+ * record's table (results/expectations.ts), which compare and report read too.
+ */
+export const STRATEGIES: ReadonlyMap<string, Strategy> = new Map(
+  [...ORDERINGS, ASYNC_CLONE, PRECOPY, BACKUP_RESTORE, MIRROR].map((s) => [s.name, { ...s, expectsNoLoss: expectsNoLoss(s.name) }]),
+);
 
 /** Named groups a user can ask for instead of a list. */
 export const GROUPS: Record<string, () => string[]> = {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toBmf } from '../../src/analysis/bmf.js';
-import { compareMarkdown, compareRuns, DEFAULT_GATED, noiseFloor } from '../../src/analysis/compare.js';
+import { compareRuns, DEFAULT_GATED, noiseFloor, type Comparison } from '../../src/analysis/compare.js';
+import { compareMarkdown } from '../../src/analysis/compare-markdown.js';
 import { reps, row } from '../support/result-rows.js';
 
 const opts = { threshold: 0.1, gated: DEFAULT_GATED, expectsNoLoss: (s: string) => s === 'kill-copy-boot' || s === 'async-clone' };
@@ -8,6 +9,9 @@ const base = [
   ...reps('kill-copy-boot', 'interruption_ms', [860, 842, 901, 877, 850]),
   ...reps('copy-boot-kill', 'interruption_ms', [0, 0, 0, 0, 0], { lost_bytes: 2_000_000, split_brain_ms: 501 }),
 ];
+
+/** A row comparison dressed as a results comparison (no provenance, same environment). */
+const withRuns = (c: Comparison) => ({ ...c, base: { dir: 'A' }, candidate: { dir: 'B' }, environment: [] });
 
 describe('compareRuns', () => {
   it('a run against itself: no regression, every change 0', () => {
@@ -26,13 +30,14 @@ describe('compareRuns', () => {
 
   it('noise within the threshold passes; a shift hidden in the noise passes; a clear shift fails', () => {
     const noisy = reps('kill-copy-boot', 'interruption_ms', [850, 930, 800, 990, 870]);
-    expect(compareRuns(base, noisy, opts).regressions).toEqual([]);
+    const kcb = base.filter((r) => r.strategy === 'kill-copy-boot');
+    expect(compareRuns(kcb, noisy, opts).regressions).toEqual([]);
     const faster = reps('kill-copy-boot', 'interruption_ms', [500, 510, 490, 505, 520]);
-    const c = compareRuns(base, faster, opts);
+    const c = compareRuns(kcb, faster, opts);
     expect(c.regressions).toEqual([]);
     expect(c.metrics.find((m) => m.metric === 'interruption_ms')!.verdict).toBe('improvement');
     const slower = reps('kill-copy-boot', 'interruption_ms', [1000, 1010, 990, 1020, 1005]);
-    expect(compareRuns(base, slower, opts).regressions).toHaveLength(1);
+    expect(compareRuns(kcb, slower, opts).regressions).toHaveLength(1);
   });
 
   it('a higher-is-better metric regresses when it falls', () => {
@@ -58,12 +63,13 @@ describe('compareRuns', () => {
     expect(compareRuns(base, cand, opts).regressions).toEqual(['kill-copy-boot: 1 of 5 repetitions failed']);
   });
 
-  it('groups match on strategy and scenario; others are listed, not compared', () => {
+  it('groups match on strategy and scenario; a base group run under another scenario is missing, and says why', () => {
     const cand = [...reps('kill-copy-boot', 'interruption_ms', [860], { size_bytes: 2 ** 30 }), ...base.filter((r) => r.strategy === 'copy-boot-kill')];
     const c = compareRuns(base, cand, opts);
     expect(c.onlyInBase).toEqual(['kill-copy-boot']);
     expect(c.onlyInCandidate).toEqual(['kill-copy-boot']);
     expect(new Set(c.metrics.map((m) => m.strategy))).toEqual(new Set(['copy-boot-kill']));
+    expect(c.regressions).toEqual([`kill-copy-boot: in the base, missing from the candidate (which ran it with size_bytes ${64 * 2 ** 20} → ${2 ** 30})`]);
   });
 
   it('new metric columns are compared without code changes', () => {
@@ -81,10 +87,10 @@ describe('compareRuns', () => {
 
   it('markdown names the verdict and the reasons', () => {
     const cand = base.map((r) => ({ ...r, interruption_ms: String(3 * Number(r.interruption_ms)) }));
-    const md = compareMarkdown(compareRuns(base, cand, opts), { base: 'A', candidate: 'B' });
+    const md = compareMarkdown(withRuns(compareRuns(base, cand, opts)));
     expect(md).toMatch(/❌ 1 regression/);
     expect(md).toMatch(/\| kill-copy-boot \| interruption_ms \| 860 \(n=5\) \| 2580 \(n=5\) \| \+200\.0 %/);
-    expect(compareMarkdown(compareRuns(base, base, opts), { base: 'A', candidate: 'A' })).toMatch(/✅ no regression/);
+    expect(compareMarkdown(withRuns(compareRuns(base, base, opts)))).toMatch(/✅ no regression/);
   });
 });
 
