@@ -200,7 +200,7 @@ function fittedOf(model: StrategyModel, reps: readonly RepConstants[]): Fitted[]
 
 const ms = (v: number): string => (v >= 10_000 ? `${(v / 1000).toFixed(0)} s` : v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${v.toFixed(0)} ms`);
 const fittedText = (f: Fitted): string => {
-  const show = (v: number): string => (f.unit === 'ms' ? ms(v) : f.unit === 'bytes' ? formatBytes(Math.round(v)) : v.toFixed(2));
+  const show = (v: number): string => (f.unit === 'ms' ? ms(v) : f.unit === 'bytes' ? formatBytes(Math.round(v)) : v.toFixed(3));
   return f.min === f.max ? `${f.name} ${show(f.median)}` : `${f.name} ${show(f.median)} (${show(f.min)}–${show(f.max)})`;
 };
 
