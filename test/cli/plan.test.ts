@@ -12,8 +12,10 @@ const FLEET: PlanOptions = { size: '100GiB', link: '10Gbit/s', volumes: '40', co
 
 async function run(opts: PlanOptions): Promise<{ code: number; out: string }> {
   let out = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
     out += String(chunk);
+    const done = rest.at(-1);
+    if (typeof done === 'function') (done as () => void)();
     return true;
   });
   try {
