@@ -57,13 +57,15 @@ export function buildProgram(signal: AbortSignal, act: (p: Promise<number>) => v
     .action((base: string, candidate: string, opts: CompareCliOptions) => act(compareCommand(base, candidate, opts)));
   program
     .command('plan')
-    .description('fit per-strategy models on a run and predict interruption and drain time for a fleet')
+    .description('predict interruption, exposure and drain time of a fleet: physics (bytes / link share) calibrated on a run')
     .argument('<dir>', 'results directory')
     .option('--size <size>', 'volume size of the fleet')
-    .option('--link <rate>', 'link rate of the fleet')
+    .option('--link <rate>', 'the one link the fleet drains over')
     .option('--volumes <n>', 'volumes to drain')
     .option('--concurrency <n>', 'volumes migrated at once (they share the link)', '1')
     .option('--write-rate <rate>', 'write rate per volume (checked against the measured range)')
+    .option('--strategy <list>', 'strategies to plan, comma-separated (default: every strategy in the run)')
+    .option('--json [file]', 'the plan as JSON: on stdout instead of text, or into FILE')
     .action((dir: string, opts: PlanOptions) => act(planCommand(dir, opts)));
   program.command('doctor').description('check this machine for everything the lab needs').action(() => act(doctorCommand()));
   program.command('cleanup').description('release what killed runs left (only what migbench created)').action(() => act(cleanupCommand()));
