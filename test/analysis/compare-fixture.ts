@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { readResults, type Results, type Row } from '../../src/results/read-results.js';
 
-export const DEFAULT_RUN = join(import.meta.dirname, 'compare-fixtures', 'default-run');
+export const DEFAULT_RUN = join(import.meta.dirname, '..', 'support', 'default-run');
 
 /** A fresh copy of the default run read back (safe to modify). */
 export function defaultRun(): Results {

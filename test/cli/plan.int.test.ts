@@ -4,7 +4,7 @@ import type { PlanJson } from '../../src/cli/plan.js';
 import { freshStateDir, migbench } from '../support/cli.js';
 
 /** The built CLI (no lab needed): a piped --json plan arrives whole, and exit 2 says why. */
-const DIR = join(import.meta.dirname, 'fixtures', 'default-run');
+const DIR = join(import.meta.dirname, '..', 'support', 'default-run');
 const FLEET = ['plan', DIR, '--size', '100GiB', '--link', '10Gbit/s', '--volumes', '40'];
 
 describe('migbench plan (built CLI)', () => {

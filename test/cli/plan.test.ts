@@ -7,7 +7,7 @@ import { planCommand, type PlanJson, type PlanOptions } from '../../src/cli/plan
 import { CLIError } from '../../src/cli/errors.js';
 
 /** The default run (10 strategies, 256 MiB, 1 Gbit/s, 3 reps, one precopy rep failed); timeline trimmed. */
-const DIR = join(import.meta.dirname, 'fixtures', 'default-run');
+const DIR = join(import.meta.dirname, '..', 'support', 'default-run');
 const FLEET: PlanOptions = { size: '100GiB', link: '10Gbit/s', volumes: '40', concurrency: '1' };
 
 async function run(opts: PlanOptions): Promise<{ code: number; out: string }> {
