@@ -1,3 +1,18 @@
+/**
+ * Line and record streams: the one splitter every line-based wire format shares.
+ *
+ * The wire formats between migbench and its child processes, and why each is what it is:
+ * - round copier (transfer/dirty): NDJSON records both ways ({@link encodeRecord},
+ *   {@link onRecords} on the controller, {@link readLines} in the child).
+ * - QMP (qemu-storage-daemon, over its UNIX socket): NDJSON too, QEMU's own format.
+ * - nbdcopy `--progress=1`: "N/100" lines, nbdcopy's format, read with {@link onLines}.
+ * - HTTP service and load (workload/http): space-separated text lines (`started`,
+ *   `ack <id> <epoch> <t>`, …), read with {@link onLines} through netns-node; they could
+ *   become NDJSON records like the round copier's, a change of workload/http's own files.
+ * - workload instance: fixed-size binary records (workload/records.ts), kept binary on
+ *   purpose: one record per acknowledged write or completed read, written synchronously
+ *   before the next I/O, so encoding cost sits on the measured path.
+ */
 import type { Readable } from 'node:stream';
 
 /**
