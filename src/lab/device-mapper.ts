@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { run } from './exec.js';
+import { localHost } from '../host/local-host.js';
 import type { ResourceScope } from './scope.js';
 import { waitFor } from './wait.js';
 
@@ -9,7 +9,7 @@ import { waitFor } from './wait.js';
  */
 const env = (): Record<string, string> => (existsSync('/run/udev/control') ? {} : { DM_DISABLE_UDEV: '1' });
 
-const dmsetup = (args: string[], signal?: AbortSignal): Promise<string> => run('dmsetup', args, { env: env(), ...(signal ? { signal } : {}) });
+const dmsetup = (args: string[], signal?: AbortSignal): Promise<string> => localHost.run('dmsetup', args, { env: env(), ...(signal ? { signal } : {}) });
 
 /** Why device-mapper cannot be used here, or undefined. */
 export function deviceMapperProblem(): string | undefined {
@@ -30,7 +30,7 @@ export async function dmTargets(): Promise<string[]> {
  */
 export async function hasDmTarget(target: string, module: string): Promise<boolean> {
   if ((await dmTargets()).includes(target)) return true;
-  return run('modinfo', [module]).then(
+  return localHost.run('modinfo', [module]).then(
     () => true,
     () => false,
   );

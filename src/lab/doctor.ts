@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { hasTool, run } from './exec.js';
+import { localHost } from '../host/local-host.js';
+import { hasTool } from './exec.js';
 import { cloneBackend } from '../transfer/clone/registry.js';
 import { TRACKINGS, trackingProblem } from '../transfer/dirty/tracking.js';
 import { describeTool } from './tools.js';
@@ -27,7 +28,7 @@ async function probe(name: string, fn: () => Promise<string>, fix: string, optio
 }
 
 /** Tools every `run` needs; checked before anything is provisioned. */
-export const REQUIRED_TOOLS = ['ip', 'tc', 'losetup', 'nbdkit', 'nbdcopy'] as const;
+export const REQUIRED_TOOLS = ['ip', 'tc', 'losetup', 'nsenter', 'nbdkit', 'nbdcopy'] as const;
 
 /** Runs every check; `netnsProbeName` is a namespace name this process may create and delete. */
 export async function runChecks(netnsProbeName: string): Promise<Check[]> {
@@ -35,19 +36,19 @@ export async function runChecks(netnsProbeName: string): Promise<Check[]> {
   checks.push({ name: 'root', ok: process.getuid?.() === 0, detail: process.getuid?.() === 0 ? 'running as root' : 'run as root (loop devices, namespaces and tc need it)' });
   checks.push({ name: 'loop devices', ok: existsSync('/dev/loop-control'), detail: existsSync('/dev/loop-control') ? '/dev/loop-control present' : 'no /dev/loop-control: load the loop module' });
   checks.push({ name: 'FUSE', ok: existsSync('/dev/fuse'), detail: existsSync('/dev/fuse') ? '/dev/fuse present' : 'no /dev/fuse: load the fuse module' });
-  for (const t of [...REQUIRED_TOOLS, 'fio', 'qemu-storage-daemon', 'qemu-img', 'nbdfuse', 'nbdinfo', 'fusermount3', 'blkdiscard', 'mkfs.ext4', 'nsenter', 'fsfreeze']) {
+  for (const t of [...REQUIRED_TOOLS, 'fio', 'qemu-storage-daemon', 'qemu-img', 'nbdfuse', 'nbdinfo', 'fusermount3', 'blkdiscard', 'mkfs.ext4', 'fsfreeze']) {
     checks.push(await tool(t));
   }
   checks.push(
     await probe(
       'network namespaces + tc',
       async () => {
-        await run('ip', ['netns', 'add', netnsProbeName]);
+        await localHost.run('ip', ['netns', 'add', netnsProbeName]);
         try {
-          await run('ip', ['-n', netnsProbeName, 'link', 'set', 'lo', 'up']);
-          await run('tc', ['-n', netnsProbeName, 'qdisc', 'add', 'dev', 'lo', 'root', 'tbf', 'rate', '1gbit', 'burst', '256kb', 'latency', '50ms']);
+          await localHost.run('ip', ['-n', netnsProbeName, 'link', 'set', 'lo', 'up']);
+          await localHost.run('tc', ['-n', netnsProbeName, 'qdisc', 'add', 'dev', 'lo', 'root', 'tbf', 'rate', '1gbit', 'burst', '256kb', 'latency', '50ms']);
         } finally {
-          await run('ip', ['netns', 'delete', netnsProbeName]);
+          await localHost.run('ip', ['netns', 'delete', netnsProbeName]);
         }
         return 'namespace created, tbf qdisc applied, namespace deleted';
       },
@@ -56,11 +57,11 @@ export async function runChecks(netnsProbeName: string): Promise<Check[]> {
   );
   checks.push(
     await probe('nbdkit plugins and filters', async () => {
-      const out = await run('nbdkit', ['--dump-plugin', 'file']);
+      const out = await localHost.run('nbdkit', ['--dump-plugin', 'file']);
       if (!/^name=file$/m.test(out)) throw new Error('file plugin not found');
-      await run('nbdkit', ['--filter=delay', '--dump-plugin', 'pattern']);
+      await localHost.run('nbdkit', ['--filter=delay', '--dump-plugin', 'pattern']);
       // precopy, mirror and backup-restore serve the tracked source through the nbd plugin.
-      await run('nbdkit', ['--dump-plugin', 'nbd']);
+      await localHost.run('nbdkit', ['--dump-plugin', 'nbd']);
       return 'file, pattern and nbd plugins, delay filter';
     }, 'install nbdkit (Debian package nbdkit)'),
   );

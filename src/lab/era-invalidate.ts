@@ -1,4 +1,4 @@
-import { run } from './exec.js';
+import { localHost } from '../host/local-host.js';
 
 /**
  * `era_invalidate --metadata-snapshot --written-since ERA META` (thin-provisioning-tools):
@@ -6,5 +6,5 @@ import { run } from './exec.js';
  * era device holds (so the live metadata is never read while the kernel changes it).
  */
 export function eraInvalidate(metaDevice: string, writtenSince: number): Promise<string> {
-  return run('era_invalidate', ['--metadata-snapshot', '--written-since', String(writtenSince), metaDevice]);
+  return localHost.run('era_invalidate', ['--metadata-snapshot', '--written-since', String(writtenSince), metaDevice]);
 }

@@ -1,12 +1,20 @@
-import { run } from './exec.js';
+import { LabHost } from '../host/lab-host.js';
+import { localHost } from '../host/local-host.js';
 import type { ResourceScope } from './scope.js';
 
-/** One side of the migration: a network namespace with one end of the link. */
-export interface Host {
-  label: 'A' | 'B';
-  netns: string;
-  iface: string;
-  address: string;
+/**
+ * One side of the migration: a lab host (commands and processes run in its network
+ * namespace, see LabHost) with one end of the link.
+ */
+export class Host extends LabHost {
+  constructor(
+    readonly label: 'A' | 'B',
+    netns: string,
+    readonly iface: string,
+    readonly address: string,
+  ) {
+    super(netns);
+  }
 }
 
 /** The link between A and B as asked for. */
@@ -34,38 +42,40 @@ export function tbfArgs(rateBps: number): string[] {
 /**
  * Creates namespaces `<prefix>a` and `<prefix>b` joined by a veth pair, addressed
  * 10.213.0.1 (A) and 10.213.0.2 (B): the addresses live only inside these namespaces.
- * Each direction is shaped with tbf to `link.rateBps`.
+ * Each direction is shaped with tbf to `link.rateBps`. The namespaces are set up from
+ * the root host (`ip -n`, `tc -n`).
  */
 export async function createHostPair(scope: ResourceScope, prefix: string, link: LinkSpec): Promise<HostPair> {
-  const a: Host = { label: 'A', netns: `${prefix}a`, iface: `${prefix}a0`, address: '10.213.0.1' };
-  const b: Host = { label: 'B', netns: `${prefix}b`, iface: `${prefix}b0`, address: '10.213.0.2' };
+  const a = new Host('A', `${prefix}a`, `${prefix}a0`, '10.213.0.1');
+  const b = new Host('B', `${prefix}b`, `${prefix}b0`, '10.213.0.2');
+  const ip = (args: string[]): Promise<string> => localHost.run('ip', args);
   for (const h of [a, b]) {
     await scope.acquire(
       { kind: 'netns', name: h.netns },
-      () => run('ip', ['netns', 'add', h.netns]),
+      () => ip(['netns', 'add', h.netns]),
       () => deleteNetns(h.netns),
     );
   }
   // The veth pair and its qdiscs disappear with the namespaces; no separate ledger entry.
-  await run('ip', ['link', 'add', a.iface, 'netns', a.netns, 'type', 'veth', 'peer', 'name', b.iface, 'netns', b.netns]);
+  await ip(['link', 'add', a.iface, 'netns', a.netns, 'type', 'veth', 'peer', 'name', b.iface, 'netns', b.netns]);
   for (const h of [a, b]) {
-    await run('ip', ['-n', h.netns, 'addr', 'add', `${h.address}/30`, 'dev', h.iface]);
-    await run('ip', ['-n', h.netns, 'link', 'set', h.iface, 'up']);
-    await run('ip', ['-n', h.netns, 'link', 'set', 'lo', 'up']);
-    await run('tc', ['-n', h.netns, 'qdisc', 'add', 'dev', h.iface, 'root', ...tbfArgs(link.rateBps)]);
+    await ip(['-n', h.netns, 'addr', 'add', `${h.address}/30`, 'dev', h.iface]);
+    await ip(['-n', h.netns, 'link', 'set', h.iface, 'up']);
+    await ip(['-n', h.netns, 'link', 'set', 'lo', 'up']);
+    await localHost.run('tc', ['-n', h.netns, 'qdisc', 'add', 'dev', h.iface, 'root', ...tbfArgs(link.rateBps)]);
   }
   return { a, b, link };
 }
 
 /** Deletes a namespace if it exists. */
 export async function deleteNetns(name: string): Promise<void> {
-  const list = await run('ip', ['netns', 'list']);
-  if (list.split('\n').some((l) => l.split(' ')[0] === name)) await run('ip', ['netns', 'delete', name]);
+  const list = await localHost.run('ip', ['netns', 'list']);
+  if (list.split('\n').some((l) => l.split(' ')[0] === name)) await localHost.run('ip', ['netns', 'delete', name]);
 }
 
 /** Bytes sent by `host` on its end of the link (interface counter). */
 export async function txBytes(host: Host): Promise<number> {
-  const out = await run('ip', ['-n', host.netns, '-s', '-j', 'link', 'show', 'dev', host.iface]);
+  const out = await localHost.run('ip', ['-n', host.netns, '-s', '-j', 'link', 'show', 'dev', host.iface]);
   const [info] = JSON.parse(out) as [{ stats64: { tx: { bytes: number } } }];
   return info.stats64.tx.bytes;
 }

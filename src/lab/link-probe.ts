@@ -1,4 +1,3 @@
-import { run } from './exec.js';
 import type { HostPair } from './hosts.js';
 import { startNbdExport } from './nbd-export.js';
 import { LINK_PROBE_PORTS } from './ports.js';
@@ -54,12 +53,11 @@ export async function measureLink(parent: ResourceScope, hosts: HostPair, latenc
         }),
       ),
     );
-    const opts = { netns: hosts.b.netns };
     const bulkSeconds = await timed(() =>
-      run('nbdcopy', ['--no-extents', '--connections=4', '--requests=16', bulk.uri, 'null:'], opts),
+      hosts.b.run('nbdcopy', ['--no-extents', '--connections=4', '--requests=16', bulk.uri, 'null:']),
     );
     const sync = (uri: string): Promise<number> =>
-      timed(() => run('nbdcopy', ['--no-extents', '--synchronous', '--request-size=4096', uri, 'null:'], opts));
+      timed(() => hosts.b.run('nbdcopy', ['--no-extents', '--synchronous', '--request-size=4096', uri, 'null:']));
     const rttSeconds = Math.max(0, (await sync(long!.uri)) - (await sync(short!.uri)));
     return {
       measuredBps: (probeBytes * 8) / bulkSeconds,

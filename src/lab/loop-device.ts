@@ -1,5 +1,5 @@
 import { rm, truncate, writeFile } from 'node:fs/promises';
-import { run } from './exec.js';
+import { localHost } from '../host/local-host.js';
 import type { ResourceScope } from './scope.js';
 
 /**
@@ -28,15 +28,15 @@ export async function createLoopDevice(
 export async function attachLoop(scope: ResourceScope, file: string, { directIo = false } = {}): Promise<string> {
   return scope.acquire(
     { kind: 'loop', backingFile: file },
-    () => run('losetup', ['--find', '--show', ...(directIo ? ['--direct-io=on'] : []), file]),
+    () => localHost.run('losetup', ['--find', '--show', ...(directIo ? ['--direct-io=on'] : []), file]),
     () => detachLoopsOf(file),
   );
 }
 
 /** Detaches every loop device whose backing file is `file` (the ledger's identity for it). */
 export async function detachLoopsOf(file: string): Promise<void> {
-  const out = await run('losetup', ['--associated', file, '--noheadings', '--output', 'NAME']);
+  const out = await localHost.run('losetup', ['--associated', file, '--noheadings', '--output', 'NAME']);
   for (const dev of out.split('\n').map((s) => s.trim()).filter(Boolean)) {
-    await run('losetup', ['--detach', dev]);
+    await localHost.run('losetup', ['--detach', dev]);
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { run } from './exec.js';
+import { localHost } from '../host/local-host.js';
 import type { Host } from './hosts.js';
-import { startDaemon } from './daemon.js';
+import { ProcessExitedError } from '../host/errors.js';
 import { ResourceScope } from './scope.js';
 import { waitFor } from './wait.js';
 
@@ -66,17 +66,17 @@ export async function attachNbd(scope: ResourceScope, o: NbdAttachOptions): Prom
         async () => {
           // -b 4096: the workload's block size, so no request is split into 512 B sectors.
           const args = ['-N', o.exportName, o.host, String(o.port), device, '-b', '4096', '-t', '60', '-nonetlink', '-nofork', ...(o.readonly ? ['-R'] : [])];
-          const client = startDaemon(clientScope, 'nbd-client', args, { netns: o.from.netns });
+          const client = o.from.start(clientScope, 'nbd-client', args);
           // The kernel shows the connection (sysfs `pid`) a moment before it sets the
           // device's size (nbd_start_device), so both are waited for.
-          await waitFor(`${device} to connect and take the export's size`, () => {
+          await waitFor(`${device} to connect and take the export's size`, async () => {
             if (nbdConnected(device) && nbdSizeBytes(device) > 0) return true;
-            if (client.hasExited()) throw new Error(`nbd-client ${device} exited: ${client.stderrTail()}`);
+            if (client.hasExited()) throw new ProcessExitedError(`nbd-client ${device}`, await client.exited);
             return undefined;
           });
           const size = nbdSizeBytes(device);
           if (size !== o.sizeBytes) {
-            await run('nbd-client', ['-d', device]);
+            await localHost.run('nbd-client', ['-d', device]);
             throw new SizeMismatch(`${device} connected with ${size} bytes, expected ${o.sizeBytes}`);
           }
           return device;
@@ -91,10 +91,13 @@ export async function attachNbd(scope: ResourceScope, o: NbdAttachOptions): Prom
   throw lastError;
 }
 
-class SizeMismatch extends Error {}
+/** The kernel connected the device with another size than the export's: trying another device would not help. */
+class SizeMismatch extends Error {
+  override readonly name = 'SizeMismatch';
+}
 
 /** Disconnects `device` if it is still connected with the size migbench recorded. */
 export async function disconnectNbdIfOurs(device: string, sizeBytes: number): Promise<void> {
   if (!nbdConnected(device) || nbdSizeBytes(device) !== sizeBytes) return;
-  await run('nbd-client', ['-d', device]);
+  await localHost.run('nbd-client', ['-d', device]);
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { startDaemon, waitForPidfile, type Daemon } from './daemon.js';
+import { waitForPidfile, type Daemon } from './daemon.js';
 import type { Host } from './hosts.js';
 import { NBD_PORT } from './ports.js';
 import type { ResourceScope } from './scope.js';
@@ -33,11 +33,10 @@ export async function startNbdExport(scope: ResourceScope, host: Host, o: Export
   const pidfile = join(o.workDir, `${o.name}.pid`);
   const filters = o.latencyMs > 0 ? ['--filter=delay'] : [];
   const delay = o.latencyMs > 0 ? [`delay-read=${o.latencyMs}ms`, `delay-write=${o.latencyMs}ms`] : [];
-  const daemon = startDaemon(
+  const daemon = host.start(
     scope,
     'nbdkit',
     ['--foreground', '--exit-with-parent', '--ipaddr', host.address, '--port', String(port), '--pidfile', pidfile, ...(o.readonly ? ['--readonly'] : []), ...filters, ...o.plugin, ...delay],
-    { netns: host.netns },
   );
   await waitForPidfile(daemon, pidfile, `nbdkit ${o.name} to listen`);
   return { uri: `nbd://${host.address}:${port}`, host: host.address, port, daemon };

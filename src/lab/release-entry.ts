@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { run } from './exec.js';
+import { localHost } from '../host/local-host.js';
 import { deleteNetns } from './hosts.js';
 import type { LedgerEntry } from './ledger.js';
 import { removeDmDeviceIfPresent } from './device-mapper.js';
@@ -35,7 +35,7 @@ export async function releaseEntry(e: LedgerEntry): Promise<void> {
       });
       return;
     case 'mount':
-      if (isMounted(e.path)) await run('umount', ['--lazy', e.path]);
+      if (isMounted(e.path)) await localHost.run('umount', ['--lazy', e.path]);
       return;
     case 'nbd':
       return disconnectNbdIfOurs(e.device, e.sizeBytes);

@@ -1,5 +1,5 @@
-import { startDaemon } from '../lab/daemon.js';
-import type { Host } from '../lab/hosts.js';
+import { ProcessExitedError } from '../host/errors.js';
+import type { Host } from '../host/host.js';
 import type { ResourceScope } from '../lab/scope.js';
 import { followNbdcopyProgress } from './nbdcopy-progress.js';
 
@@ -22,14 +22,9 @@ export async function copyVolume(
   onProgress?: (fraction: number) => void,
 ): Promise<CopyResult> {
   const t0 = process.hrtime.bigint();
-  const d = startDaemon(
-    scope,
-    'nbdcopy',
-    ['--flush', '--no-extents', '--connections=4', '--requests=16', '--progress=1', sourceUri, dest],
-    { netns: on.netns, stdout: 'pipe' },
-  );
+  const d = on.start(scope, 'nbdcopy', ['--flush', '--no-extents', '--connections=4', '--requests=16', '--progress=1', sourceUri, dest], { stdout: 'pipe' });
   if (onProgress) followNbdcopyProgress(d, onProgress);
   const r = await d.exited;
-  if (r.exitCode !== 0) throw new Error(`nbdcopy ${sourceUri} → ${dest} failed (${r.exitCode ?? r.signal}): ${r.stderr.trim()}`);
+  if (r.exitCode !== 0) throw new ProcessExitedError(`nbdcopy ${sourceUri} → ${dest}`, r);
   return { seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
 }

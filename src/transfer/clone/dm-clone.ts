@@ -57,10 +57,10 @@ export class DmCloneBackend implements CloneBackend {
       readonly: true,
     });
     const meta = await createLoopDevice(scope, join(o.workDir, 'dm-clone-meta.img'), META_BYTES);
-    // The lab prefix (B's namespace name) makes the name migbench's and unique per run.
+    // The lab prefix (B's name: its namespace) makes the name migbench's and unique per run.
     const dm = await createDmDevice(
       scope,
-      `${o.host.netns}-${basename(o.workDir).replace(/[^A-Za-z0-9_-]/g, '')}-clone`,
+      `${o.host.name}-${basename(o.workDir).replace(/[^A-Za-z0-9_-]/g, '')}-clone`,
       cloneTable({
         sizeBytes: o.sizeBytes,
         metaDevice: meta,

@@ -1,8 +1,10 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDaemon, type Daemon } from '../../lab/daemon.js';
-import { missingTool, run } from '../../lab/exec.js';
+import type { HostProcess } from '../../host/host.js';
+import { localHost } from '../../host/local-host.js';
+import { ProcessExitedError } from '../../host/errors.js';
+import { missingTool } from '../../lab/exec.js';
 import { ResourceScope } from '../../lab/scope.js';
 import type { QmpClient } from '../qemu/qmp-client.js';
 import { attachNbdAsLoop, startQsd } from '../qemu/qsd.js';
@@ -64,7 +66,7 @@ export class QemuCloneBackend implements CloneBackend {
     await writeFile(meta, '');
 
     // On release a clean `quit` flushes the qcow2 metadata the zero-fill reads afterwards.
-    const { qmp } = await startQsd(scope, dir, { netns: o.host.netns, signal: o.signal });
+    const { qmp } = await startQsd(scope, dir, { on: o.host, signal: o.signal });
 
     await qmp.execute('blockdev-add', {
       driver: 'nbd',
@@ -117,7 +119,7 @@ export function readerShape(inflightBytes: number, regionBytes: number): { conne
 }
 
 class QemuClone implements Clone {
-  private reader: Daemon | undefined;
+  private reader: HostProcess | undefined;
   private streamed = false;
 
   constructor(
@@ -139,11 +141,11 @@ class QemuClone implements Clone {
       return;
     }
     const { connections, requests, requestSize } = readerShape(this.o.hydrationInflightBytes, this.o.regionSizeBytes);
-    this.reader = startDaemon(
+    this.reader = this.o.host.start(
       this.scope,
       'nbdcopy',
       ['--no-extents', `--connections=${connections}`, `--requests=${requests}`, `--request-size=${requestSize}`, '--progress=1', this.uri, 'null:'],
-      { netns: this.o.host.netns, stdout: 'pipe' },
+      { stdout: 'pipe' },
     );
   }
 
@@ -174,7 +176,7 @@ class QemuClone implements Clone {
     try {
       if (this.reader) {
         const r = await this.reader.exited;
-        if (r.exitCode !== 0) throw new Error(`hydration reader failed (${r.exitCode ?? r.signal}): ${r.stderr.trim()}`);
+        if (r.exitCode !== 0) throw new ProcessExitedError('hydration reader (nbdcopy)', r);
         await this.startStream();
       }
       const done = await this.qmp.waitForEvent<{ device: string; error?: string; len: number; offset: number }>(
@@ -201,9 +203,9 @@ class QemuClone implements Clone {
     await this.scope.close();
     if (!this.streamed) return;
     // Zero writes under a non-raw data file live only in qcow2 metadata: apply them.
-    const map = JSON.parse(await run('qemu-img', ['map', '--output=json', this.meta])) as QemuMapExtent[];
+    const map = JSON.parse(await localHost.run('qemu-img', ['map', '--output=json', this.meta])) as QemuMapExtent[];
     for (const e of zeroExtentsToFill(map)) {
-      await run('blkdiscard', ['--zeroout', '--offset', String(e.start), '--length', String(e.length), this.o.destDevice]);
+      await localHost.run('blkdiscard', ['--zeroout', '--offset', String(e.start), '--length', String(e.length), this.o.destDevice]);
     }
   }
 }

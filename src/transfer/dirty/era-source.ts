@@ -62,10 +62,10 @@ export class EraTrackedSource implements DirtyTracker {
   static async create(scope: ResourceScope, o: EraSourceOptions): Promise<EraTrackedSource> {
     const blockBytes = eraBlockBytes(o.granularityBytes);
     const meta = await createLoopDevice(scope, join(o.workDir, 'era-meta.img'), eraMetadataBytes(o.sizeBytes, blockBytes));
-    // A's namespace name makes it migbench's and unique per run; the work dir per repetition.
+    // A's name (its namespace) makes it migbench's and unique per run; the work dir per repetition.
     const dm = await createDmDevice(
       scope,
-      `${o.host.netns}-${basename(o.workDir).replace(/[^A-Za-z0-9_-]/g, '')}-era`,
+      `${o.host.name}-${basename(o.workDir).replace(/[^A-Za-z0-9_-]/g, '')}-era`,
       eraTable({ sizeBytes: o.sizeBytes, metaDevice: meta, originDevice: o.sourceDevice, blockBytes }),
     );
     // Buffered reads of a block device the workload writes with O_DIRECT (or a filesystem

@@ -14,13 +14,28 @@ export interface RoundCopierConfig {
   requestBytes: number;
 }
 
-/** One batch to copy, a JSON line on the copier's stdin: `[offset, length]` pairs. */
+/** One batch to copy, an NDJSON record on the copier's stdin: `[offset, length]` pairs. */
 export interface RoundCopierBatch {
   extents: [number, number][];
 }
 
-/** The copier's answer to a batch, a JSON line on its stdout. */
+/** The copier's answer to a batch, an NDJSON record on its stdout. */
 export type RoundCopierReply = { ok: true; bytes: number; ms: number } | { ok: false; error: string };
 
 /** The copier entry point, relative to the compiled package. */
 export const ROUND_COPIER_ENTRY = 'dist/src/transfer/dirty/round-copier-main.js';
+
+/** Checks one parsed reply record (the parent's side of the wire). */
+export function decodeRoundCopierReply(v: unknown): RoundCopierReply {
+  const r = v as Partial<{ ok: unknown; bytes: unknown; ms: unknown; error: unknown }> | null;
+  if (r?.ok === true && typeof r.bytes === 'number' && typeof r.ms === 'number') return { ok: true, bytes: r.bytes, ms: r.ms };
+  if (r?.ok === false && typeof r.error === 'string') return { ok: false, error: r.error };
+  throw new TypeError('not a round copier reply');
+}
+
+/** Checks one parsed batch record (the copier's side of the wire). */
+export function decodeRoundCopierBatch(v: unknown): RoundCopierBatch {
+  const extents = (v as { extents?: unknown } | null)?.extents;
+  if (!Array.isArray(extents) || !extents.every((e) => Array.isArray(e) && e.length === 2 && e.every(Number.isSafeInteger))) throw new TypeError('not a round copier batch');
+  return { extents: extents as [number, number][] };
+}

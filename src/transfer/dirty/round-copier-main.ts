@@ -1,16 +1,16 @@
 /**
  * The round copier: a long-lived process in B's namespace that keeps NBD connections to
- * A open and copies batches of extents (one JSON line each on stdin) into B's device,
- * answering each with a JSON line once the batch is durable on B (fdatasync). Kept
+ * A open and copies batches of extents (one NDJSON record each on stdin) into B's device,
+ * answering each with a record once the batch is durable on B (fdatasync). Kept
  * alive between rounds so the final delta pays no process or connection start-up.
  */
 import { open } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
+import { encodeRecord, readLines } from '../../host/lines.js';
 import { splitRequests, type Extent } from './extents.js';
 import { NbdReader } from './nbd-reader.js';
-import type { RoundCopierBatch, RoundCopierConfig, RoundCopierReply } from './round-copier-config.js';
+import { decodeRoundCopierBatch, type RoundCopierConfig, type RoundCopierReply } from './round-copier-config.js';
 
-const reply = (r: RoundCopierReply): void => void process.stdout.write(`${JSON.stringify(r)}\n`);
+const reply = (r: RoundCopierReply): void => void process.stdout.write(encodeRecord(r));
 
 async function main(): Promise<void> {
   const cfg = JSON.parse(process.argv[2] ?? '') as RoundCopierConfig;
@@ -33,12 +33,10 @@ async function main(): Promise<void> {
     await fh.datasync();
     return bytes;
   };
-  const lines = createInterface({ input: process.stdin });
-  for await (const line of lines) {
-    if (!line.trim()) continue;
+  for await (const line of readLines(process.stdin)) {
     const t0 = process.hrtime.bigint();
     try {
-      const batch = JSON.parse(line) as RoundCopierBatch;
+      const batch = decodeRoundCopierBatch(JSON.parse(line));
       const bytes = await copy(batch.extents.map(([offset, length]) => ({ offset, length })));
       reply({ ok: true, bytes, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
     } catch (err) {

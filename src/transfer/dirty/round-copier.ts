@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { startDaemon, type Daemon } from '../../lab/daemon.js';
-import type { Host } from '../../lab/hosts.js';
+import type { Host, HostProcess } from '../../host/host.js';
+import { encodeRecord, onRecords } from '../../host/lines.js';
+import { exitsWithin, untilExit } from '../../host/race.js';
 import type { ResourceScope } from '../../lab/scope.js';
 import { packageRoot } from '../../package-root.js';
 import type { Extent } from './extents.js';
-import { ROUND_COPIER_ENTRY, type RoundCopierConfig, type RoundCopierReply } from './round-copier-config.js';
+import { decodeRoundCopierReply, ROUND_COPIER_ENTRY, type RoundCopierBatch, type RoundCopierConfig, type RoundCopierReply } from './round-copier-config.js';
 
 /** How one batch went. */
 export interface BatchResult {
@@ -14,32 +14,45 @@ export interface BatchResult {
   ms: number;
 }
 
+/** The round copier answered a batch with a failure. */
+export class RoundCopyError extends Error {
+  override readonly name = 'RoundCopyError';
+}
+
+/** Time the copier gets to exit by itself after EOF on stdin before it is stopped. */
+const EXIT_AFTER_EOF_MS = 10_000;
+
 /**
- * The orchestrator's handle on a round copier process running in B's namespace: every
- * byte it copies crosses the shaped link (A → B). Batches run one at a time.
+ * The orchestrator's handle on a round copier process running on B: every byte it
+ * copies crosses the shaped link (A → B). Batches run one at a time; both directions
+ * are NDJSON records.
  */
 export class RoundCopier {
   private readonly replies: RoundCopierReply[] = [];
   private waiter: ((r: RoundCopierReply) => void) | undefined;
+  private badRecord: Error | undefined;
 
-  private constructor(private readonly daemon: Daemon) {
-    const out = createInterface({ input: daemon.child.stdout! });
-    out.on('line', (line) => {
-      const r = JSON.parse(line) as RoundCopierReply;
-      if (this.waiter) {
-        const w = this.waiter;
-        this.waiter = undefined;
-        w(r);
-      } else this.replies.push(r);
+  private constructor(private readonly process: HostProcess) {
+    onRecords(process.stdout!, decodeRoundCopierReply, (r) => this.deliver(r), (err) => {
+      // Fails the batch waiting now (or the next one): a garbled answer is a broken copier.
+      this.badRecord ??= err;
+      this.deliver({ ok: false, error: err.message });
     });
+  }
+
+  private deliver(r: RoundCopierReply): void {
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = undefined;
+      w(r);
+    } else this.replies.push(r);
   }
 
   /** Starts the copier on `on` (B); it connects to the NBD export at once. */
   static start(scope: ResourceScope, on: Host, config: RoundCopierConfig): RoundCopier {
     const entry = join(packageRoot(), ROUND_COPIER_ENTRY);
     if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\``);
-    const d = startDaemon(scope, process.execPath, [entry, JSON.stringify(config)], { netns: on.netns, stdin: 'pipe', stdout: 'pipe' });
-    return new RoundCopier(d);
+    return new RoundCopier(on.start(scope, process.execPath, [entry, JSON.stringify(config)], { stdin: 'pipe', stdout: 'pipe' }));
   }
 
   /** Copies `extents` A → B; resolves once they are durable on B. */
@@ -49,21 +62,16 @@ export class RoundCopier {
       if (queued) resolve(queued);
       else this.waiter = resolve;
     });
-    this.daemon.child.stdin!.write(`${JSON.stringify({ extents: extents.map((e) => [e.offset, e.length]) })}\n`);
-    const exited = this.daemon.exited.then((r) => {
-      throw new Error(`round copier exited (${r.exitCode ?? r.signal}): ${r.stderr.trim()}`);
-    });
-    const aborted = new Promise<never>((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason), { once: true }));
-    const r = await Promise.race([answer, exited, aborted]);
-    if (!r.ok) throw new Error(`round copy failed: ${r.error}`);
+    const batch: RoundCopierBatch = { extents: extents.map((e) => [e.offset, e.length]) };
+    this.process.stdin!.write(encodeRecord(batch));
+    const r = await untilExit(this.process, answer, 'round copier', signal);
+    if (!r.ok) throw new RoundCopyError(`round copy failed: ${r.error}`, this.badRecord ? { cause: this.badRecord } : {});
     return { bytes: r.bytes, ms: r.ms };
   }
 
-  /** Ends the copier (EOF on stdin) and waits for it. */
+  /** Ends the copier (EOF on stdin) and waits for it; stopped if it has not exited in time. */
   async stop(): Promise<void> {
-    this.daemon.child.stdin?.end();
-    const timer = setTimeout(() => void this.daemon.stop(), 10_000);
-    await this.daemon.exited;
-    clearTimeout(timer);
+    this.process.stdin?.end();
+    if (!(await exitsWithin(this.process, EXIT_AFTER_EOF_MS))) await this.process.stop();
   }
 }

@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { run } from '../../lab/exec.js';
+import { localHost } from '../../host/local-host.js';
 import type { Host } from '../../lab/hosts.js';
 import { startNbdExport, type NbdExport } from '../../lab/nbd-export.js';
 import { exportPort } from '../../lab/ports.js';
@@ -67,7 +67,7 @@ export class TrackedSource implements DirtyTracker {
     await scope.acquire({ kind: 'dir', path: dir }, () => mkdir(dir, { recursive: true }), () => rm(dir, { recursive: true, force: true }));
     // In A's namespace, so that block jobs (mirror) can reach B; nbdfuse and the TCP export
     // reach it through UNIX sockets, which are paths.
-    const { qmp } = await startQsd(scope, dir, { netns: o.host.netns, signal: o.signal });
+    const { qmp } = await startQsd(scope, dir, { on: o.host, signal: o.signal });
     await qmp.execute('blockdev-add', { driver: 'host_device', 'node-name': SOURCE_NODE, filename: o.sourceDevice, cache: { direct: true }, aio: 'native' });
     const nbdSock = join(dir, 'nbd.sock');
     await qmp.execute('nbd-server-start', { addr: { type: 'unix', data: { path: nbdSock } } });
@@ -134,7 +134,7 @@ export class TrackedSource implements DirtyTracker {
     const id = `check-${name}`;
     await this.qmp.execute('block-export-add', { type: 'nbd', id, 'node-name': SOURCE_NODE, name: id, writable: false, bitmaps: [name] });
     try {
-      return parseDirtyMap(await run('nbdinfo', [`--map=qemu:dirty-bitmap:${name}`, `nbd+unix:///${id}?socket=${this.nbdSock}`]));
+      return parseDirtyMap(await localHost.run('nbdinfo', [`--map=qemu:dirty-bitmap:${name}`, `nbd+unix:///${id}?socket=${this.nbdSock}`]));
     } finally {
       await this.qmp.execute('block-export-del', { id }).catch(() => undefined);
     }

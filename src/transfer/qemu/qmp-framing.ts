@@ -46,33 +46,8 @@ export type QmpMessage =
   | { kind: 'error'; message: QmpErrorReply }
   | { kind: 'event'; message: QmpEvent };
 
-/**
- * Splits a byte stream into lines. Chunks may end anywhere, including inside a
- * multi-byte UTF-8 sequence; a trailing `\r` is stripped and empty lines are
- * dropped.
- */
-export class LineSplitter {
-  readonly #decoder = new TextDecoder('utf-8');
-  #pending = '';
-
-  /** Feeds one chunk; returns the lines it completed (possibly none). */
-  push(chunk: Uint8Array | string): string[] {
-    this.#pending += typeof chunk === 'string' ? chunk : this.#decoder.decode(chunk, { stream: true });
-    const parts = this.#pending.split('\n');
-    this.#pending = parts.pop() ?? '';
-    const lines: string[] = [];
-    for (const part of parts) {
-      const line = part.endsWith('\r') ? part.slice(0, -1) : part;
-      if (line.trim() !== '') lines.push(line);
-    }
-    return lines;
-  }
-
-  /** Text received after the last newline (an incomplete message). */
-  get pending(): string {
-    return this.#pending;
-  }
-}
+/** The splitter every line-based wire format shares; QMP's framing is plain NDJSON. */
+export { LineSplitter } from '../../host/lines.js';
 
 /**
  * Serialises a command as one QMP line (with the trailing newline).

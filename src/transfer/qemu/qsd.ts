@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startDaemon, waitForPidfile, type Daemon } from '../../lab/daemon.js';
-import { run } from '../../lab/exec.js';
+import type { Host, HostProcess } from '../../host/host.js';
+import { localHost } from '../../host/local-host.js';
+import { waitForPidfile } from '../../lab/daemon.js';
 import { attachLoop } from '../../lab/loop-device.js';
 import { isMounted } from '../../lab/release-entry.js';
 import type { ResourceScope } from '../../lab/scope.js';
@@ -9,19 +9,18 @@ import { QmpClient } from './qmp-client.js';
 
 /** A qemu-storage-daemon driven over QMP. */
 export interface Qsd {
-  daemon: Daemon;
+  daemon: HostProcess;
   qmp: QmpClient;
 }
 
 /**
- * Starts qemu-storage-daemon with a QMP monitor on `<dir>/qmp.sock` (in `netns` if
- * given) and connects to it. On release: `quit` (which flushes every node), then wait.
+ * Starts qemu-storage-daemon on `on` (the root host unless given) with a QMP monitor on
+ * `<dir>/qmp.sock` and connects to it. On release: `quit` (which flushes every node),
+ * then wait.
  */
-export async function startQsd(scope: ResourceScope, dir: string, o: { netns?: string | undefined; signal?: AbortSignal } = {}): Promise<Qsd> {
+export async function startQsd(scope: ResourceScope, dir: string, o: { on?: Host | undefined; signal?: AbortSignal } = {}): Promise<Qsd> {
   const qmpSock = join(dir, 'qmp.sock');
-  const daemon = startDaemon(scope, 'qemu-storage-daemon', ['--chardev', `socket,path=${qmpSock},server=on,wait=off,id=qmp0`, '--monitor', 'chardev=qmp0'], {
-    ...(o.netns ? { netns: o.netns } : {}),
-  });
+  const daemon = (o.on ?? localHost).start(scope, 'qemu-storage-daemon', ['--chardev', `socket,path=${qmpSock},server=on,wait=off,id=qmp0`, '--monitor', 'chardev=qmp0']);
   const qmp = await QmpClient.connect(qmpSock, { ...(o.signal ? { signal: o.signal } : {}), timeoutMs: 10_000 });
   scope.defer('QMP connection', async () => {
     await qmp.execute('quit').catch(() => undefined);
@@ -34,25 +33,25 @@ export async function startQsd(scope: ResourceScope, dir: string, o: { netns?: s
 /**
  * Attaches an NBD export as a local block device: `nbdfuse` mounts it over a file, then
  * `losetup --direct-io=on` (the stack that kept ext4 and fio verify clean; qsd's own FUSE
- * export did not). nbdfuse runs in the root namespace on purpose: `ip netns exec` also
- * unshares the mount namespace, which would hide the FUSE mount from losetup; the NBD
- * socket is a path, reachable from anywhere.
+ * export did not). Both run on the root host: the device is the controller's, and the
+ * NBD socket is a path, reachable from anywhere. (Lab hosts share the root mount
+ * namespace — see LabHost — so the FUSE mount would be visible either way.)
  */
 export async function attachNbdAsLoop(scope: ResourceScope, uri: string, fuseFile: string): Promise<string> {
   // nbdfuse mounts over an existing file; over a missing path it would hide the whole
   // directory (sockets included).
-  await writeFile(fuseFile, '');
+  await localHost.writeFile(fuseFile, '');
   const pidfile = `${fuseFile}.pid`;
   await scope.acquire(
     { kind: 'mount', path: fuseFile },
     async () => {
-      const d = startDaemon(scope, 'nbdfuse', ['-P', pidfile, fuseFile, uri]);
+      const d = localHost.start(scope, 'nbdfuse', ['-P', pidfile, fuseFile, uri]);
       await waitForPidfile(d, pidfile, 'nbdfuse to mount the export');
       return d;
     },
     async (d) => {
       // nbdfuse exits by itself once unmounted (killing it leaves a dead mount).
-      if (isMounted(fuseFile)) await run('fusermount3', ['-u', fuseFile]);
+      if (isMounted(fuseFile)) await localHost.run('fusermount3', ['-u', fuseFile]);
       await d?.stop();
     },
   );

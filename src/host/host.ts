@@ -1,0 +1,84 @@
+import type { Readable, Writable } from 'node:stream';
+import type { ResourceScope } from '../lab/scope.js';
+
+/** Options for running a command to completion. */
+export interface RunOptions {
+  /** Text written to the command's stdin (stdin is closed otherwise). */
+  input?: string;
+  /** Extra environment variables (added to migbench's own). */
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  /** Aborting terminates the command (SIGTERM, then SIGKILL after the default grace). */
+  signal?: AbortSignal;
+}
+
+/** Options for starting a long-lived process. */
+export interface StartOptions {
+  /** 'pipe' to talk to the process over stdin/stdout; default: stdin ignored, stdout discarded. */
+  stdin?: 'pipe' | 'ignore';
+  stdout?: 'pipe' | 'ignore';
+  /** The signal `stop()` sends by default; SIGTERM unless given. */
+  stopSignal?: NodeJS.Signals;
+  /** Grace period between the stop signal and SIGKILL, ms; {@link DEFAULT_STOP_GRACE_MS} unless given. */
+  stopGraceMs?: number;
+  /** Extra environment variables (added to migbench's own). */
+  env?: Record<string, string>;
+}
+
+/** Grace period before SIGKILL when none is configured (execa's own default, made explicit). */
+export const DEFAULT_STOP_GRACE_MS = 5000;
+
+/** How a process ended. */
+export interface ExitStatus {
+  exitCode?: number;
+  signal?: string;
+  /** The last few KB of what it wrote to stderr. */
+  stderr: string;
+}
+
+/** A long-lived process a {@link Host} started, owned by a scope. */
+export interface HostProcess {
+  readonly pid: number;
+  /** The command, for messages. */
+  readonly name: string;
+  /** The host it runs on. */
+  readonly host: Host;
+  /** Settles when the process has exited (never rejects). */
+  readonly exited: Promise<ExitStatus>;
+  /** True once the process has exited. */
+  hasExited(): boolean;
+  /** The last lines the process wrote to stderr. */
+  stderrTail(): string;
+  /** Its stdin, when started with `stdin: 'pipe'`. */
+  readonly stdin: Writable | undefined;
+  /** Its stdout, when started with `stdout: 'pipe'` (see `onLines` / `onRecords`). */
+  readonly stdout: Readable | undefined;
+  /**
+   * Sends `signal` (the configured stop signal by default) and waits for exit; SIGKILL
+   * once the configured grace period has passed.
+   */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * A machine migbench drives: run commands, start processes, read and write files. The
+ * embedded lab's hosts are network namespaces on this machine ({@link LabHost}); the
+ * controller's own root namespace is {@link LocalHost}. Nothing here names a namespace,
+ * so a host reached over SSH can implement it too.
+ */
+export interface Host {
+  /** A short name, unique among the hosts of a run (used in messages and resource names). */
+  readonly name: string;
+  /** Runs a command to completion and returns its stdout; throws MissingToolError or ToolError. */
+  run(cmd: string, args: readonly string[], opts?: RunOptions): Promise<string>;
+  /**
+   * Starts a long-lived process owned by `scope`: its PID is in the ledger at once, its
+   * stop is the scope's release, and it is always awaited (the machine's PID 1 may not
+   * reap orphans).
+   */
+  start(scope: ResourceScope, cmd: string, args: readonly string[], opts?: StartOptions): HostProcess;
+  /** Reads a file on the host. */
+  readFile(path: string): Promise<Buffer>;
+  /** Writes (creates or replaces) a file on the host. */
+  writeFile(path: string, data: string | Uint8Array): Promise<void>;
+}

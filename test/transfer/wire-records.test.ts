@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { decodeRoundCopierBatch, decodeRoundCopierReply } from '../../src/transfer/dirty/round-copier-config.js';
+import { parseNbdcopyProgress } from '../../src/transfer/nbdcopy-progress.js';
+
+describe('child wire formats', () => {
+  it("reads nbdcopy's progress lines and nothing else", () => {
+    expect(parseNbdcopyProgress('37/100')).toBe(0.37);
+    expect(parseNbdcopyProgress('100/100')).toBe(1);
+    expect(parseNbdcopyProgress('copying 37/100 done')).toBeUndefined();
+    expect(parseNbdcopyProgress('')).toBeUndefined();
+  });
+
+  it('checks round copier replies', () => {
+    expect(decodeRoundCopierReply({ ok: true, bytes: 4096, ms: 1.5 })).toEqual({ ok: true, bytes: 4096, ms: 1.5 });
+    expect(decodeRoundCopierReply({ ok: false, error: 'EIO' })).toEqual({ ok: false, error: 'EIO' });
+    expect(() => decodeRoundCopierReply({ ok: true, bytes: '4096', ms: 1 })).toThrow(TypeError);
+    expect(() => decodeRoundCopierReply(null)).toThrow(TypeError);
+  });
+
+  it('checks round copier batches', () => {
+    expect(decodeRoundCopierBatch({ extents: [[0, 4096], [8192, 4096]] })).toEqual({ extents: [[0, 4096], [8192, 4096]] });
+    expect(decodeRoundCopierBatch({ extents: [] })).toEqual({ extents: [] });
+    expect(() => decodeRoundCopierBatch({ extents: [[0]] })).toThrow(TypeError);
+    expect(() => decodeRoundCopierBatch({ extents: [[0, 1.5]] })).toThrow(TypeError);
+    expect(() => decodeRoundCopierBatch({})).toThrow(TypeError);
+  });
+});
