@@ -93,20 +93,30 @@ async function main(controller: AbortController): Promise<number> {
   return pending ? await pending : 0;
 }
 
+/** Exits once stdout and stderr have flushed: a piped reader must get every byte written. */
+function exit(code: number): void {
+  let pending = 2;
+  const done = (): void => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
 const controller = new AbortController();
 main(controller).then(
-  (code) => process.exit(controller.signal.aborted ? 130 : code),
+  (code) => exit(controller.signal.aborted ? 130 : code),
   (err: unknown) => {
     if (controller.signal.aborted) {
       // Whatever step was running failed because we aborted it; the lab is released.
       process.stderr.write(`migbench: ${(controller.signal.reason as Error).message}\n`);
-      process.exit(130);
+      return exit(130);
     }
     if (err instanceof CLIError) {
       process.stderr.write(`migbench: ${err.message}\n`);
-      process.exit(err.exitCode);
+      return exit(err.exitCode);
     }
     process.stderr.write(`migbench: ${(err as Error)?.stack ?? String(err)}\n`);
-    process.exit(1);
+    exit(1);
   },
 );

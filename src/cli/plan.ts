@@ -26,14 +26,6 @@ export interface PlanJson extends Plan {
   source: { dir: string; runId: string | null };
 }
 
-/**
- * Writes to stdout and waits until the text is handed to the OS: main() ends with
- * process.exit, which would cut a piped JSON document at the pipe's buffer (64 KiB).
- */
-function print(text: string): Promise<void> {
-  return new Promise((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
-}
-
 function field<T>(name: string, value: string | undefined, parse: (v: string) => T): T {
   if (value === undefined) throw usageError(`--${name} is required`);
   try {
@@ -74,10 +66,10 @@ export async function planCommand(dir: string, opts: PlanOptions): Promise<numbe
   const doc: PlanJson = { kind: 'migbench-plan', version: 1, units: { time: 'ms', size: 'bytes', rate: 'bit/s' }, source: { dir, runId: results.meta.run_id ?? null }, ...p };
   const json = `${JSON.stringify(doc, null, 2)}\n`;
   if (opts.json === true || opts.json === '-') {
-    await print(json);
+    process.stdout.write(json);
     return 0;
   }
   if (typeof opts.json === 'string') writeFileSync(opts.json, json);
-  await print(`${planText(p, dir)}\n`);
+  process.stdout.write(`${planText(p, dir)}\n`);
   return 0;
 }

@@ -1,6 +1,6 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { run } from '../../lab/exec.js';
+import { MountBusyError, run } from '../../lab/exec.js';
 import { isMounted } from '../../lab/release-entry.js';
 import type { ResourceScope } from '../../lab/scope.js';
 import { waitFor } from '../../lab/wait.js';
@@ -20,11 +20,12 @@ export async function makeFilesystem(device: string): Promise<void> {
 
 /**
  * Makes `dir` a mount point of its own with shared propagation, for the filesystems of
- * one repetition to be mounted under. On a host whose root mount is private, every
- * `ip netns exec` (nbdcopy, qemu-storage-daemon, `ip -n`, …, of this run or any other)
- * takes a private copy of all mounts, which would keep an unmounted filesystem alive
- * (and its device busy) until that process exits. `ip netns exec` makes its copy a
- * slave of the original; under a shared mount, an unmount here propagates into it.
+ * one repetition to be mounted under. migbench enters namespaces with `nsenter --net`
+ * (src/host/lab-host.ts), which keeps the controller's mounts; but on a host whose root
+ * mount is private, any other tool's `ip netns exec` takes a private copy of all mounts,
+ * which would keep an unmounted filesystem alive (and its device busy) until that process
+ * exits. That copy is a slave of the original; under a shared mount, an unmount here
+ * propagates into it.
  */
 export async function sharedMountTree(scope: ResourceScope, dir: string): Promise<string> {
   await scope.acquire({ kind: 'dir', path: dir }, () => mkdir(dir, { recursive: true }), () => rm(dir, { recursive: true, force: true }));
@@ -67,7 +68,7 @@ export async function mountFilesystem(scope: ResourceScope, device: string, moun
       const args = ['-t', 'ext4', '-o', readonly ? 'ro' : 'noatime', device, mountpoint];
       // A device whose previous filesystem was just unmounted can still be held for a
       // moment (EBUSY); wait for it to be free rather than fail the run.
-      await waitFor(`${device} to mount`, () => run('mount', args).then(() => true, (err: Error) => (/already mounted or mount point busy/.test(err.message) ? undefined : Promise.reject(err))), { timeoutMs: 5000, intervalMs: 50 });
+      await waitFor(`${device} to mount`, () => run('mount', args).then(() => true, (err: Error) => (err instanceof MountBusyError ? undefined : Promise.reject(err))), { timeoutMs: 5000, intervalMs: 50 });
       mounted = true;
     },
     async () => {
