@@ -53,7 +53,7 @@ export function renderPlan(p: PlanInput): string {
   row('results', `${p.out ?? 'results/<run-id>'} (not created)`);
   if (!p.isRoot) row('note', 'the real run needs root (loop devices, network namespaces, tc)');
 
-  lines.push('', '  point  size       block    writes          link            latency  est. per repetition');
+  lines.push('', '  point  size       block    writes (asked)  link            latency  est. per repetition');
   let totalMs = 0;
   for (const lab of labs) totalMs += estimateLab(lab[0]!.scenario);
   for (const pt of p.points) {
@@ -61,8 +61,8 @@ export function renderPlan(p: PlanInput): string {
     const est = estimateRepetition(s);
     totalMs += est.totalMs * strategies.length * reps;
     lines.push(
-      `  ${String(pt.index + 1).padEnd(7)}${formatBytes(s.sizeBytes).padEnd(11)}${formatBytes(s.blockSize).padEnd(9)}${formatBitRate(s.writeRateBps).padEnd(16)}` +
-        `${formatBitRate(s.linkBps).padEnd(16)}${`${s.latencyMs} ms`.padEnd(9)}${formatWallTime(est.totalMs)}${pt.label ? `  ${pt.label}` : ''}`,
+      `  ${String(pt.index + 1).padEnd(7)}${formatBytes(s.sizeBytes).padEnd(11)}${formatBytes(s.blockSize).padEnd(9)}${pt.raw.writeRate.padEnd(16)}` +
+        `${pt.raw.link.padEnd(16)}${`${s.latencyMs} ms`.padEnd(9)}${formatWallTime(est.totalMs)}${pt.label ? `  ${pt.label}` : ''}`,
     );
   }
   lines.push(

@@ -1,4 +1,4 @@
-import { validateAppOptions, type AppOptions } from './app-options.js';
+import { HTTP_STRATEGIES, validateAppOptions, type AppOptions } from './app-options.js';
 import { BACKENDS, PROBES, TRACKING_CHOICES, type ChoiceOf, type RawScenario } from './options.js';
 import { formatBitRate, formatBytes, parseCount, parseDuration, parseEventRate, parseRate, parseSize } from './units.js';
 
@@ -78,7 +78,10 @@ export function oneOf<C extends string>(value: string, choices: readonly C[], wh
  * strategy list (it knows the registry). Pure: nothing is provisioned here.
  */
 export function validateScenario(raw: RawScenario, resolveStrategies: (list: string) => string[]): Scenario {
-  const strategies = field('strategy', () => resolveStrategies(raw.strategy));
+  // `all` means every strategy the workload can run: the HTTP workload boots by mounting
+  // the volume, so the orderings that boot before the copy are not part of its `all`.
+  const all = field('strategy', () => resolveStrategies(raw.strategy));
+  const strategies = raw.strategy === 'all' && raw.workload === 'http' ? all.filter((n) => HTTP_STRATEGIES.includes(n)) : all;
   const sizeBytes = field('size', () => parseSize(raw.size));
   const blockSize = field('block-size', () => parseSize(raw.blockSize));
   const writeRateBps = field('write-rate', () => parseRate(raw.writeRate));

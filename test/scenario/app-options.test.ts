@@ -23,6 +23,11 @@ describe('--workload, --http-connections, --volumes, --stagger', () => {
     expect(s.staggerMs).toBe(500);
   });
 
+  it('takes `all` under the HTTP workload as every strategy it can run, and refuses the others by name', () => {
+    expect(validateScenario({ ...DEFAULTS, workload: 'http' }, resolveStrategies).strategies).toEqual(['kill-copy-boot', 'copy-kill-boot', 'copy-boot-kill', 'async-clone']);
+    expect(() => validateScenario({ ...DEFAULTS, workload: 'http', strategy: 'all-orderings' }, resolveStrategies)).toThrow(/cannot run kill-boot-copy, boot-kill-copy, boot-copy-kill/);
+  });
+
   it('refuses bad input with the option named', () => {
     const bad: [Record<string, string>, RegExp][] = [
       [{ workload: 'ftp' }, /--workload: unknown workload "ftp"/],
