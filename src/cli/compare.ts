@@ -28,7 +28,7 @@ function load(dir: string): Results {
   try {
     return readResults(dir);
   } catch (err) {
-    if (err instanceof ResultsError) throw usageError(err.message);
+    if (err instanceof ResultsError) throw usageError(err.message, err);
     throw err;
   }
 }

@@ -13,7 +13,7 @@ export class CLIError extends Error {
   }
 }
 
-/** Bad input: exits 2 before anything is provisioned. */
-export function usageError(message: string): CLIError {
-  return new CLIError(message, 2);
+/** Bad input: exits 2 before anything is provisioned; `cause` keeps the error it came from. */
+export function usageError(message: string, cause?: unknown): CLIError {
+  return new CLIError(message, 2, cause === undefined ? undefined : { cause });
 }

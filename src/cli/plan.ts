@@ -31,7 +31,7 @@ function field<T>(name: string, value: string | undefined, parse: (v: string) =>
   try {
     return parse(value);
   } catch (err) {
-    throw usageError(`--${name}: ${(err as Error).message}`);
+    throw usageError(`--${name}: ${(err as Error).message}`, err);
   }
 }
 
@@ -53,14 +53,14 @@ export async function planCommand(dir: string, opts: PlanOptions): Promise<numbe
   try {
     results = readResults(dir);
   } catch (err) {
-    if (err instanceof ResultsError) throw usageError(err.message);
+    if (err instanceof ResultsError) throw usageError(err.message, err);
     throw err;
   }
   let p: Plan;
   try {
     p = plan(results.runs, { sizeBytes, linkBps, volumes, concurrency, writeRateBps, strategies }, { expectsNoLoss: (s) => STRATEGIES.get(s)?.expectsNoLoss });
   } catch (err) {
-    if (err instanceof PlanError) throw usageError(`the data in ${dir} cannot answer this: ${err.message}`);
+    if (err instanceof PlanError) throw usageError(`the data in ${dir} cannot answer this: ${err.message}`, err);
     throw err;
   }
   const doc: PlanJson = { kind: 'migbench-plan', version: 1, units: { time: 'ms', size: 'bytes', rate: 'bit/s' }, source: { dir, runId: results.meta.run_id ?? null }, ...p };

@@ -14,7 +14,7 @@ export async function reportCommand(dir: string, opts: ReportOptions): Promise<n
   try {
     results = readResults(dir);
   } catch (err) {
-    if (err instanceof ResultsError) throw usageError(err.message);
+    if (err instanceof ResultsError) throw usageError(err.message, err);
     throw err;
   }
   try {

@@ -75,7 +75,7 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
     const raw = opts.scenario ? mergeScenario(opts, readScenarioFile(opts.scenario), fromCommandLine) : opts;
     points = expandSweep(raw, resolveStrategies);
   } catch (err) {
-    if (err instanceof ScenarioError) throw usageError(err.message);
+    if (err instanceof ScenarioError) throw usageError(err.message, err);
     throw err;
   }
   // The first point stands for the run where one scenario is needed (tools, backend, summary line).
@@ -88,7 +88,7 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
   const usesClone = scenario.strategies.some((n) => getStrategy(n).usesClone);
   const cloneBackend = usesClone
     ? await probe(resolveBackend(scenario.backend)).catch((err: Error) => {
-        throw usageError(`--backend ${scenario.backend}: ${err.message}`);
+        throw usageError(`--backend ${scenario.backend}: ${err.message}`, err);
       })
     : undefined;
   const why = await probe(cloneBackend?.unavailable() ?? Promise.resolve(undefined));
