@@ -88,12 +88,18 @@ describe('a sweep, reported, compared and planned', () => {
     expect(bad.exitCode).toBe(2);
   });
 
-  it('plan prints per-strategy predictions with fit quality', async () => {
+  it('plan prints per-strategy predictions that respect the link, and says what it extrapolated', async () => {
     const r = await migbench(['plan', out, '--size', '1GiB', '--link', '10Gbit/s', '--volumes', '20', '--concurrency', '4'], state);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^kill-copy-boot .*\d/m);
     expect(r.stdout).toMatch(/^async-clone .*\d/m);
-    expect(r.stdout).toContain('r²');
+    expect(r.stdout).toMatch(/^link floor: /m);
+    expect(r.stdout).toMatch(/extrapolated: size 32×/);
+    const json = await migbench(['plan', out, '--size', '1GiB', '--link', '10Gbit/s', '--volumes', '20', '--concurrency', '4', '--json'], state);
+    const plan = JSON.parse(json.stdout) as { linkFloorMs: number; strategies: { strategy: string; drainMs: { min: number } }[] };
+    // 20 × 1 GiB over 10 Gbit/s: at least 17.18 s whatever the concurrency.
+    expect(plan.linkFloorMs).toBeGreaterThanOrEqual(17_179);
+    for (const st of plan.strategies) expect(st.drainMs.min, st.strategy).toBeGreaterThanOrEqual(plan.linkFloorMs);
     const bad = await migbench(['plan', out, '--size', '1GiB'], state);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/--link is required/);
