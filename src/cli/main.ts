@@ -52,7 +52,7 @@ export function buildProgram(signal: AbortSignal, act: (p: Promise<number>) => v
     .option('--hydration-inflight <size>', 'background hydration bytes in flight, or auto (2 × measured bandwidth-delay product, ≥ 512KiB)', d.hydrationInflight)
     .option('--hydration-threshold <regions>', 'dm-clone hydration_threshold')
     .option('--hydration-batch <regions>', 'dm-clone hydration_batch_size')
-    .option('--probe <name>', 'read-latency probe: stamped (the instance checks every read) or fio (per-I/O latency log)', d.probe)
+    .option('--probe <name>', 'read-latency probe: fio (default: fio times the reads, the instances still check content at up to 50/s) or stamped (the instances time and check every read; their timer and thread pool add ~1 ms per read)', d.probe)
     .option('--tracking <name>', 'precopy dirty tracking: auto (dm-era where the kernel has it), qemu (dirty bitmaps), dm-era', d.tracking)
     .option('--max-rounds <n>', 'precopy: most copy passes while A runs (the full copy included)', d.maxRounds)
     .option('--converge-bytes <size>', 'precopy: stop iterating once the dirty set is at most this', d.convergeBytes)

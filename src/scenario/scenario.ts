@@ -99,7 +99,7 @@ export const DEFAULTS: RawScenario = {
   regionSize: '64KiB',
   hydrationRate: 'unlimited',
   hydrationInflight: 'auto',
-  probe: 'stamped',
+  probe: 'fio',
   tracking: 'auto',
   maxRounds: '8',
   convergeBytes: '4MiB',
