@@ -22,7 +22,7 @@ export interface AchievedRates {
   writeBpsMigration: number | undefined;
   /** Acknowledged write bits per second, end of the migration → end of the repetition. */
   writeBpsAfter: number | undefined;
-  /** Timed reads per second on A completed in the baseline, from the first scheduled one to the migration start. */
+  /** Timed reads on A scheduled in the baseline that completed, per second from the first one's scheduled start to the migration start. */
   readPerSBaseline: number | undefined;
 }
 
@@ -48,7 +48,7 @@ export function achievedRates(
   let firstRead = Infinity;
   for (const r of reads) if (r.scheduledNs < firstRead) firstRead = r.scheduledNs;
   let readsDone = 0;
-  for (const r of reads) if (r.completedNs < w.startNs) readsDone++;
+  for (const r of reads) if (r.scheduledNs < w.startNs && r.completedNs >= r.scheduledNs) readsDone++;
   const bits = (n: number | undefined): number | undefined => (n === undefined ? undefined : n * blockSize * 8);
   return {
     writeBpsBaseline: baseline ? bits(perSecond(baseline, firstAck, w.startNs)) : undefined,

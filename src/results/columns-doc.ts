@@ -125,7 +125,7 @@ export const RUN_COLUMN_DOCS: readonly ColumnDoc<RunColumn>[] = [
   },
   {
     columns: ['read_rate_achieved_per_s'],
-    meaning: 'timed reads per second completed on A in the baseline (of the probe in `read_probe`), vs `read_rate_per_s` asked',
+    meaning: 'timed reads on A scheduled in the baseline and completed, per second (of the probe in `read_probe`), vs `read_rate_per_s` asked',
   },
   {
     columns: ['warnings'],

@@ -20,10 +20,10 @@ describe('achievedRates', () => {
     expect(r.readPerSBaseline).toBeUndefined();
   });
 
-  it('counts baseline reads completed before the start, from the first scheduled one', () => {
-    // 200/s from t=1500 ms; the last one completes after the start and does not count.
-    const r = achievedRates([], reads(1500, 100, 5, 30), BS, W);
-    expect(r.readPerSBaseline).toBeCloseTo(94 / 0.5, 6);
+  it('counts the completed reads scheduled in the baseline, from the first scheduled one', () => {
+    // 200/s from t=1500 ms, the last ones completing after the start; then 20 after the start.
+    const r = achievedRates([], [...reads(1500, 100, 5, 30), ...reads(2000, 20, 5)], BS, W);
+    expect(r.readPerSBaseline).toBeCloseTo(100 / 0.5, 6);
     expect(r.writeBpsBaseline).toBeUndefined();
   });
 
