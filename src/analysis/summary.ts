@@ -15,6 +15,7 @@ const COLUMNS: [keyof RunRow, string][] = [
   ['diverged_bytes', 'diverged B'],
   ['corrupt_bytes', 'corrupt B'],
   ['stale_reads', 'stale reads'],
+  ['corrupt_reads', 'corrupt reads'],
   ['copy_efficiency', 'copy eff.'],
 ];
 
@@ -34,21 +35,32 @@ export function appSummaryColumns(rows: readonly RunRow[]): [keyof RunRow, strin
   ];
 }
 
-/** A plain-text table of medians per strategy over successful repetitions (pure). */
+/**
+ * A plain-text table of medians per strategy over successful repetitions (pure). A
+ * strategy with a row that carries `warnings` (the workload fell short of the asked rate)
+ * is marked `!`, and a footnote under the table lists the warnings by repetition.
+ */
 export function summaryTable(rows: readonly RunRow[]): string {
   const strategies = [...new Set(rows.map((r) => String(r.strategy)))];
   const columns = [...COLUMNS, ...appSummaryColumns(rows)];
   const header = ['strategy', 'ok/reps', ...columns.map(([, h]) => h)];
+  const warned = rows.filter((r) => r.warnings !== '' && r.warnings !== undefined);
   const body = strategies.map((name) => {
     const mine = rows.filter((r) => r.strategy === name);
     const ok = mine.filter((r) => r.status === 'ok');
     const cells = columns.map(([c]) => {
-      const m = median(ok.map((r) => r[c]).filter((v) => v !== '').map(Number));
+      const m = median(ok.map((r) => r[c]).filter((v) => v !== '' && v !== undefined).map(Number));
       return Number.isNaN(m) ? '-' : String(Number(m.toFixed(m >= 100 ? 0 : 3)));
     });
-    return [name, `${ok.length}/${mine.length}`, ...cells];
+    const mark = mine.some((r) => warned.includes(r)) ? ' !' : '';
+    return [`${name}${mark}`, `${ok.length}/${mine.length}`, ...cells];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+  const table = [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
+  if (warned.length) {
+    table.push('', '! the workload fell short of the scenario (runs.csv `warnings`):');
+    for (const r of warned) table.push(`  ${r.strategy} rep ${r.rep}${r.volume !== '' && r.volume !== undefined ? ` volume ${r.volume}` : ''}: ${r.warnings}`);
+  }
+  return table.join('\n');
 }

@@ -2,7 +2,7 @@ import type { LatencySample } from '../workload/fio-log.js';
 import { summarize, type LatencySummary } from './percentiles.js';
 import type { Timeline } from './timeline.js';
 
-/** Migration metrics of DESIGN.md, in the units their column names carry. */
+/** The migration metrics of docs/results.md ("Metric definitions"), in the units their column names carry. */
 export interface MigrationMetrics {
   interruption_ms: number;
   split_brain_ms: number;
@@ -26,21 +26,26 @@ export function interruption(lastAckSourceNs: number, firstAckDestNs: number): {
 }
 
 /**
- * Splits reads into phases by their scheduled time: `baseline` is the source instance
- * before the migration starts; `hydrating` is the destination instance until
- * `hydration_done`; `hydrated` after it. Latency is completion − schedule, in µs.
+ * Splits reads into phases by their scheduled time (docs/results.md, "Phases of reads"):
+ * `baseline` is A before the migration starts; on B, `hydrating` is from its first
+ * acknowledged write until `hydration_done`, `hydrated` after it. Reads B scheduled before
+ * its first ack (while it boots) are in no phase; with no hydration (`hydrationDoneNs` at
+ * or before the first ack) there is no hydrating phase and its summary is empty. Latency is
+ * completion − schedule, in µs.
  */
 export function readPhases(
   sourceReads: readonly LatencySample[],
   destReads: readonly LatencySample[],
   startNs: number,
+  firstAckDestNs: number,
   hydrationDoneNs: number,
 ): Record<ReadPhase, LatencySummary> {
   const lat = (r: LatencySample): number => (r.completedNs - r.scheduledNs) / 1e3;
+  const hydratedFrom = Math.max(firstAckDestNs, hydrationDoneNs);
   return {
     baseline: summarize(sourceReads.filter((r) => r.scheduledNs < startNs).map(lat)),
-    hydrating: summarize(destReads.filter((r) => r.scheduledNs < hydrationDoneNs).map(lat)),
-    hydrated: summarize(destReads.filter((r) => r.scheduledNs >= hydrationDoneNs).map(lat)),
+    hydrating: summarize(destReads.filter((r) => r.scheduledNs >= firstAckDestNs && r.scheduledNs < hydratedFrom).map(lat)),
+    hydrated: summarize(destReads.filter((r) => r.scheduledNs >= hydratedFrom).map(lat)),
   };
 }
 
@@ -59,6 +64,6 @@ export function migrationMetrics(
     ...interruption(lastAckSourceNs, firstAckDestNs),
     migration_ms: ms(released - start),
     hydration_ms: ms(hydrationDone - firstAckDestNs),
-    read: readPhases(sourceReads, destReads, start, hydrationDone),
+    read: readPhases(sourceReads, destReads, start, firstAckDestNs, hydrationDone),
   };
 }

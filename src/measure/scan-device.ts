@@ -6,9 +6,10 @@ import { emptyVerification, verifyBlocks, type Verification } from './verifier.j
 
 /**
  * Reads a whole device with O_DIRECT (so the page cache cannot answer for it) and
- * verifies every block against the latest acks.
+ * verifies every block against the acknowledged versions (`forked`: the split-brain blocks,
+ * counted as diverged rather than lost).
  */
-export async function scanDevice(device: string, blockSize: number, blocks: number, latest: LatestAcks): Promise<Verification> {
+export async function scanDevice(device: string, blockSize: number, blocks: number, latest: LatestAcks, forked?: Uint8Array): Promise<Verification> {
   const fh = await open(device, constants.O_RDONLY | constants.O_DIRECT);
   try {
     const chunkBlocks = Math.max(1, Math.floor((1 << 20) / blockSize));
@@ -19,7 +20,7 @@ export async function scanDevice(device: string, blockSize: number, blocks: numb
       const count = Math.min(chunkBlocks, blocks - first);
       const { bytesRead } = await fh.read(buf, 0, count * blockSize, first * blockSize);
       if (bytesRead !== count * blockSize) throw new Error(`short read on ${device} at block ${first}: ${bytesRead} bytes`);
-      verifyBlocks(words, blockSize, first, count, latest, v);
+      verifyBlocks(words, blockSize, first, count, latest, v, forked);
     }
     return v;
   } finally {

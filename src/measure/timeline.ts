@@ -1,4 +1,4 @@
-/** The named instants of one migration (DESIGN.md, "Timeline and metrics"). */
+/** The named instants of one migration (docs/results.md, "Metric definitions"). */
 export type EventName =
   | 'warmup_start'
   | 'start'

@@ -1,7 +1,10 @@
 import { BlockState, checkBlock, emptyStamp } from '../workload/stamp.js';
-import { holdsLatest, type LatestAcks } from './journal.js';
+import { finalVersions, holdsLatest, type LatestAcks } from './journal.js';
 
-/** What verification of a destination found. Byte counts are whole blocks. */
+/**
+ * What verification of a destination found. Byte counts are whole blocks, and every block
+ * is in one class at most (docs/results.md, "Lost, corrupt, diverged").
+ */
 export interface Verification {
   lostBytes: number;
   corruptBytes: number;
@@ -18,10 +21,13 @@ export function emptyVerification(): Verification {
 }
 
 /**
- * Checks a run of blocks read from the destination against the latest acks.
+ * Checks a run of blocks read from the destination against the acknowledged versions.
  * `words` holds `count` blocks starting at block `firstIndex`. Pure; accumulates into `v`.
- * - lost: the block has an acknowledged version but holds something older (or zeros);
- * - corrupt: the header or payload does not check out (torn, garbage, misplaced).
+ * Each block is counted in one class at most, in this order:
+ * - corrupt: the header or payload does not check out (torn, garbage, misplaced);
+ * - diverged: it holds no acceptable version, and one of its possible final versions was
+ *   written by an older instance after a newer one was up (`forked`, from {@link forkedBlocks});
+ * - lost: it holds no acceptable version (something older, or zeros).
  */
 export function verifyBlocks(
   words: Uint32Array,
@@ -30,6 +36,7 @@ export function verifyBlocks(
   count: number,
   latest: LatestAcks,
   v: Verification,
+  forked?: Uint8Array,
 ): void {
   const bw = blockSize / 4;
   const out = emptyStamp();
@@ -39,36 +46,33 @@ export function verifyBlocks(
     if (state === BlockState.Corrupt) {
       v.corruptBytes += blockSize;
       if (v.corruptSample.length < 16) v.corruptSample.push(i);
+      continue;
+    }
+    const ok = state === BlockState.Zero ? latest.epoch[i]! < 0 : holdsLatest(latest, i, out.epoch, out.seq, out.stampNs);
+    if (ok) continue;
+    if (forked?.[i]) {
+      v.divergedBytes += blockSize;
     } else {
-      const ok =
-        state === BlockState.Zero ? latest.epoch[i]! < 0 : holdsLatest(latest, i, out.epoch, out.seq, out.stampNs);
-      if (!ok) {
-        v.lostBytes += blockSize;
-        if (v.lostSample.length < 16) v.lostSample.push(i);
-      }
+      v.lostBytes += blockSize;
+      if (v.lostSample.length < 16) v.lostSample.push(i);
     }
   }
   v.blocksChecked += count;
 }
 
 /**
- * Split brain, from the journal alone: blocks whose latest acknowledged version was
- * written by an older instance after a newer instance had started acknowledging.
- * `newStartNs` maps each instance epoch to its first ack time.
+ * Split brain, from the journal: marks the blocks one of whose possible final versions was
+ * acknowledged by an older instance after a newer instance had started acknowledging (its
+ * first ack, `newStartNs` by epoch). The two sides forked on such a block: whatever the
+ * destination lacks of it is diverged, not lost.
  */
-export function divergedBytes(latest: LatestAcks, blockSize: number, newStartNs: ReadonlyMap<number, number>): number {
-  const starts = [...newStartNs.entries()].sort((a, b) => a[0] - b[0]);
-  let bytes = 0;
+export function forkedBlocks(latest: LatestAcks, newStartNs: ReadonlyMap<number, number>): Uint8Array {
+  const starts = [...newStartNs.entries()];
+  const forked = new Uint8Array(latest.epoch.length);
   for (let i = 0; i < latest.epoch.length; i++) {
-    const e = latest.epoch[i]!;
-    if (e < 0) continue;
-    // Did any newer instance start before this block's latest ack?
-    for (const [epoch, start] of starts) {
-      if (epoch > e && start < latest.ackNs[i]!) {
-        bytes += blockSize;
-        break;
-      }
-    }
+    if (latest.epoch[i]! < 0) continue;
+    const versions = latest.others.has(i) ? finalVersions(latest, i) : [{ epoch: latest.epoch[i]!, ackNs: latest.ackNs[i]! }];
+    if (versions.some((w) => starts.some(([epoch, start]) => epoch > w.epoch && start < w.ackNs))) forked[i] = 1;
   }
-  return bytes;
+  return forked;
 }

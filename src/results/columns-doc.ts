@@ -39,11 +39,15 @@ export const RUN_COLUMN_DOCS: readonly ColumnDoc<RunColumn>[] = [
   { columns: ['migration_ms'], meaning: 'migration start → the source can be released' },
   { columns: ['hydration_ms'], meaning: 'destination up → all data present on it (0 if the data moved before boot)' },
   { columns: ['hydration_bps'], meaning: 'volume size / (clone ready → hydration done), on clone rows' },
-  { columns: ['lost_bytes'], meaning: 'acknowledged writes whose content is not on the destination (older version or zeros)' },
-  { columns: ['corrupt_bytes'], meaning: 'destination blocks whose header or payload does not check out' },
+  {
+    columns: ['lost_bytes'],
+    meaning: 'destination blocks holding no acceptable version (an older one, or zeros) and not diverged; versions written at overlapping times are all acceptable',
+  },
+  { columns: ['corrupt_bytes'], meaning: 'destination blocks whose header or payload does not check out (counted in no other class)' },
   {
     columns: ['diverged_bytes'],
-    meaning: 'blocks whose latest acknowledged version was written by the old instance after the new one was up',
+    meaning:
+      'destination blocks holding no acceptable version where one of the possible final versions was written by the old instance after the new one was up (split brain); counted here, not as lost',
   },
   {
     columns: ['stale_reads'],
@@ -63,9 +67,13 @@ export const RUN_COLUMN_DOCS: readonly ColumnDoc<RunColumn>[] = [
       'read_p50_us_hydrated',
       'read_p99_us_hydrated',
     ],
-    meaning: "read latency by phase, timed from each read's *scheduled* start (from submission with `--probe fio`)",
+    meaning:
+      "read latency by phase, timed from each read's *scheduled* start (from submission with `--probe fio`); hydrating cells are empty when there was no hydration (`hydration_ms` 0)",
   },
-  { columns: ['read_probe'], meaning: '`stamped` or `fio` (`--probe`)' },
+  {
+    columns: ['read_probe'],
+    meaning: 'the probe that produced the read latency columns: `fio` (default; the stamped instances still check content at up to 50 reads/s) or `stamped` (`--probe`)',
+  },
   { columns: ['acked_writes'], meaning: 'acknowledged writes of all instances (the initial fill excluded)' },
   { columns: ['kill_ms', 'boot_ms'], meaning: 'kill start → done; boot start → first acknowledged write on B' },
   { columns: ['workload'], meaning: '`stamped` or `http`' },
@@ -106,6 +114,22 @@ export const RUN_COLUMN_DOCS: readonly ColumnDoc<RunColumn>[] = [
     columns: ['write_p99_us_baseline', 'write_p99_us_premigration'],
     meaning:
       'p99 of one durable write on A (stamp → ack), in the baseline and from the migration start to the kill (while rounds, mirroring or the backup run; for strategies that kill first only the few ms before the kill, usually blank)',
+  },
+  {
+    columns: ['corrupt_reads'],
+    meaning: 'checked reads, on either side and in every phase, that returned a block that does not check out (torn, garbage, misplaced); blank for the HTTP workload',
+  },
+  {
+    columns: ['write_rate_achieved_bps_baseline', 'write_rate_achieved_bps_migration', 'write_rate_achieved_bps_after'],
+    meaning: 'acknowledged write bits per second delivered: A from its first ack to the migration start; both instances from the start to the source release (interruption included); from then to the end',
+  },
+  {
+    columns: ['read_rate_achieved_per_s'],
+    meaning: 'timed reads on A scheduled in the baseline and completed, per second (of the probe in `read_probe`), vs `read_rate_per_s` asked',
+  },
+  {
+    columns: ['warnings'],
+    meaning: 'semicolon-separated: the baseline delivered more than 5 % less than the asked write or read rate (the row measured another scenario)',
   },
   { columns: ['status', 'error'], meaning: '`ok`, or `failed` with the step that failed and why' },
 ];

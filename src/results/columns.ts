@@ -63,6 +63,12 @@ export const RUN_COLUMNS = [
   'backup_age_ms',
   'write_p99_us_baseline',
   'write_p99_us_premigration',
+  'corrupt_reads',
+  'write_rate_achieved_bps_baseline',
+  'write_rate_achieved_bps_migration',
+  'write_rate_achieved_bps_after',
+  'read_rate_achieved_per_s',
+  'warnings',
   'status',
   'error',
 ] as const;
@@ -101,7 +107,7 @@ export type TimelineRow = Record<TimelineColumn, string | number>;
  * A column added later is a metric (when it holds numbers) unless it is listed here or in
  * {@link PARAMETER_COLUMNS}.
  */
-export const IDENTITY_COLUMNS: ReadonlySet<string> = new Set<RunColumn>(['run_id', 'strategy', 'rep', 'sweep_point', 'volume', 'workload', 'backend', 'tracking', 'status', 'error']);
+export const IDENTITY_COLUMNS: ReadonlySet<string> = new Set<RunColumn>(['run_id', 'strategy', 'rep', 'sweep_point', 'volume', 'workload', 'backend', 'tracking', 'warnings', 'status', 'error']);
 
 /** Scenario parameters and link measurements: what a sweep varies and plan fits against. */
 export const PARAMETER_COLUMNS = [

@@ -6,7 +6,7 @@ import type { MigrationMetrics } from '../measure/metrics.js';
 import type { Timeline } from '../measure/timeline.js';
 import type { Verification } from '../measure/verifier.js';
 import type { LatencySample } from '../workload/fio-log.js';
-import type { AckRecord } from '../workload/records.js';
+import type { AckRecord, ReadRecord } from '../workload/records.js';
 
 /** Everything measured in one strategy × repetition. */
 export interface RepetitionResult {
@@ -17,6 +17,8 @@ export interface RepetitionResult {
   metrics: MigrationMetrics;
   verification: Verification;
   staleReads: number;
+  /** Checked reads (either side, every phase) whose block did not check out; undefined when no read was checked (HTTP workload). */
+  corruptReads?: number | undefined;
   /** Acknowledged writes of all instances (the fill excluded). */
   ackedWrites: number;
   /** Bytes sent A→B on the link during the migration (interface counter). */
@@ -37,6 +39,8 @@ export interface RepetitionResult {
    * `--probe fio`, fio's (latency only).
    */
   reads: readonly (LatencySample & { state?: number })[];
+  /** The reads whose content was checked (the stamped instances'), for timeline.csv's corrupt_reads; `reads` when absent. */
+  checkedReads?: readonly ReadRecord[];
   acks: readonly AckRecord[];
 }
 

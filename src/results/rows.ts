@@ -7,6 +7,7 @@ import { RUN_COLUMNS, type RunRow } from './columns.js';
 import type { MeasuredLink } from './link.js';
 import { precopyColumns } from './precopy-cells.js';
 import type { RepetitionResult } from './repetition-result.js';
+import { achievedRates, rateWarnings } from '../measure/rates.js';
 
 const round = (x: number | undefined, digits = 3): number | string =>
   x === undefined || Number.isNaN(x) ? '' : Number(x.toFixed(digits));
@@ -78,9 +79,36 @@ export function resultRow(runId: string, s: Scenario, link: MeasuredLink, r: Rep
     kill_ms: round(span('kill_start', 'kill_done')),
     boot_ms: round(span('boot_start', 'first_ack_dest')),
     ...precopyColumns(r),
+    ...deliveredColumns(s, r),
     status: 'ok',
     error: '',
     ...appColumns(r),
+  };
+}
+
+/**
+ * corrupt_reads, the rates the workload delivered and the warnings when the baseline fell
+ * short of what was asked; the rates only for the stamped workload (the HTTP workload's
+ * acks are requests, not blocks).
+ */
+function deliveredColumns(s: Scenario, r: RepetitionResult): Partial<RunRow> {
+  const t = r.timeline;
+  const start = t.get('start');
+  const end = t.get('end');
+  if (r.app || start === undefined || end === undefined) return { corrupt_reads: r.corruptReads ?? '' };
+  const got = achievedRates(r.acks, r.reads.filter((rd) => rd.scheduledNs < start), s.blockSize, {
+    startNs: start,
+    migrationEndNs: t.get('source_released') ?? end,
+    endNs: end,
+  });
+  const bps = (x: number | undefined): number | string => (x === undefined ? '' : Math.round(x));
+  return {
+    corrupt_reads: r.corruptReads ?? '',
+    write_rate_achieved_bps_baseline: bps(got.writeBpsBaseline),
+    write_rate_achieved_bps_migration: bps(got.writeBpsMigration),
+    write_rate_achieved_bps_after: bps(got.writeBpsAfter),
+    read_rate_achieved_per_s: round(got.readPerSBaseline, 1),
+    warnings: rateWarnings({ writeBps: s.writeRateBps, readPerS: s.readRate }, got).join('; '),
   };
 }
 

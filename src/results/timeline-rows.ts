@@ -24,7 +24,11 @@ export function timelineRows(runId: string, r: RepetitionResult, windowMs: numbe
     const k = slot(rd.scheduledNs);
     if (k < 0 || k >= count) continue;
     lat[k]!.push((rd.completedNs - rd.scheduledNs) / 1e3);
-    if (rd.state === 2) bad[k]!++;
+  }
+  // Corrupt reads come from the reads whose content was checked (with fio timing, not the same reads).
+  for (const rd of r.checkedReads ?? r.reads) {
+    const k = slot(rd.scheduledNs);
+    if (k >= 0 && k < count && rd.state === 2) bad[k]!++;
   }
   for (const a of r.acks) {
     const k = slot(a.ackNs);

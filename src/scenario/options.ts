@@ -69,7 +69,7 @@ export const RUN_OPTIONS = [
   { flag: 'block-size', prop: 'blockSize', kind: 'size', arg: 'size', default: '4KiB', sweepable: true, group: 'Volume and workload', help: 'workload block size (power of two, ≥ 512 B, divides --size)', example: '64KiB' },
   { flag: 'write-rate', prop: 'writeRate', kind: 'rate', arg: 'rate', default: '8MB/s', sweepable: true, group: 'Volume and workload', help: 'stamped write rate (8MB/s, 100Mbit/s)', example: '16MB/s' },
   { flag: 'read-rate', prop: 'readRate', kind: 'event-rate', arg: 'rate', default: '200/s', sweepable: true, group: 'Volume and workload', help: 'scheduled reads per second', example: '500/s' },
-  { flag: 'probe', prop: 'probe', kind: 'enum', arg: 'name', choices: PROBES, default: 'stamped', group: 'Volume and workload', help: 'read-latency probe: stamped (the instance checks every read) or fio (per-I/O latency log)', example: 'fio' },
+  { flag: 'probe', prop: 'probe', kind: 'enum', arg: 'name', choices: PROBES, default: 'fio', group: 'Volume and workload', help: 'read-latency probe: fio (times the reads; the instances still check content at up to 50/s) or stamped (the instances time and check every read; their timer and thread pool add ~1 ms per read)', example: 'stamped' },
   { flag: 'backing-dir', prop: 'backingDir', kind: 'path', arg: 'dir', default: '/dev/shm', group: 'Volume and workload', help: 'where sparse backing files live (tmpfs or a real disk)', example: '/var/tmp' },
   { flag: 'boot-cmd', prop: 'bootCmd', kind: 'text', arg: 'cmd', group: 'Volume and workload', help: 'command run on B as part of boot (stands in for a VM or service start)', example: 'sleep 0.2' },
   // Link

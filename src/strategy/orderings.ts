@@ -19,7 +19,7 @@ const STEPS: Record<Primitive, (ctx: MigrationContext, done: Steps) => Promise<v
   },
 };
 
-/** What each ordering is predicted to show (DESIGN.md's table). */
+/** What each ordering is predicted to show (docs/strategies.md, "The strategies"; the metrics in docs/results.md). */
 const PREDICTED: Record<string, string> = {
   'kill-copy-boot': 'no loss; downtime = kill + size/bandwidth + boot',
   'kill-boot-copy': 'loss: the copy overwrites what B wrote; B reads stale data until the copy lands',

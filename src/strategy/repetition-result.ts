@@ -31,6 +31,7 @@ export function repetitionResult(r: RepetitionRecord): RepetitionResult {
     metrics: r.metrics,
     verification: figures.verification,
     staleReads: figures.staleReads,
+    corruptReads: figures.corruptReads,
     ackedWrites: figures.ackedWrites,
     bytesOnWire: r.wireBytes,
     copySeconds: outcome.copySeconds,
@@ -40,6 +41,7 @@ export function repetitionResult(r: RepetitionRecord): RepetitionResult {
     ...(figures.app ? { app: figures.app } : {}),
     ...(r.volume !== undefined ? { volume: r.volume } : {}),
     reads: figures.reads,
+    checkedReads: figures.checkedReads,
     acks: figures.acks,
   };
 }

@@ -2,7 +2,7 @@ import { latestAcks, type Journal } from '../measure/journal.js';
 import { scanDevice } from '../measure/scan-device.js';
 import { staleReads } from '../measure/stale-reads.js';
 import type { Timeline } from '../measure/timeline.js';
-import { divergedBytes } from '../measure/verifier.js';
+import { forkedBlocks } from '../measure/verifier.js';
 import type { LatencySample } from './fio-log.js';
 import type { FioProbe } from './fio-probe.js';
 import { fillVolume } from './fill.js';
@@ -16,7 +16,8 @@ import { DEST_EPOCH, SOURCE_EPOCH } from './epochs.js';
  * The stamped block workload: the volume is filled with stamped blocks, an instance
  * writes (and reads) stamped blocks on A, a second one on B after boot, and the
  * destination device is checked against the journal of every acknowledged write.
- * With `--probe fio`, fio does the timed reads on each side instead of the instances.
+ * With `--probe fio` (the default), fio does the timed reads on each side and the instances
+ * keep checking what they read at a lower rate (`stampedReadRate`).
  */
 export class StampedWorkload implements Workload {
   readonly provisionStep = 'fill';
@@ -91,11 +92,14 @@ export class StampedWorkload implements Workload {
       reads: [...source.reads, ...dest.reads],
     };
     const latest = latestAcks(journal);
-    const verification = await scanDevice(destDevice, s.blockSize, this.blocks, latest);
-    const diverged = divergedBytes(latest, s.blockSize, new Map([[dest.epoch, timeline.get('first_ack_dest')!]]));
+    const forked = forkedBlocks(latest, new Map([[dest.epoch, timeline.get('first_ack_dest')!]]));
+    const verification = await scanDevice(destDevice, s.blockSize, this.blocks, latest, forked);
+    const reads = staleReads(journal);
     return {
-      verification: { ...verification, divergedBytes: diverged },
-      staleReads: staleReads(journal).stale,
+      verification,
+      staleReads: reads.stale,
+      corruptReads: reads.corrupt,
+      checkedReads: journal.reads,
       ackedWrites: journal.acks.length,
       lastAckSourceNs: source.lastAckNs,
       metricReads: { source: this.sourceProbeReads ?? source.reads, dest: this.destProbeReads ?? dest.reads },

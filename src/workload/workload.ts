@@ -6,7 +6,7 @@ import type { Scenario } from '../scenario/scenario.js';
 // The result type moves to src/results/ (issue 16); only its AppResult is needed here.
 import type { AppResult } from '../results/repetition-result.js';
 import type { LatencySample } from './fio-log.js';
-import type { AckRecord } from './records.js';
+import type { AckRecord, ReadRecord } from './records.js';
 
 /** What a workload acts on during one repetition. */
 export interface WorkloadEnv {
@@ -27,13 +27,17 @@ export interface WorkloadEnv {
 export interface WorkloadFigures {
   verification: Verification;
   staleReads: number;
+  /** Checked reads that returned a block that does not check out (torn, garbage, misplaced); undefined when nothing checks reads. */
+  corruptReads: number | undefined;
+  /** The reads whose content was checked (the stamped instances'), with what they returned. */
+  checkedReads: readonly ReadRecord[];
   /** Acknowledged writes (or requests) of both sides, the fill excluded. */
   ackedWrites: number;
   /** The last write A acknowledged, if it acknowledged any. */
   lastAckSourceNs: number | undefined;
   /** Timed reads of A and of B, for the read-latency metrics. */
   metricReads: { source: readonly LatencySample[]; dest: readonly LatencySample[] };
-  /** timeline.csv's reads and acks. */
+  /** The timed reads behind the latency figures (timeline.csv's reads), and the acks. */
   reads: readonly (LatencySample & { state?: number })[];
   acks: readonly AckRecord[];
   /** Client-side figures of an application workload. */

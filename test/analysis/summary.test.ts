@@ -28,3 +28,31 @@ describe('summary columns of the HTTP workload and drains', () => {
     expect(body).toMatch(/ 20 +2 +0 +0$/);
   });
 });
+
+describe('summary of rows whose workload fell short', () => {
+  it('marks the strategy with ! and lists the warnings under the table', () => {
+    const t = summaryTable([
+      row({ strategy: 'precopy', rep: 1, warnings: 'baseline write rate 8.00 MB/s is 80 % short of the 40.00 MB/s asked' }),
+      row({ strategy: 'precopy', rep: 2 }),
+      row({ strategy: 'kill-copy-boot', rep: 1 }),
+    ]);
+    const lines = t.split('\n');
+    expect(lines[2]).toMatch(/^precopy ! /);
+    expect(lines[3]).toMatch(/^kill-copy-boot /);
+    expect(lines.slice(4)).toEqual(['', '! the workload fell short of the scenario (runs.csv `warnings`):', '  precopy rep 1: baseline write rate 8.00 MB/s is 80 % short of the 40.00 MB/s asked']);
+  });
+
+  it('has no mark and no footnote when no row has warnings', () => {
+    const t = summaryTable([row({})]);
+    expect(t).not.toContain('!');
+    expect(t.split('\n')).toHaveLength(3);
+  });
+
+  it('reports the median of corrupt reads', () => {
+    const t = summaryTable([row({ corrupt_reads: 0 }), row({ corrupt_reads: 4 }), row({ corrupt_reads: 2 })]);
+    const [header, , body] = t.split('\n');
+    const col = header!.indexOf('corrupt reads');
+    expect(col).toBeGreaterThan(0);
+    expect(body!.slice(col, col + 'corrupt reads'.length).trim()).toBe('2');
+  });
+});

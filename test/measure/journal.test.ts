@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyAck, emptyLatest, holdsLatest, latestAcks, type Journal } from '../../src/measure/journal.js';
+import { applyAck, emptyLatest, finalVersions, holdsLatest, latestAcks, type Journal } from '../../src/measure/journal.js';
 import type { AckRecord } from '../../src/workload/records.js';
 import { BS } from './fixture.js';
 
@@ -68,5 +68,41 @@ describe('holdsLatest', () => {
 
   it('holds anything where nothing was ever acknowledged', () => {
     expect(holdsLatest(emptyLatest(1), 0, 7, 7, 0)).toBe(true);
+  });
+});
+
+describe('the overlap rule in the table', () => {
+  // Block 0 (the fill acked at 2_000): A [10_100, 10_500] and B [10_200, 10_300] overlap; then C
+  // [10_600, 10_700] strictly follows both.
+  const a = ack(0, 1, 1, 10100, 10500);
+  const b = ack(0, 2, 1, 10200, 10300);
+  const c = ack(0, 3, 1, 10600, 10700);
+  const versions = (acks: AckRecord[]) =>
+    finalVersions(latestAcks(journal(1, acks)), 0)
+      .map((v) => `${v.epoch}/${v.seq}`)
+      .sort();
+
+  it('keeps both writes whose issue→ack intervals overlap, in any journal order', () => {
+    expect(versions([a, b])).toEqual(['1/1', '2/1']);
+    expect(versions([b, a])).toEqual(['1/1', '2/1']);
+  });
+
+  it('drops both once a write strictly follows them', () => {
+    expect(versions([a, b, c])).toEqual(['3/1']);
+    expect(versions([c, b, a])).toEqual(['3/1']);
+    expect(latestAcks(journal(1, [c, a, b])).others.size).toBe(0);
+  });
+
+  it('drops a write of the same instance that a later one strictly follows, even if another overlaps both', () => {
+    // A1 [10_100, 10_150], B [10_120, 10_400], A2 [10_200, 10_300]: A2 follows A1; B overlaps both.
+    const acks = [ack(0, 1, 1, 10100, 10150), ack(0, 2, 1, 10120, 10400), ack(0, 1, 2, 10200, 10300)];
+    expect(versions(acks)).toEqual(['1/2', '2/1']);
+    const latest = latestAcks(journal(1, acks));
+    expect(holdsLatest(latest, 0, 1, 1, 10100)).toBe(false);
+    expect(holdsLatest(latest, 0, 1, 2, 10200)).toBe(true);
+    expect(holdsLatest(latest, 0, 2, 1, 10120)).toBe(true);
+    // An unacknowledged write is acceptable once issued after the earliest possible ack (10_300).
+    expect(holdsLatest(latest, 0, 2, 2, 10301)).toBe(true);
+    expect(holdsLatest(latest, 0, 2, 2, 10299)).toBe(false);
   });
 });

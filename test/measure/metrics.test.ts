@@ -37,6 +37,40 @@ describe('migrationMetrics', () => {
   });
 });
 
+describe('phases of reads', () => {
+  const boot = () => {
+    const t = new Timeline();
+    t.mark('start', 1000 * ms);
+    t.mark('first_ack_dest', 1300 * ms);
+    return t;
+  };
+  // B's reads: two scheduled while it booted (before its first ack), two after.
+  const dest = [read(1200 * ms, 5000), read(1250 * ms, 4000), read(1400 * ms, 90), read(1500 * ms, 110)];
+
+  it('with no hydration (kill-copy-boot) there is no hydrating phase, and boot reads are in no phase', () => {
+    const m = migrationMetrics(boot(), 1050 * ms, 1300 * ms, [], dest);
+    expect(m.hydration_ms).toBe(0);
+    expect(m.read.hydrating.count).toBe(0);
+    expect(Number.isNaN(m.read.hydrating.p50)).toBe(true);
+    expect(m.read.hydrated).toMatchObject({ count: 2, p50: 90, max: 110 });
+  });
+
+  it('a hydration that ended before boot is no hydration either', () => {
+    const t = boot();
+    t.mark('hydration_done', 1100 * ms);
+    const m = migrationMetrics(t, 1050 * ms, 1300 * ms, [], dest);
+    expect([m.hydration_ms, m.read.hydrating.count, m.read.hydrated.count]).toEqual([0, 0, 2]);
+  });
+
+  it('hydrating starts at the first ack, not at boot', () => {
+    const t = boot();
+    t.mark('hydration_done', 1450 * ms);
+    const m = migrationMetrics(t, 1050 * ms, 1300 * ms, [], dest);
+    expect(m.read.hydrating).toMatchObject({ count: 1, p50: 90 });
+    expect(m.read.hydrated).toMatchObject({ count: 1, p50: 110 });
+  });
+});
+
 describe('percentiles', () => {
   it('uses nearest rank: every figure is an observed value', () => {
     const xs = Float64Array.from({ length: 1000 }, (_, i) => i + 1);

@@ -28,3 +28,22 @@ describe('staleReads', () => {
     expect(staleReads({ ...journal, reads })).toEqual({ stale: 2, corrupt: 1, checked: 5 });
   });
 });
+
+describe('staleReads under the overlap rule', () => {
+  it('accepts either version of two overlapping writes, and flags the one both superseded', () => {
+    const { journal } = volumeFixture();
+    // Block 40 (fill only): A [20_000, 20_500] and B [20_100, 20_300] overlap.
+    const acks = [
+      ...journal.acks,
+      { type: 1 as const, index: 40, epoch: 1, seq: 900, stampNs: 20_000, ackNs: 20_500 },
+      { type: 1 as const, index: 40, epoch: 2, seq: 0, stampNs: 20_100, ackNs: 20_300 },
+    ];
+    const reads = [
+      read(40, 2, 0, 20_100, 30_000), // B's: fine although A's was acknowledged later
+      read(40, 1, 900, 20_000, 30_000), // A's: fine
+      read(40, 0, 40, 1_000, 30_000), // the fill: stale
+      read(40, 0, 40, 1_000, 20_400), // the fill, scheduled before A's ack but after B's: stale
+    ];
+    expect(staleReads({ ...journal, acks, reads })).toEqual({ stale: 2, corrupt: 0, checked: 4 });
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { latestAcks } from '../../src/measure/journal.js';
-import { divergedBytes, emptyVerification, verifyBlocks } from '../../src/measure/verifier.js';
+import { emptyVerification, forkedBlocks, verifyBlocks } from '../../src/measure/verifier.js';
 import { BS, put, volumeFixture, zero } from './fixture.js';
 
 function verify(image: Uint32Array, latest: ReturnType<typeof latestAcks>, blocks: number) {
@@ -44,13 +44,118 @@ describe('verifier (mutation test: injected losses come back exactly)', () => {
     expect(v.lostBytes).toBe(BS);
   });
 
-  it('counts split-brain blocks from the journal', () => {
-    const { journal } = volumeFixture();
+  it('counts split-brain blocks as diverged, not lost, and only where the destination lacks them', () => {
+    const { journal, image } = volumeFixture();
     // Instance 2 started acknowledging at 11_000: epoch 1's acks after that (blocks 10..31,
-    // acked at 11_050 and later) diverged; a block epoch 2 overwrote later did not.
+    // acked at 11_050 and later) forked; block 31 epoch 2 overwrote later did not.
     const acks = [...journal.acks, { type: 1 as const, index: 31, epoch: 2, seq: 0, stampNs: 50_000, ackNs: 50_010 }];
     const latest = latestAcks({ ...journal, acks });
-    expect(divergedBytes(latest, BS, new Map([[2, 11_000]]))).toBe(21 * BS);
+    const forked = forkedBlocks(latest, new Map([[2, 11_000]]));
+    expect([...forked.keys()].filter((i) => forked[i])).toEqual(Array.from({ length: 21 }, (_, k) => 10 + k));
+    // B's side never saw A's late writes: blocks 10..30 hold the fill, 31 holds B's write…
+    for (let i = 10; i < 31; i++) put(image, i, 0, i, 1_000);
+    put(image, 31, 2, 0, 50_000);
+    // …except block 12, which A's write did reach (nothing forked there), and block 13, zeroed.
+    put(image, 12, 1, 12, 11_200);
+    zero(image, 13);
+    // An older block lost outside the split brain stays lost.
+    put(image, 2, 0, 2, 1_000);
+    const v = emptyVerification();
+    verifyBlocks(image, BS, 0, 64, latest, v, forked);
+    expect(v).toMatchObject({ divergedBytes: 20 * BS, lostBytes: BS, lostSample: [2], corruptBytes: 0 });
+  });
+});
+
+describe('the overlap rule: writes of two instances at overlapping times', () => {
+  /**
+   * The fixture plus instance 2's writes. Intervals are issue → ack:
+   * - block 5: A [20_000, 20_500] and B [20_100, 20_300] overlap (both possible);
+   * - block 6: the same overlap;
+   * - block 7: B [20_600, 20_700] strictly after A [20_000, 20_500] (only B possible);
+   * - block 8: the same overlap as block 5;
+   * - block 9: A1 [30_000, 30_100], B [30_050, 30_400], A2 [30_200, 30_300]: A2 strictly follows
+   *   A1, so the possible versions are B and A2.
+   */
+  function overlapping() {
+    const { journal, image } = volumeFixture();
+    const a = (index: number, epoch: number, seq: number, stampNs: number, ackNs: number) => ({ type: 1 as const, index, epoch, seq, stampNs, ackNs });
+    const acks = [
+      ...journal.acks,
+      a(5, 1, 500, 20_000, 20_500),
+      a(5, 2, 0, 20_100, 20_300),
+      a(6, 1, 600, 20_000, 20_500),
+      a(6, 2, 1, 20_100, 20_300),
+      a(7, 1, 700, 20_000, 20_500),
+      a(7, 2, 2, 20_600, 20_700),
+      a(8, 1, 800, 20_000, 20_500),
+      a(8, 2, 3, 20_100, 20_300),
+      a(9, 1, 900, 30_000, 30_100),
+      a(9, 2, 4, 30_050, 30_400),
+      a(9, 1, 901, 30_200, 30_300),
+    ];
+    // The image starts acceptable: the latest version of every block.
+    for (const [i, epoch, seq, stampNs] of [
+      [5, 1, 500, 20_000],
+      [6, 1, 600, 20_000],
+      [7, 2, 2, 20_600],
+      [8, 1, 800, 20_000],
+      [9, 1, 901, 30_200],
+    ] as const) put(image, i, epoch, seq, stampNs);
+    return { image, journal: { ...journal, acks } };
+  }
+
+  it('accepts either version of an overlapping pair, and nothing older', () => {
+    const { image, journal } = overlapping();
+    const latest = latestAcks(journal);
+    put(image, 5, 2, 0, 20_100); // B's, though A's was acknowledged later: acceptable
+    put(image, 6, 1, 600, 20_000); // A's: acceptable
+    put(image, 7, 1, 700, 20_000); // A's, but B's strictly followed it: lost
+    put(image, 8, 0, 8, 1_000); // the fill, older than both: lost, once
+    put(image, 9, 1, 900, 30_000); // A1, superseded by A2 of the same instance: lost
+    const v = emptyVerification();
+    verifyBlocks(image, BS, 0, 64, latest, v);
+    expect(v).toMatchObject({ lostBytes: 3 * BS, lostSample: [7, 8, 9], corruptBytes: 0, divergedBytes: 0 });
+  });
+
+  it('accepts both possible versions of the three-write block', () => {
+    const { image, journal } = overlapping();
+    const latest = latestAcks(journal);
+    for (const [epoch, seq, stampNs] of [
+      [2, 4, 30_050],
+      [1, 901, 30_200],
+    ] as const) {
+      put(image, 9, epoch, seq, stampNs);
+      const v = emptyVerification();
+      verifyBlocks(image, BS, 0, 64, latest, v);
+      expect(v.lostBytes, `epoch ${epoch}`).toBe(0);
+    }
+  });
+
+  it('accepts an unacknowledged write only if issued after the earliest ack of the possible versions', () => {
+    const { image, journal } = overlapping();
+    const latest = latestAcks(journal);
+    put(image, 5, 1, 501, 20_400); // after B's ack (20_300): may have followed it
+    put(image, 6, 1, 601, 20_250); // before either ack: cannot have superseded both
+    const v = emptyVerification();
+    verifyBlocks(image, BS, 0, 64, latest, v);
+    expect(v).toMatchObject({ lostBytes: BS, lostSample: [6] });
+  });
+
+  it('counts each block in one class only, whatever the order of the journal', () => {
+    const { image, journal } = overlapping();
+    const latest = latestAcks({ ...journal, acks: [...journal.acks].reverse() });
+    // B started acknowledging at 20_300 (its first ack): A's possible versions acknowledged
+    // after it fork blocks 5, 6, 8 and 9 (A's fixture acks of blocks 0..31 came before).
+    const forked = forkedBlocks(latest, new Map([[2, 20_300]]));
+    expect([...forked.keys()].filter((i) => forked[i])).toEqual([5, 6, 8, 9]);
+    put(image, 5, 2, 0, 20_100); // acceptable: no class
+    zero(image, 6); // forked and lacking: diverged only
+    image.fill(0xdeadbeef, 8 * 1024, 9 * 1024); // forked and corrupt: corrupt only
+    put(image, 9, 1, 900, 30_000); // forked, superseded version: diverged only
+    put(image, 7, 1, 700, 20_000); // not forked (only B possible): lost
+    const v = emptyVerification();
+    verifyBlocks(image, BS, 0, 64, latest, v, forked);
+    expect(v).toMatchObject({ lostBytes: BS, lostSample: [7], corruptBytes: BS, corruptSample: [8], divergedBytes: 2 * BS });
   });
 });
 

@@ -31,11 +31,11 @@ describe('the option declarations', () => {
     ]);
   });
 
-  it('give the defaults the run had before they were declared once', () => {
+  it('give the defaults the run had before they were declared once (probe fio since issue 14)', () => {
     expect(DEFAULTS).toEqual({
       strategy: 'all', size: '256MiB', blockSize: '4KiB', writeRate: '8MB/s', readRate: '200/s', link: '1Gbit/s', latency: '0ms', reps: '3',
       backingDir: '/dev/shm', warmup: '2s', health: '500ms', settle: '2s', timeout: '10min', window: '250ms', backend: 'auto', regionSize: '64KiB',
-      hydrationRate: 'unlimited', hydrationInflight: 'auto', probe: 'stamped', tracking: 'auto', maxRounds: '8', convergeBytes: '4MiB', backupAge: '5s',
+      hydrationRate: 'unlimited', hydrationInflight: 'auto', probe: 'fio', tracking: 'auto', maxRounds: '8', convergeBytes: '4MiB', backupAge: '5s',
       workload: 'stamped', httpConnections: '4', volumes: '1', stagger: '0ms',
     });
   });

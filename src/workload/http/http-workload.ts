@@ -117,6 +117,8 @@ export class HttpWorkload implements Workload {
     return {
       verification: emptyVerification(),
       staleReads: 0,
+      corruptReads: undefined,
+      checkedReads: [],
       ackedWrites: acks.length,
       lastAckSourceNs: lastAckOf(acks, SOURCE_SERVICE_EPOCH),
       metricReads: { source: [], dest: [] },
