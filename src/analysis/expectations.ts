@@ -18,15 +18,15 @@ export interface Expectation {
 
 /** The prediction per strategy name. */
 export const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
-  'kill-copy-boot': { loses: false, splitBrain: false, predicted: 'no loss; downtime = kill + size/bandwidth + boot' },
+  'kill-copy-boot': { loses: false, splitBrain: false, predicted: 'no loss; downtime = kill + size/bandwidth + boot, like kill-copy-boot' },
   'kill-boot-copy': { loses: true, splitBrain: false, predicted: 'loss: the copy overwrites what B wrote; B reads stale data until the copy lands' },
   'copy-kill-boot': { loses: true, splitBrain: false, predicted: 'loss: writes acknowledged on A during the copy are missing' },
   'copy-boot-kill': { loses: true, splitBrain: true, predicted: 'loss and split brain: A keeps acknowledging after B is up' },
   'boot-kill-copy': { loses: true, splitBrain: true, predicted: 'loss and split brain: B runs on an empty volume, then the copy overwrites it' },
   'boot-copy-kill': { loses: true, splitBrain: true, predicted: 'loss and split brain: both run during the copy' },
   'async-clone': { loses: false, splitBrain: false, predicted: 'no loss; downtime = kill + clone + boot, nearly independent of size; slower reads while hydrating' },
-  precopy: { loses: false, splitBrain: false, predicted: 'no loss; downtime = kill + final delta / bandwidth + boot' },
-  'backup-restore': { loses: true, splitBrain: false, predicted: 'loses every write since the backup; downtime = kill + size/bandwidth + boot' },
+  precopy: { loses: false, splitBrain: false, predicted: 'no loss; downtime = kill + final delta / bandwidth + boot; does not converge when writes outpace the link' },
+  'backup-restore': { loses: true, splitBrain: false, predicted: 'loses every write since the backup; downtime = kill + size/bandwidth + boot, like kill-copy-boot' },
   mirror: { loses: false, splitBrain: false, predicted: 'no loss; downtime = kill + boot; every write on A waits for B while mirroring' },
 };
 
