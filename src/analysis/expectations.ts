@@ -18,7 +18,7 @@ export interface Expectation {
 
 /** The prediction per strategy name. */
 export const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
-  'kill-copy-boot': { loses: false, splitBrain: false, predicted: 'no loss; downtime = kill + size/bandwidth + boot, like kill-copy-boot' },
+  'kill-copy-boot': { loses: false, splitBrain: false, predicted: 'no loss; downtime = kill + size/bandwidth + boot' },
   'kill-boot-copy': { loses: true, splitBrain: false, predicted: 'loss: the copy overwrites what B wrote; B reads stale data until the copy lands' },
   'copy-kill-boot': { loses: true, splitBrain: false, predicted: 'loss: writes acknowledged on A during the copy are missing' },
   'copy-boot-kill': { loses: true, splitBrain: true, predicted: 'loss and split brain: A keeps acknowledging after B is up' },
