@@ -49,12 +49,12 @@ function table(head: string[], body: string[][], numeric: (i: number) => boolean
 
 function marksHtml(s: ReportJsonStrategy): string {
   if (s.marks.length === 0) return 'none';
-  return s.marks
+  return '<div class="modes">' + s.marks
     .map((m: FailureMode) => {
       const words = escapeHtml(modeWords(m));
       return s.unexpected.includes(m) ? `<b class="bad">${words}</b>` : words;
     })
-    .join(', ');
+    .join(', ') + '</div>';
 }
 
 function judgementHtml(s: ReportJsonStrategy): string {
@@ -74,10 +74,10 @@ function failingHtml(s: ReportJsonStrategy): string {
 
 function verdictTable(r: ReportJson): string {
   const showPoint = r.strategies.some((s) => s.point);
-  const head = ['strategy', ...(showPoint ? ['sweep point'] : []), 'as predicted', 'failure modes seen', 'interruption ms', 'split brain ms', 'lost MiB', 'exposure s', 'predicted', 'repetitions not as predicted'];
+  const head = ['strategy and its prediction', ...(showPoint ? ['sweep point'] : []), 'as predicted', 'failure modes seen', 'interruption ms', 'split brain ms', 'lost MiB', 'exposure s', 'repetitions not as predicted'];
   const off = showPoint ? 1 : 0;
   const body = r.strategies.map((s) => [
-    `<b>${escapeHtml(s.strategy)}</b>`,
+    `<b class="name">${escapeHtml(s.strategy)}</b><div class="pred">${escapeHtml(s.predicted || '(no prediction for this strategy: held to no loss)')}</div>`,
     ...(showPoint ? [escapeHtml(s.point)] : []),
     judgementHtml(s),
     marksHtml(s),
@@ -85,10 +85,9 @@ function verdictTable(r: ReportJson): string {
     spread(s.figures.split_brain_ms),
     spread(s.figures.lost_bytes, MiB, 1),
     spread(s.figures.hydration_ms, 1000, 1),
-    `<small>${escapeHtml(s.predicted || '(no prediction for this strategy: held to no loss)')}</small>`,
     failingHtml(s),
   ]);
-  return table(head, body, (i) => i >= 3 + off && i <= 7 + off, 'verdicts');
+  return table(head, body, (i) => i >= 3 + off && i <= 6 + off, 'verdicts');
 }
 
 function summaryLine(r: ReportJson): string {
@@ -129,7 +128,7 @@ const STYLE = `body{font-family:"DejaVu Sans",system-ui,sans-serif;margin:1.5em 
 table{border-collapse:collapse;margin:0.4em 0 1.2em}th,td{border-bottom:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}th{background:#f4f4f4;font-weight:600}
 .bad{color:#b00}.ok{color:#176317}.warn{color:#9a6700}.lead{font-size:15px}small{color:#555}
-table.verdicts td{font-size:13px}.why{color:#b00;font-size:12px;max-width:330px}
+table.verdicts td{font-size:13px}table.verdicts td:first-child{max-width:340px}.name{white-space:nowrap}.pred{color:#555;font-size:12px}.modes{min-width:130px}.why{color:#b00;font-size:12px;max-width:380px;overflow-wrap:anywhere}
 dl.facts{display:grid;grid-template-columns:max-content 1fr max-content 1fr;gap:2px 14px;margin:0.5em 0 1em}dl.facts dt{color:#555}dl.facts dd{margin:0}
 figure{margin:0.6em 0 1.6em}figcaption{color:#444;font-size:13px;max-width:900px}svg{max-width:100%;height:auto}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(600px,1fr));gap:8px 18px}

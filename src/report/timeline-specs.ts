@@ -82,9 +82,14 @@ export function timelineData(rows: readonly Row[], sizeBytes: number | undefined
   const wire: Record<string, unknown>[] = [];
   const stalls: Record<string, unknown>[] = [];
   const real = reportedProgressIsReal(rows);
+  // Windows with no acknowledged write count as a stall only between writes, not after the last.
+  let lastAck = -1;
+  rows.forEach((r, i) => {
+    if ((num(r, 'write_acks') ?? 0) > 0) lastAck = i;
+  });
   let sent = 0;
   let lastSampleT: number | undefined;
-  for (const r of rows) {
+  for (const [i, r] of rows.entries()) {
     const rep = r.rep ?? '';
     const t = num(r, 't_ms') ?? 0;
     const t_s = t / 1000;
@@ -101,12 +106,13 @@ export function timelineData(rows: readonly Row[], sizeBytes: number | undefined
     }
     for (const p of ['p50', 'p99'] as const) {
       const v = num(r, `read_${p}_us`);
-      if (v !== undefined && v > 0) reads.push({ rep, t_s: t_s + windowMs / 2000, percentile: p, ms: v / 1000 });
+      // A window without reads is a gap in the line (null breaks the path), not a bridge.
+      reads.push({ rep, t_s: t_s + windowMs / 2000, percentile: p, ms: v !== undefined && v > 0 ? v / 1000 : null });
     }
     const a = num(r, 'write_acks');
     if (a !== undefined) {
       acks.push({ rep, t_s: t_s + windowMs / 2000, per_s: a / (windowMs / 1000) });
-      if (a === 0 && t >= 0) stalls.push({ rep, t_s, t2_s: t_s + windowMs / 1000 });
+      if (a === 0 && t >= 0 && i < lastAck) stalls.push({ rep, t_s, t2_s: t_s + windowMs / 1000 });
     }
   }
   return { progress, reads, acks, wire, stalls };
@@ -135,34 +141,38 @@ export function strategyTimelineSpec(timeline: readonly Row[], runs: readonly Ro
   const x = { field: 't_s', type: 'quantitative', title: 'time from migration start (s)', scale: { domain, nice: false } };
   const xHidden = { ...x, title: null, axis: { labels: false, ticks: false } };
   const color = { field: 'rep', type: 'nominal', sort: repNames, title: 'repetition', scale: { scheme: 'set1' } };
+  const DASH: Record<string, number[]> = { kill: [2, 2], boot: [6, 2], 'hydration done': [1, 0], 'source released': [8, 3, 2, 3] };
+  const present = Object.keys(DASH).filter((m) => marks.some((x) => x.mark === m));
   const markRules = {
     data: { values: marks },
     mark: { type: 'rule', strokeWidth: 1.3 },
-    encoding: { x: { field: 't_s', type: 'quantitative' }, color, strokeDash: { field: 'mark', type: 'nominal', title: 'mark', sort: ['kill', 'boot', 'hydration done', 'source released'], scale: { domain: ['kill', 'boot', 'hydration done', 'source released'], range: [[2, 2], [6, 2], [1, 0], [8, 3, 2, 3]] } } },
+    encoding: { x: { field: 't_s', type: 'quantitative' }, color, strokeDash: { field: 'mark', type: 'nominal', title: 'marks', scale: { domain: present, range: present.map((m) => DASH[m]) } } },
   };
   const stallBand = { data: { values: all.stalls }, mark: { type: 'rect', opacity: 0.12 }, encoding: { x: { field: 't_s', type: 'quantitative' }, x2: { field: 't2_s' }, color } };
+  const series = ['hydrated (reported)', 'sent A→B / volume size'].filter((x) => all.progress.some((d) => d.series === x));
   const panel = (height: number, layers: unknown[]) => ({ width: 520, height, layer: [...layers, markRules] });
-  const progressTitle = coarse ? 'data on B (fraction of size)' : 'hydrated fraction';
+  // Short, multi-line axis titles: a title longer than its panel would push the panels apart.
+  const progressTitle = coarse ? ['data on B', '(÷ volume size)'] : ['hydrated', 'fraction'];
   return {
     $schema: SCHEMA,
-    title: { text: point ? `${strategy} @ ${point}` : strategy, subtitle: `${repNames.length} repetition${repNames.length === 1 ? '' : 's'}; shaded: windows with no acknowledged write` },
+    title: { text: point ? `${strategy} @ ${point}` : strategy, subtitle: `${repNames.length} repetition${repNames.length === 1 ? '' : 's'}; shaded: windows with no acknowledged write; A→B: mean rate since the previous sample` },
     vconcat: [
       panel(90, [
         {
           data: { values: all.progress },
           mark: { type: 'line', point: { size: 12 } },
-          encoding: { x: xHidden, y: { field: 'fraction', type: 'quantitative', title: progressTitle, scale: { domain: [0, 1], clamp: true } }, color, strokeDash: { field: 'series', type: 'nominal', title: 'progress', legend: { symbolType: 'stroke' } }, detail: { field: 'series' } },
+          encoding: { x: xHidden, y: { field: 'fraction', type: 'quantitative', title: progressTitle, scale: { domain: [0, 1], clamp: true } }, color, strokeWidth: { field: 'series', type: 'ordinal', sort: ['hydrated (reported)', 'sent A→B / volume size'], title: 'progress', scale: { domain: series, range: series.map((x) => (x.startsWith('hydrated') ? 2.5 : 1)) }, legend: { symbolType: 'stroke' } }, detail: { field: 'series' } },
         },
       ]),
       panel(90, [
         stallBand,
-        { data: { values: all.reads }, mark: { type: 'line', strokeWidth: 1.2 }, encoding: { x: xHidden, y: { field: 'ms', type: 'quantitative', title: 'read latency (ms, log)', scale: { type: 'log' } }, color, opacity: { field: 'percentile', type: 'nominal', title: 'read percentile', sort: ['p50', 'p99'], scale: { domain: ['p50', 'p99'], range: [1, 0.45] } }, detail: { field: 'percentile' } } },
+        { data: { values: all.reads }, mark: { type: 'line', strokeWidth: 1.2 }, encoding: { x: xHidden, y: { field: 'ms', type: 'quantitative', title: ['read latency', '(ms, log)'], scale: { type: 'log' } }, color, opacity: { field: 'percentile', type: 'nominal', title: 'read percentile', sort: ['p50', 'p99'], scale: { domain: ['p50', 'p99'], range: [1, 0.45] } }, detail: { field: 'percentile' } } },
       ]),
-      panel(70, [stallBand, { data: { values: all.acks }, mark: { type: 'line', strokeWidth: 1.2, interpolate: 'step-before' }, encoding: { x: xHidden, y: { field: 'per_s', type: 'quantitative', title: 'acked writes /s' }, color } }]),
-      panel(70, [{ data: { values: all.wire }, mark: { type: 'line', strokeWidth: 1.2, point: { size: 10 } }, encoding: { x, y: { field: 'gbps', type: 'quantitative', title: 'A→B (Gbit/s)' }, color } }]),
+      panel(70, [stallBand, { data: { values: all.acks }, mark: { type: 'line', strokeWidth: 1.2, interpolate: 'step-before' }, encoding: { x: xHidden, y: { field: 'per_s', type: 'quantitative', title: ['acked', 'writes /s'] }, color } }]),
+      panel(70, [{ data: { values: all.wire }, mark: { type: 'line', strokeWidth: 1.2, interpolate: 'step-before' }, encoding: { x, y: { field: 'gbps', type: 'quantitative', title: 'A→B (Gbit/s)' }, color } }]),
     ],
-    spacing: 4,
+    spacing: 6,
     resolve: { scale: { color: 'shared' } },
-    config: CONFIG,
+    config: { ...CONFIG, concat: { spacing: 6 }, legend: { ...CONFIG.legend, orient: 'right', rowPadding: 1, titlePadding: 2, offset: 6, labelLimit: 240 } },
   } as unknown as TopLevelSpec;
 }
