@@ -26,7 +26,7 @@ export function latencyData(rows: readonly Row[]): Record<string, unknown>[] {
     for (const ph of PHASES) {
       for (const p of ph.percentiles) {
         const v = num(r, `read_${p}_us_${ph.suffix}`);
-        if (v !== undefined && v > 0) out.push({ strategy: label, rep: r.rep, phase: ph.phase, percentile: LABEL[p], ms: v / 1000 });
+        if (v !== undefined && v > 0) out.push({ strategy: label, rep: r.rep, key: `${label}|${r.rep}`, phase: ph.phase, percentile: LABEL[p], ms: v / 1000 });
       }
     }
   }
@@ -48,7 +48,7 @@ export function latencyByPhaseSpec(rows: readonly Row[]): TopLevelSpec {
       width: 250,
       height: { step: 7 },
       layer: [
-        { mark: { type: 'line', strokeWidth: 1, color: '#999' }, encoding: { y, yOffset: { field: 'rep', type: 'nominal' }, x, detail: { field: 'rep' } } },
+        { mark: { type: 'line', strokeWidth: 1, color: '#999' }, encoding: { y, yOffset: { field: 'rep', type: 'nominal' }, x, detail: { field: 'key' } } },
         { mark: { type: 'point', filled: true, size: 22 }, encoding: { y, yOffset: { field: 'rep', type: 'nominal' }, x, color: { field: 'percentile', type: 'nominal', sort: ['p50', 'p99', 'p99.9'], title: 'percentile', scale: { range: ['#1b9e77', '#d95f02', '#7570b3'] } } } },
       ],
     },
@@ -72,11 +72,29 @@ export function tradeoffData(rows: readonly Row[]): Record<string, unknown>[] {
 }
 
 /**
+ * Puts a point's label below it when the point left of it, close on both axes, has its
+ * label above: neighbours' labels then do not overwrite each other.
+ */
+export function labelSides(points: Record<string, unknown>[]): Record<string, unknown>[] {
+  const xs = points.map((p) => Number(p.interruption_ms ?? 0));
+  const ys = points.map((p) => Number(p.lost_mib ?? 0));
+  const dx = (Math.max(...xs, 1) - Math.min(...xs, 0)) * 0.08;
+  const dy = (Math.max(...ys, 1) - Math.min(...ys, 0)) * 0.06;
+  const order = points.map((_, i) => i).sort((a, b) => xs[a]! - xs[b]!);
+  const below = new Array<boolean>(points.length).fill(false);
+  order.forEach((i, k) => {
+    const j = order[k - 1];
+    if (j !== undefined && Math.abs(xs[i]! - xs[j]!) < dx && Math.abs(ys[i]! - ys[j]!) < dy) below[i] = !below[j];
+  });
+  return points.map((p, i) => ({ ...p, below: below[i] }));
+}
+
+/**
  * The trade-off: interruption (x) against acknowledged writes lost (y); the area is the
  * exposure (time B depends on A: first write on B until hydrated); a cross marks split brain.
  */
 export function tradeoffSpec(rows: readonly Row[]): TopLevelSpec {
-  const data = tradeoffData(rows);
+  const data = labelSides(tradeoffData(rows));
   const x = { field: 'interruption_ms', type: 'quantitative', title: 'interruption, median (ms)' };
   const y = { field: 'lost_mib', type: 'quantitative', title: 'acknowledged writes lost, median (MiB)' };
   return {
@@ -96,7 +114,8 @@ export function tradeoffSpec(rows: readonly Row[]): TopLevelSpec {
           color: { field: 'split_brain', type: 'nominal', title: null, scale: { domain: ['no split brain', 'split brain'], range: ['#1f77b4', '#c0392b'] } },
         },
       },
-      { mark: { type: 'text', align: 'left', dx: 9, dy: -7, fontSize: 11 }, encoding: { x, y, text: { field: 'strategy' } } },
+      { transform: [{ filter: 'datum.below' }], mark: { type: 'text', align: 'left', dx: 9, dy: 12, fontSize: 11 }, encoding: { x, y, text: { field: 'strategy' } } },
+      { transform: [{ filter: '!datum.below' }], mark: { type: 'text', align: 'left', dx: 9, dy: -7, fontSize: 11 }, encoding: { x, y, text: { field: 'strategy' } } },
     ],
     config: CONFIG,
   } as unknown as TopLevelSpec;

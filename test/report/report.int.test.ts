@@ -50,7 +50,7 @@ describe('a sweep, reported, compared and planned', () => {
   it('report writes SVG, PNG and a self-contained HTML page', async () => {
     const r = await migbench(['report', out], state);
     expect(r.exitCode, r.stderr).toBe(0);
-    for (const name of ['interruption-by-strategy', 'interruption-vs-size', 'hydration-timeline', 'lost-bytes']) {
+    for (const name of ['tradeoff', 'interruption-by-strategy', 'interruption-vs-size', 'lost-bytes', 'read-latency-by-phase']) {
       const svg = readFileSync(join(out, `${name}.svg`), 'utf8');
       expect(svg).toMatch(/^<svg/);
       expect(svg).toContain('async-clone');
@@ -60,7 +60,9 @@ describe('a sweep, reported, compared and planned', () => {
     }
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<svg');
-    expect(html).toContain('theory predicts');
+    expect(html).toContain('as predicted');
+    expect(html).toContain('timeline-');
+    expect(readFileSync(join(out, 'report.json'), 'utf8')).toContain('"schema": "migbench-report/1"');
     expect(html).toMatch(/kill-copy-boot[\s\S]*no loss; downtime = kill \+ size\/bandwidth \+ boot/);
     expect(html).toContain('400 Mbit/s');
     // Nothing fetched from the network: no src/href to http(s), no script.
