@@ -22,6 +22,18 @@ function spread(rows: readonly Row[], column: string, f: (n: number) => string):
 
 const ms = (n: number): string => `${Number(n.toFixed(1))} ms`;
 
+/** "2026-11-30 13:00:07 UTC, 5 min 20 s" from meta.json's ISO times. */
+export function when(started: string | undefined, finished: string | undefined): string {
+  if (!started) return '?';
+  const a = new Date(started);
+  if (Number.isNaN(a.getTime())) return started;
+  const day = `${a.toISOString().slice(0, 10)} ${a.toISOString().slice(11, 19)} UTC`;
+  const b = finished ? new Date(finished) : undefined;
+  if (!b || Number.isNaN(b.getTime())) return `${day}, not finished`;
+  const s = Math.round((b.getTime() - a.getTime()) / 1000);
+  return `${day}, took ${s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`}`;
+}
+
 /** The scenario and provenance facts of a run. */
 export function scenarioFacts(meta: Partial<RunMeta>, runs: readonly Row[]): Fact[] {
   const s = meta.scenario;
@@ -42,7 +54,7 @@ export function scenarioFacts(meta: Partial<RunMeta>, runs: readonly Row[]): Fac
     meta.sweep ? { label: 'sweep', value: `${meta.sweep.options.join(' × ')}: ${meta.sweep.points.map((p) => p.label).join('; ')}` } : undefined,
     { label: 'migbench / git', value: `${meta.migbench_version ?? '?'} / ${meta.git_revision?.slice(0, 12) ?? '?'}${meta.git_dirty ? ' (uncommitted changes)' : ''}` },
     { label: 'host / kernel', value: meta.host ? `${meta.host.hostname}: ${meta.host.cpu}, ${meta.host.cpus} CPUs, ${formatBytes(meta.host.memory_bytes)} / ${meta.host.kernel}` : '?' },
-    { label: 'date', value: `${meta.started_at ?? '?'} → ${meta.finished_at ?? 'not finished'}` },
+    { label: 'date', value: when(meta.started_at, meta.finished_at) },
     { label: 'run', value: meta.run_id ?? distinct(runs, 'run_id').join(', ') },
   ];
   return facts.filter((f): f is Fact => f !== undefined);

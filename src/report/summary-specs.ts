@@ -37,11 +37,11 @@ export function latencyData(rows: readonly Row[]): Record<string, unknown>[] {
 export function latencyByPhaseSpec(rows: readonly Row[]): TopLevelSpec {
   const data = latencyData(rows);
   const strategies = distinct(data as Row[], 'strategy');
-  const y = { field: 'strategy', type: 'nominal', sort: strategies, title: null };
+  const y = { field: 'strategy', type: 'nominal', sort: strategies, title: null, axis: { labelLimit: 320 } };
   const x = { field: 'ms', type: 'quantitative', title: 'read latency (ms, log)', scale: { type: 'log' } };
   return {
     $schema: SCHEMA,
-    title: { text: 'Read latency by phase', subtitle: 'per repetition (3 rows a strategy): p50, p99 and p99.9 of the reads scheduled in the phase; line from p50 to the highest' },
+    title: { text: 'Read latency by phase', subtitle: 'one row of dots per repetition: p50, p99 and p99.9 of the reads scheduled in the phase; line from p50 to the highest' },
     data: { values: data },
     facet: { column: { field: 'phase', type: 'nominal', sort: PHASES.map((p) => p.phase), title: null, header: { labelFontSize: 12 } } },
     spec: {
@@ -63,7 +63,8 @@ export function tradeoffData(rows: readonly Row[]): Record<string, unknown>[] {
   return groupRows(rows)
     .filter((g) => g.ok.length > 0)
     .map((g) => ({
-      strategy: groupLabel(g),
+      strategy: g.strategy,
+      point: g.point,
       interruption_ms: med(values(g.ok, 'interruption_ms')),
       lost_mib: (med(values(g.ok, 'lost_bytes')) ?? 0) / 2 ** 20,
       exposure_s: (med(values(g.ok, 'hydration_ms')) ?? 0) / 1000,
@@ -94,15 +95,27 @@ export function labelSides(points: Record<string, unknown>[]): Record<string, un
  * exposure (time B depends on A: first write on B until hydrated); a cross marks split brain.
  */
 export function tradeoffSpec(rows: readonly Row[]): TopLevelSpec {
-  const data = labelSides(tradeoffData(rows));
+  const raw = tradeoffData(rows);
+  const points = [...new Set(raw.map((d) => d.point as string))];
+  // Labels are placed per panel: neighbours only collide within one sweep point.
+  const data = points.flatMap((p) => labelSides(raw.filter((d) => d.point === p)));
   const x = { field: 'interruption_ms', type: 'quantitative', title: 'interruption, median (ms)' };
-  const y = { field: 'lost_mib', type: 'quantitative', title: 'acknowledged writes lost, median (MiB)' };
+  // Nothing lost anywhere: pin the axis at 0 … 1 MiB rather than a degenerate 0 … 0.
+  const none = raw.every((d) => d.lost_mib === 0);
+  const y = { field: 'lost_mib', type: 'quantitative', title: 'acknowledged writes lost, median (MiB)', ...(none ? { scale: { domain: [0, 1] } } : {}) };
   return {
     $schema: SCHEMA,
     title: { text: 'Trade-off: interruption vs lost writes vs exposure', subtitle: 'best is bottom left and small; area = exposure (s B depends on A after it serves); cross = split brain' },
     data: { values: data },
+    ...(points.length > 1 ? { facet: { row: { field: 'point', type: 'nominal', sort: points, title: null, header: { labelAngle: 0, labelAlign: 'left', labelFontSize: 11 } } }, spec: tradeoffUnit(x, y, 180) } : tradeoffUnit(x, y, 300)),
+    config: CONFIG,
+  } as unknown as TopLevelSpec;
+}
+
+function tradeoffUnit(x: object, y: object, height: number): object {
+  return {
     width: 620,
-    height: 300,
+    height,
     layer: [
       {
         mark: { type: 'point', filled: true, opacity: 0.7 },
@@ -117,6 +130,5 @@ export function tradeoffSpec(rows: readonly Row[]): TopLevelSpec {
       { transform: [{ filter: 'datum.below' }], mark: { type: 'text', align: 'left', dx: 9, dy: 12, fontSize: 11 }, encoding: { x, y, text: { field: 'strategy' } } },
       { transform: [{ filter: '!datum.below' }], mark: { type: 'text', align: 'left', dx: 9, dy: -7, fontSize: 11 }, encoding: { x, y, text: { field: 'strategy' } } },
     ],
-    config: CONFIG,
-  } as unknown as TopLevelSpec;
+  };
 }

@@ -61,7 +61,8 @@ describe('a sweep, reported, compared and planned', () => {
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<svg');
     expect(html).toContain('as predicted');
-    expect(html).toContain('timeline-');
+    expect(html).toContain('id="timelines"');
+    expect(statSync(join(out, 'timeline-kill-copy-boot-size_16MiB_link_1Gbit_s.svg')).size).toBeGreaterThan(10_000);
     expect(readFileSync(join(out, 'report.json'), 'utf8')).toContain('"schema": "migbench-report/1"');
     expect(html).toMatch(/kill-copy-boot[\s\S]*no loss; downtime = kill \+ size\/bandwidth \+ boot/);
     expect(html).toContain('400 Mbit/s');

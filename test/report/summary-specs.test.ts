@@ -36,3 +36,12 @@ describe('run-level plots', () => {
     expect(s.map((p) => p.below)).toEqual([false, true, false]);
   });
 });
+
+describe('scenario facts', () => {
+  it('gives the date in UTC with the run time', async () => {
+    const { when } = await import('../../src/report/scenario-facts.js');
+    expect(when('2026-11-30T13:00:07.109Z', '2026-11-30T13:05:27.027Z')).toBe('2026-11-30 13:00:07 UTC, took 5 min 20 s');
+    expect(when('2026-11-30T13:00:07.109Z', undefined)).toBe('2026-11-30 13:00:07 UTC, not finished');
+    expect(when(undefined, undefined)).toBe('?');
+  });
+});
