@@ -161,7 +161,7 @@ export function strategyTimelineSpec(timeline: readonly Row[], runs: readonly Ro
         {
           data: { values: all.progress },
           mark: { type: 'line', point: { size: 12 } },
-          encoding: { x: xHidden, y: { field: 'fraction', type: 'quantitative', title: progressTitle, scale: { domain: [0, 1], clamp: true } }, color, strokeWidth: { field: 'series', type: 'ordinal', sort: ['hydrated (reported)', 'sent A→B / volume size'], title: 'progress', scale: { domain: series, range: series.map((x) => (x.startsWith('hydrated') ? 2.5 : 1)) }, legend: { symbolType: 'stroke' } }, detail: { field: 'series' } },
+          encoding: { x: xHidden, y: { field: 'fraction', type: 'quantitative', title: progressTitle, scale: { domain: [0, 1], clamp: true } }, color, strokeWidth: { field: 'series', type: 'ordinal', sort: ['hydrated (reported)', 'sent A→B / volume size'], title: 'progress', scale: { domain: series, range: series.map((x) => (x.startsWith('hydrated') ? 2.5 : 1)) }, legend: series.length > 1 ? { symbolType: 'stroke' } : null }, detail: { field: 'series' } },
         },
       ]),
       panel(90, [

@@ -89,6 +89,18 @@ describe('a sweep, reported, compared and planned', () => {
 
     const bad = await migbench(['compare', out, join(work, 'nope')], state);
     expect(bad.exitCode).toBe(2);
+
+    // The report carries compare's verdict; a missing compare file is bad input.
+    const cmp = join(work, 'compare.json');
+    expect((await migbench(['compare', out, tripled, '--json', cmp], state)).exitCode).toBe(1);
+    const page = join(work, 'page');
+    const rep = await migbench(['report', tripled, '--out', page, '--compare', cmp], state);
+    expect(rep.exitCode, rep.stderr).toBe(0);
+    expect(readFileSync(join(page, 'report.html'), 'utf8')).toMatch(/✘ \d+ regressions?/);
+    expect(readFileSync(join(page, 'report.json'), 'utf8')).toContain('"verdict": "regression"');
+    const missing = await migbench(['report', out, '--out', page, '--compare', join(work, 'nope.json')], state);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain('nope.json');
   });
 
   it('plan prints per-strategy predictions with fit quality', async () => {
