@@ -89,6 +89,39 @@ function linkDifferences(base: Pick<Results, 'runs' | 'meta'>, cand: Pick<Result
   return out;
 }
 
+/** Relative difference of a delivered workload rate beyond which the scenario counts as changed. */
+export const RATE_TOLERANCE = 0.1;
+
+/**
+ * The write rate the workload delivered in the baseline, per strategy and sweep point: a
+ * source that managed 8 MB/s instead of the 40 asked ran a different scenario (pre-copy
+ * converges where it was meant not to), whatever the asked rate says.
+ */
+function rateDifferences(base: Pick<Results, 'runs'>, cand: Pick<Results, 'runs'>): EnvDifference[] {
+  const byGroup = (rows: readonly Row[]): Map<string, Row[]> => {
+    const m = new Map<string, Row[]>();
+    for (const r of rows) if (r.status === 'ok') m.set(`${r.strategy}|${r.sweep_point ?? ''}`, [...(m.get(`${r.strategy}|${r.sweep_point ?? ''}`) ?? []), r]);
+    return m;
+  };
+  const c = byGroup(cand.runs);
+  const out: EnvDifference[] = [];
+  for (const [key, rows] of byGroup(base.runs)) {
+    const b = values(rows, 'write_rate_achieved_bps_baseline');
+    const k = values(c.get(key) ?? [], 'write_rate_achieved_bps_baseline');
+    if (!b.length || !k.length || median(b) <= 0) continue;
+    const rel = median(k) / median(b) - 1;
+    if (Math.abs(rel) > RATE_TOLERANCE) {
+      const [strategy, point] = key.split('|');
+      out.push({
+        what: `delivered write rate, ${strategy}${point ? ` ${point}` : ''} (${rel > 0 ? '+' : ''}${(rel * 100).toFixed(1)} %, beyond ±${RATE_TOLERANCE * 100} %: a different scenario)`,
+        base: formatBitRate(median(b)),
+        candidate: formatBitRate(median(k)),
+      });
+    }
+  }
+  return out;
+}
+
 const str = (x: unknown): string | undefined => (x === undefined || x === null ? undefined : String(x));
 
 /** Every environment difference between two runs, in a fixed order. */
@@ -105,5 +138,6 @@ export function environmentDifferences(base: Pick<Results, 'runs' | 'meta'>, can
     ...differs('node', str(bm.node), str(cm.node)),
     ...(bm.tools && cm.tools ? tools.flatMap((t) => differs(`tool ${t}`, bm.tools![t], cm.tools![t])) : differs('tool versions', bm.tools ? 'recorded' : undefined, cm.tools ? 'recorded' : undefined)),
     ...linkDifferences(base, cand),
+    ...rateDifferences(base, cand),
   ];
 }

@@ -41,6 +41,7 @@ export function buildProgram(signal: AbortSignal, act: (p: Promise<number>) => v
     .description('plots (SVG, PNG) and a self-contained report.html from a results directory')
     .argument('<dir>', 'results directory (runs.csv, timeline.csv, meta.json)')
     .option('--out <dir>', 'where to write the report (default: the results directory)')
+    .option('--compare <file>', 'show the verdict of `migbench compare --json FILE` on the page')
     // Loaded on use: vega, vega-lite and resvg would slow every other command's start.
     .action((dir: string, opts: ReportOptions) => act(import('./report.js').then((m) => m.reportCommand(dir, opts))));
   program

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 
 /**
  * The kernel's start time of a process (field 22 of /proc/PID/stat, clock ticks since
@@ -18,4 +18,42 @@ export function processStartTime(pid: number): number | undefined {
 /** True if the process `pid` exists and started at `startTime`. */
 export function isSameProcess(pid: number, startTime: number): boolean {
   return processStartTime(pid) === startTime;
+}
+
+/** The parent PID of `pid` (field 4 of /proc/PID/stat), or undefined when it is gone. */
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when `pid` or one of its descendants holds `path` open: how to tell that a tool
+ * which forks its workers (fio) has really started on a device, when it offers no
+ * readiness notification of its own.
+ */
+export function treeHasOpen(pid: number, path: string): boolean {
+  const pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
+  const tree = new Set([pid]);
+  // Descendants: a few passes cover fio's main process → job processes.
+  for (let pass = 0; pass < 3; pass++) for (const p of pids) if (tree.has(parentOf(p) ?? -1)) tree.add(p);
+  for (const p of tree) {
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${p}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        if (readlinkSync(`/proc/${p}/fd/${fd}`) === path) return true;
+      } catch {
+        // the fd closed meanwhile
+      }
+    }
+  }
+  return false;
 }

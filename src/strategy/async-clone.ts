@@ -19,7 +19,6 @@ export function autoInflight(link: LinkMeasurement): number {
  */
 export const ASYNC_CLONE: StrategyDefinition = {
   name: 'async-clone',
-  predicted: 'no loss; downtime = kill + clone + boot, nearly independent of size; slower reads while hydrating',
   usesClone: true,
   async run(ctx: MigrationContext): Promise<StrategyOutcome> {
     const s = ctx.scenario;

@@ -19,7 +19,6 @@ import { sleep } from '../lab/wait.js';
  */
 export const BACKUP_RESTORE: StrategyDefinition = {
   name: 'backup-restore',
-  predicted: 'loses every write since the backup; downtime = kill + size/bandwidth + boot, like kill-copy-boot',
   prepareSource: trackedSourceSetup,
   async run(ctx: MigrationContext): Promise<StrategyOutcome> {
     const s = ctx.scenario;

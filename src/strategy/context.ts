@@ -68,11 +68,11 @@ export interface StrategyOutcome {
 /** A migration strategy: a named composition of primitives. */
 export interface Strategy {
   name: string;
-  /** What theory predicts it shows (the report's ordering table). */
+  /** What theory predicts it shows; set by the registry from results/expectations.ts. */
   predicted: string;
   /**
    * Whether a correct implementation loses no acknowledged byte (CI treats loss as a
-   * regression). Set by the registry from results/expectations.ts, the one table.
+   * regression). Set by the registry from results/expectations.ts.
    */
   expectsNoLoss: boolean;
   /** Whether it needs a clone backend (resolved and checked before provisioning). */
@@ -112,5 +112,5 @@ export interface PreparedSource {
 // The pre-copy record belongs to the results; re-exported for the strategies that name it.
 export type { PrecopyRound, PrecopyStats } from '../results/repetition-result.js';
 
-/** A strategy as its module defines it; the registry adds what the record's tables say. */
-export type StrategyDefinition = Omit<Strategy, 'expectsNoLoss'>;
+/** A strategy as its module defines it; the registry adds what the record's table says. */
+export type StrategyDefinition = Omit<Strategy, 'expectsNoLoss' | 'predicted'>;

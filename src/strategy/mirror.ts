@@ -23,7 +23,6 @@ interface BlockJobInfo {
  */
 export const MIRROR: StrategyDefinition = {
   name: 'mirror',
-  predicted: 'no loss; downtime = kill + boot; every write on A waits for B while mirroring',
   prepareSource: trackedSourceSetup,
   async run(ctx: MigrationContext): Promise<StrategyOutcome> {
     const s = ctx.scenario;

@@ -19,16 +19,6 @@ const STEPS: Record<Primitive, (ctx: MigrationContext, done: Steps) => Promise<v
   },
 };
 
-/** What each ordering is predicted to show (docs/strategies.md, "The strategies"; the metrics in docs/results.md). */
-const PREDICTED: Record<string, string> = {
-  'kill-copy-boot': 'no loss; downtime = kill + size/bandwidth + boot',
-  'kill-boot-copy': 'loss: the copy overwrites what B wrote; B reads stale data until the copy lands',
-  'copy-kill-boot': 'loss: writes acknowledged on A during the copy are missing',
-  'copy-boot-kill': 'loss and split brain: A keeps acknowledging after B is up',
-  'boot-kill-copy': 'loss and split brain: B runs on an empty volume, then the copy overwrites it',
-  'boot-copy-kill': 'loss and split brain: both run during the copy',
-};
-
 function permutations<T>(xs: readonly T[]): T[][] {
   if (xs.length <= 1) return [[...xs]];
   return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
@@ -39,7 +29,6 @@ export function ordering(steps: readonly Primitive[]): StrategyDefinition {
   const name = steps.join('-');
   return {
     name,
-    predicted: PREDICTED[name] ?? '',
     async run(ctx): Promise<StrategyOutcome> {
       const done: Steps = {};
       for (const step of steps) await STEPS[step](ctx, done);

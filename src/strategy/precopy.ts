@@ -24,7 +24,6 @@ export const COPIER_SHAPE = { connections: 4, requestsPerConnection: 16, request
  */
 export const PRECOPY: StrategyDefinition = {
   name: 'precopy',
-  predicted: 'no loss; downtime = kill + final delta / bandwidth + boot; does not converge when writes outpace the link',
   tracksWrites: true,
   prepareSource: dirtyTrackedSourceSetup,
   async run(ctx: MigrationContext): Promise<StrategyOutcome> {

@@ -4,14 +4,15 @@ import { ORDERINGS } from './orderings.js';
 import { PRECOPY } from './precopy.js';
 import { BACKUP_RESTORE } from './backup-restore.js';
 import { MIRROR } from './mirror.js';
-import { expectsNoLoss } from '../results/expectations.js';
+import { expectationOf, expectsNoLoss } from '../results/expectations.js';
 
 /**
- * Every strategy migbench can run, by name. Whether one must lose nothing comes from the
- * record's table (results/expectations.ts), which compare and report read too.
+ * Every strategy migbench can run, by name. What each is predicted to show, and whether it
+ * must lose nothing, come from the record's table (results/expectations.ts), which compare
+ * and the report's verdicts read too.
  */
 export const STRATEGIES: ReadonlyMap<string, Strategy> = new Map(
-  [...ORDERINGS, ASYNC_CLONE, PRECOPY, BACKUP_RESTORE, MIRROR].map((s) => [s.name, { ...s, expectsNoLoss: expectsNoLoss(s.name) }]),
+  [...ORDERINGS, ASYNC_CLONE, PRECOPY, BACKUP_RESTORE, MIRROR].map((s) => [s.name, { ...s, expectsNoLoss: expectsNoLoss(s.name), predicted: expectationOf(s.name).predicted }]),
 );
 
 /** Named groups a user can ask for instead of a list. */

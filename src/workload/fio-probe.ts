@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startDaemon } from '../lab/daemon.js';
 import { ResourceScope } from '../lab/scope.js';
+import { waitFor } from '../lab/wait.js';
+import { treeHasOpen } from '../host/proc.js';
 import { parseFioJson, parseLatLog, readSamples, type LatencySample } from './fio-log.js';
 
 export interface FioProbeOptions {
@@ -18,6 +20,8 @@ export interface FioProbeOptions {
 
 /** A running fio read probe; `stop` ends it and returns every read it timed. */
 export interface FioProbe {
+  /** Resolves once fio's job has the device open: from then on it issues reads on schedule. */
+  ready: Promise<void>;
   stop(): Promise<LatencySample[]>;
 }
 
@@ -53,8 +57,16 @@ export function startFioProbe(parent: ResourceScope, o: FioProbeOptions): FioPro
     `--output=${json}`,
   ];
   const fio = startDaemon(scope, 'fio', args, { netns: o.netns });
+  // fio announces nothing when its job starts; a probe stopped before then writes no log.
+  const ready = waitFor(`fio probe ${o.name} to open ${o.device}`, () => {
+    if (fio.hasExited()) throw new Error(`fio probe ${o.name} exited: ${fio.stderrTail().trim()}`);
+    return treeHasOpen(fio.pid, o.device) ? true : undefined;
+  }).then(() => undefined);
+  ready.catch(() => undefined); // awaited by the caller and by stop()
   return {
+    ready,
     async stop() {
+      await ready;
       // SIGINT: fio finishes the job, writes its logs and the JSON summary, and exits.
       await fio.stop('SIGINT');
       await scope.close();

@@ -47,6 +47,8 @@ export class StampedWorkload implements Workload {
     );
     await this.source.waitFirstAck(signal);
     this.sourceProbe = startReadProbe(scope, s, device, hosts.a.netns, workDir, 'source');
+    // The baseline window starts once the probe reads: it must hold timed reads.
+    await this.sourceProbe?.ready;
   }
 
   async endBaseline(): Promise<void> {

@@ -42,6 +42,14 @@ describe('environmentDifferences on the default run', () => {
     expect(d[0]!.what).toMatch(/^measured link \(1 Gbit\/s asked; -20\.0 %, beyond ±10 %\)$/);
   });
 
+  it('a delivered write rate beyond ±10 % is a different scenario, listed per strategy; within it, not', () => {
+    const delivered = (bps: (strategy: string) => number) => mapRows(defaultRun(), (row) => ({ ...row, write_rate_achieved_bps_baseline: String(bps(row.strategy!)) }));
+    const base = delivered(() => 64e6);
+    expect(environmentDifferences(base, delivered(() => 61e6))).toEqual([]);
+    const d = environmentDifferences(base, delivered((s) => (s === 'precopy' ? 16e6 : 64e6)));
+    expect(d).toEqual([{ what: 'delivered write rate, precopy (-75.0 %, beyond ±10 %: a different scenario)', base: '64 Mbit/s', candidate: '16 Mbit/s' }]);
+  });
+
   it('a run without meta.json: what only one side recorded is listed as not recorded', () => {
     const bare = { ...defaultRun(), meta: {} };
     expect(environmentDifferences(bare, defaultRun()).map((d) => d.what)).toEqual(['kernel', 'CPU model', 'CPU count', 'node', 'tool versions']);

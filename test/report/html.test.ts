@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { fitPoints, type Fit } from '../../src/analysis/fit.js';
-import type { OrderingRow } from '../../src/analysis/ordering-table.js';
+import { verdicts } from '../../src/analysis/verdict.js';
 import type { RunMeta } from '../../src/results/meta.js';
 import { escapeHtml, renderHtml, type HtmlReport } from '../../src/report/html.js';
+import { reportJson } from '../../src/report/report-json.js';
+import { scenarioFacts } from '../../src/report/scenario-facts.js';
+import { row } from '../support/result-rows.js';
 
 const MiB = 2 ** 20;
-const ordering: OrderingRow[] = [
-  { strategy: 'kill-copy-boot', point: '', ok: 3, reps: 3, lost_bytes: 0, split_brain_ms: 0, interruption_ms: 912.4, measured: 'no loss', predicted: 'no loss', asPredicted: true },
-  { strategy: 'copy-boot-kill', point: '', ok: 2, reps: 3, lost_bytes: 8192, split_brain_ms: 501, interruption_ms: 0, measured: 'loss, split brain', predicted: '', asPredicted: false },
+const runs = [
+  row({ strategy: 'kill-copy-boot', rep: 1, interruption_ms: 912.4 }),
+  row({ strategy: 'kill-copy-boot', rep: 2, interruption_ms: 1000, corrupt_bytes: 4096 }),
+  row({ strategy: 'mirror', rep: 1, split_brain_ms: 502 }),
+  row({ strategy: 'precopy', rep: 1, status: 'failed', error: 'QMP said <no>' }),
 ];
 const fit = fitPoints([[16 * MiB, 300], [32 * MiB, 500], [64 * MiB, 900]], { strategy: 'kill-copy-boot', metric: 'interruption_ms', x: 'size_bytes' }) as Fit;
 const meta: Partial<RunMeta> = {
@@ -20,17 +25,19 @@ const meta: Partial<RunMeta> = {
   links: [{ requested_bps: 1e9, measured_bps: 9e8, latency_ms: 2, request_rtt_ms: 4.25 }],
 };
 
-function report(over: Partial<HtmlReport> = {}): HtmlReport {
+function report(over: Partial<HtmlReport> = {}, m: Partial<RunMeta> = meta): HtmlReport {
   return {
     title: 'migbench report — r-2024',
-    meta,
+    report: reportJson(verdicts(runs), runs, m, scenarioFacts(m, runs)),
+    meta: m,
     plots: [
-      { title: 'Interruption by strategy', svg: '<svg id="plot-a"><text>a</text></svg>' },
+      { title: 'Interruption by strategy', svg: '<svg id="plot-a"><text>a</text></svg>', caption: 'how to read' },
       { title: 'Lost bytes', svg: '<svg id="plot-b"></svg>' },
     ],
-    ordering,
+    timelines: [{ title: 'mirror', svg: '<svg id="tl-mirror"></svg>' }],
     fits: [fit],
-    statuses: { ok: 5, failed: 1 },
+    skipped: [],
+    files: [{ href: 'runs.csv', what: 'rows' }],
     ...over,
   };
 }
@@ -50,49 +57,57 @@ describe('renderHtml', () => {
     expect(html).not.toMatch(/https?:\/\//);
   });
 
-  it('inlines every plot it is given, in order, under its title', () => {
+  it('starts with the scenario and provenance, before the verdicts and plots', () => {
+    const html = renderHtml(report());
+    const facts = html.indexOf('link asked → measured');
+    expect(facts).toBeGreaterThan(0);
+    expect(html).toContain('1 Gbit/s → 900 Mbit/s (90.0 %)');
+    expect(html).toContain('0.1.0 / 0123456789ab (uncommitted changes)');
+    expect(html.indexOf('id="verdicts"')).toBeGreaterThan(facts);
+    expect(html.indexOf('<svg id="plot-a">')).toBeGreaterThan(html.indexOf('id="verdicts"'));
+  });
+
+  it('inlines every plot and timeline, in order, under its title and caption', () => {
     const html = renderHtml(report());
     const a = html.indexOf('<svg id="plot-a"><text>a</text></svg>');
     const b = html.indexOf('<svg id="plot-b"></svg>');
     expect(a).toBeGreaterThan(0);
     expect(b).toBeGreaterThan(a);
-    expect(html).toContain('<h2>Interruption by strategy</h2>');
+    expect(html.indexOf('<svg id="tl-mirror">')).toBeGreaterThan(b);
+    expect(html).toContain('<h2>Interruption by strategy</h2><figcaption>how to read</figcaption>');
   });
 
-  it('holds the ordering table, the fits and the provenance', () => {
+  it('shows k/N as predicted and the failing repetitions with their reasons and error text', () => {
     const html = renderHtml(report());
-    expect(html).toContain('<td>kill-copy-boot</td>');
-    expect(html).toContain('<td class="n">3/3</td>');
-    expect(html).toContain('912.4');
-    expect(html).toContain('<b class="bad">no</b>');
-    expect(html).toContain('(not in the registry)');
-    expect(html).toContain('12.5 × MiB');
-    expect(html).toContain('0.1.0 (git 0123456789ab, uncommitted changes)');
-    expect(html).not.toContain('0123456789abcdef0123');
-    expect(html).toContain('5 ok, 1 failed');
-    expect(html).toContain('nbdkit 1.32');
-    expect(html).toContain('4.25');
+    expect(html).toContain('3 of 3 not as predicted: kill-copy-boot, mirror, precopy.');
+    expect(html).toContain('✘ 1/2');
+    expect(html).toContain('rep 2: 4096 corrupt bytes, predicted none');
+    expect(html).toContain('rep 1: 502 ms of split brain, predicted none');
+    expect(html).toContain('rep 1: repetition failed: QMP said &lt;no&gt;');
+    expect(html).toContain('<b class="bad">split brain</b>');
+  });
+
+  it('gives the fits with units, or why there are none', () => {
+    expect(renderHtml(report())).toContain('12.5 ms/MiB × size');
+    expect(renderHtml(report({ fits: { none: 'No fit: one size.' } }))).toContain('<p>No fit: one size.</p>');
+  });
+
+  it('shows a comparison when given one', () => {
+    const html = renderHtml(report({ compare: { file: 'c.json', verdict: 'no regression', regressions: [], counts: { unchanged: 4 }, onlyInBase: [], onlyInCandidate: [], environment: [] } }));
+    expect(html).toContain('✔ no regression');
+    expect(html).toContain('4 unchanged');
   });
 
   it('escapes what comes from the results: titles, strategy names, meta', () => {
-    const html = renderHtml(
-      report({
-        title: 'run <b>&</b>',
-        ordering: [{ ...ordering[0]!, strategy: '<script>alert(1)</script>', measured: 'a "quoted" mode' }],
-        meta: { ...meta, run_id: "it's <mine>", tools: { fio: 'fio-3.33 <dev>' } },
-        plots: [{ title: 'T <i>x</i>', svg: '<svg></svg>' }],
-      }),
-    );
-    expect(html).not.toContain('<script>');
-    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    const m = { ...meta, run_id: "it's <mine>", tools: { fio: 'fio-3.33 <dev>' } };
+    const html = renderHtml(report({ title: 'run <b>&</b>', plots: [{ title: 'T <i>x</i>', svg: '<svg></svg>' }] }, m));
     expect(html).toContain('<title>run &lt;b&gt;&amp;&lt;/b&gt;</title>');
-    expect(html).toContain('a &quot;quoted&quot; mode');
     expect(html).toContain('it&#39;s &lt;mine&gt;');
     expect(html).toContain('fio-3.33 &lt;dev&gt;');
     expect(html).toContain('<h2>T &lt;i&gt;x&lt;/i&gt;</h2>');
-  });
-
-  it('says so when there is no fit', () => {
-    expect(renderHtml(report({ fits: [] }))).toContain('No fit: no successful repetition with a volume size.');
+    const evil = [row({ strategy: '<script>alert(1)</script>', rep: 1 })];
+    const page = renderHtml(report({ report: reportJson(verdicts(evil), evil, m, scenarioFacts(m, evil)) }, m));
+    expect(page).not.toContain('<script>');
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { fitByStrategy, sizeFits } from '../../src/analysis/fit.js';
-import { hydrationTimelineSpec, interruptionByStrategySpec, interruptionVsSizeSpec, lostBytesSpec, PLOT_FONT, timelineSelection } from '../../src/report/plot-specs.js';
+import { interruptionByStrategySpec, interruptionVsSizeSpec, lostBytesSpec, PLOT_FONT } from '../../src/report/plot-specs.js';
 import { FONT_FILES, renderPng, renderSvg } from '../../src/report/render.js';
 import { reps, row } from '../support/result-rows.js';
 
@@ -14,10 +14,6 @@ const rows = [
   ]),
   row({ strategy: 'teleport', rep: 4, sweep_point: 'size=64MiB', status: 'failed', interruption_ms: '' }),
 ];
-const timeline = ['kill-copy-boot', 'teleport'].flatMap((strategy) =>
-  [-500, -250, 0, 250, 500].map((t, i) => ({ run_id: 'r1', strategy, rep: '1', sweep_point: 'size=64MiB', t_ms: String(t), hydrated_fraction: t < 0 ? '' : String(i / 4), read_p50_us: String(100 + i), read_p99_us: String(300 + i) })),
-);
-
 /** Inline data of a spec (top level or in vconcat panels). */
 function data(spec: object): Record<string, unknown>[][] {
   const s = spec as { data?: { values: Record<string, unknown>[] }; vconcat?: { data: { values: Record<string, unknown>[] } }[] };
@@ -68,22 +64,12 @@ describe('plot specs', () => {
     expect(() => compile(spec as never)).not.toThrow();
   });
 
-  it('hydration timeline: the first repetition at the last point, fraction and both percentiles per window', () => {
-    expect(timelineSelection(timeline)).toEqual({ point: 'size=64MiB', rep: '1', volume: '' });
-    const drain = timeline.flatMap((w) => [{ ...w, volume: '1' }, { ...w, volume: '2', read_p50_us: '1' }]);
-    expect(timelineSelection(drain)).toEqual({ point: 'size=64MiB', rep: '1', volume: '1' });
-    expect(data(hydrationTimelineSpec(drain))[1]!.every((d) => d.read_us !== 1)).toBe(true);
-    const [frac, reads] = data(hydrationTimelineSpec(timeline));
-    expect(frac).toHaveLength(6); // 3 windows with a fraction × 2 strategies
-    expect(reads).toHaveLength(20);
-    expect(new Set(reads!.map((d) => d.percentile))).toEqual(new Set(['p50', 'p99']));
-    expect(() => compile(hydrationTimelineSpec([]))).not.toThrow();
-  });
-
-  it('lost bytes: KiB per repetition and the median per strategy', () => {
-    const [values] = data(lostBytesSpec(rows));
+  it('lost bytes: MiB per repetition and the median per strategy, with the unit in the axis title', () => {
+    const spec = lostBytesSpec(rows);
+    const [values] = data(spec);
     const m = values!.filter((d) => d.kind === 'median' && d.strategy === 'teleport');
-    expect(m.map((d) => d.kib)).toEqual([8, 8]);
+    expect(m.map((d) => d.mib)).toEqual([8192 / MiB, 8192 / MiB]);
+    expect(JSON.stringify(spec)).toContain('acknowledged writes lost (MiB)');
   });
 
   it('renders to SVG with text, and to a PNG with the font loaded from its file', async () => {

@@ -50,7 +50,7 @@ describe('a sweep, reported, compared and planned', () => {
   it('report writes SVG, PNG and a self-contained HTML page', async () => {
     const r = await migbench(['report', out], state);
     expect(r.exitCode, r.stderr).toBe(0);
-    for (const name of ['interruption-by-strategy', 'interruption-vs-size', 'hydration-timeline', 'lost-bytes']) {
+    for (const name of ['tradeoff', 'interruption-by-strategy', 'interruption-vs-size', 'lost-bytes', 'read-latency-by-phase']) {
       const svg = readFileSync(join(out, `${name}.svg`), 'utf8');
       expect(svg).toMatch(/^<svg/);
       expect(svg).toContain('async-clone');
@@ -60,7 +60,10 @@ describe('a sweep, reported, compared and planned', () => {
     }
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<svg');
-    expect(html).toContain('theory predicts');
+    expect(html).toContain('as predicted');
+    expect(html).toContain('id="timelines"');
+    expect(statSync(join(out, 'timeline-kill-copy-boot-size_16MiB_link_1Gbit_s.svg')).size).toBeGreaterThan(10_000);
+    expect(readFileSync(join(out, 'report.json'), 'utf8')).toContain('"schema": "migbench-report/1"');
     expect(html).toMatch(/kill-copy-boot[\s\S]*no loss; downtime = kill \+ size\/bandwidth \+ boot/);
     expect(html).toContain('400 Mbit/s');
     // Nothing fetched from the network: no src/href to http(s), no script.
@@ -86,6 +89,18 @@ describe('a sweep, reported, compared and planned', () => {
 
     const bad = await migbench(['compare', out, join(work, 'nope')], state);
     expect(bad.exitCode).toBe(2);
+
+    // The report carries compare's verdict; a missing compare file is bad input.
+    const cmp = join(work, 'compare.json');
+    expect((await migbench(['compare', out, tripled, '--json', cmp], state)).exitCode).toBe(1);
+    const page = join(work, 'page');
+    const rep = await migbench(['report', tripled, '--out', page, '--compare', cmp], state);
+    expect(rep.exitCode, rep.stderr).toBe(0);
+    expect(readFileSync(join(page, 'report.html'), 'utf8')).toMatch(/✘ \d+ regressions?/);
+    expect(readFileSync(join(page, 'report.json'), 'utf8')).toContain('"verdict": "regression"');
+    const missing = await migbench(['report', out, '--out', page, '--compare', join(work, 'nope.json')], state);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain('nope.json');
   });
 
   it('plan prints per-strategy predictions that respect the link, and says what it extrapolated', async () => {
