@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 
 /** The results of a real default run: ten strategies, 256 MiB, 1 Gbit/s, 3 repetitions, precopy rep 3 failed. */
-export const DEFAULT_RUN = join(import.meta.dirname, 'fixtures', 'default-run');
+export const DEFAULT_RUN = join(import.meta.dirname, '..', 'support', 'default-run');
 
 /**
  * A copy of the default run in a temporary directory with runs.csv rows edited: `edit`
