@@ -5,6 +5,7 @@ import { REQUIRED_TOOLS } from '../lab/doctor.js';
 import { openLab } from '../lab/lab.js';
 import { Ledger } from '../lab/ledger.js';
 import { ResourceScope } from '../lab/scope.js';
+import { markChildProcesses } from '../lab/run-marker.js';
 import { describeTool } from '../lab/tools.js';
 import { sweepMeta } from '../results/meta.js';
 import { collectMeta } from '../results/provenance.js';
@@ -126,6 +127,7 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
   const runId = newRunId();
   const outDir = opts.out ?? join('results', runId);
   const ledger = new Ledger(runId);
+  markChildProcesses(runId);
   const scope = new ResourceScope(ledger);
   let failures = 0;
   try {
