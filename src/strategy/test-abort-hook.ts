@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
  * first time a repetition enters that step — named (`warmup`, `async-clone`) or by its
  * 1-based position in the repetition (`3`) — after `<ms>` if given.
  * `MIGBENCH_TEST_ABORT_SIGNAL` picks the signal (SIGINT by default; SIGKILL stands for a
- * run killed outright). The signal goes to migbench's process group when migbench leads
+ * run killed outright); a comma list sends the first as below and the others to migbench
+ * alone, at once (`SIGINT,SIGKILL`: Ctrl-C reaches the daemons, migbench never releases). The signal goes to migbench's process group when migbench leads
  * one, as Ctrl-C in a terminal does (its daemons get it too), else to migbench alone.
  * Unset, the hook does nothing.
  */
@@ -36,11 +37,13 @@ export function testAbortHook(step: string, index: number, env = process.env): v
   const at = parseAbortAt(env.MIGBENCH_TEST_ABORT_AT);
   if (fired || !at || !abortsAt(at, step, index)) return;
   fired = true;
-  const signal = (env.MIGBENCH_TEST_ABORT_SIGNAL ?? 'SIGINT') as NodeJS.Signals;
+  const [signal, ...then] = (env.MIGBENCH_TEST_ABORT_SIGNAL ?? 'SIGINT').split(',') as NodeJS.Signals[];
   const send = (): void => {
-    process.stderr.write(`\nMIGBENCH_TEST_ABORT_AT: ${signal} at step "${step}" (${index})\n`);
+    process.stderr.write(`\nMIGBENCH_TEST_ABORT_AT: ${signal!} at step "${step}" (${index})\n`);
     // 0: the caller's process group.
     process.kill(leadsProcessGroup() ? 0 : process.pid, signal);
+    // `SIGINT,SIGKILL`: the daemons get Ctrl-C, migbench dies before it can release anything.
+    for (const s of then) process.kill(process.pid, s);
   };
   if (at.delayMs > 0) setTimeout(send, at.delayMs);
   else send();
