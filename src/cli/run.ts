@@ -123,6 +123,7 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
     points.map((p) => ({ sizeBytes: p.scenario.sizeBytes, regionSizeBytes: p.scenario.regionSizeBytes, volumes: p.scenario.volumes, strategies: p.scenario.strategies })),
     probeBackingSpace(scenario.backingDir),
   );
+  // A dry run prints its plan first, with the figure, then refuses the same way.
   if (!capacity.fits && !opts.dryRun) throw usageError(`the run does not fit: it ${capacity.text}; use a smaller --size or another --backing-dir`);
   const outDecision = opts.out ? decideOut(opts.out, inspectOut(opts.out), opts) : ({ action: 'create' } as const);
   if (outDecision.action === 'refuse') throw usageError(outDecision.why);
@@ -135,9 +136,10 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
         tracking: tracksWrites ? { requested: requested.tracking, resolved: tracking, note: needsRoot } : undefined,
         out: opts.out,
         isRoot,
-        capacity: `${capacity.text}${capacity.fits ? '' : ' — DOES NOT FIT: the run would be refused'}`,
+        capacity: `${capacity.text}${capacity.fits ? '' : ' — DOES NOT FIT'}`,
       }),
     );
+    if (!capacity.fits) throw usageError(`the run does not fit: it ${capacity.text}; use a smaller --size or another --backing-dir`);
     return 0;
   }
   const progress = new Progress();

@@ -64,7 +64,7 @@ export function checkCapacity(points: readonly CapacityPoint[], space: BackingSp
   const available = Math.max(0, Math.min(space.freeBytes, memory));
   const limitedBy =
     memory < space.freeBytes
-      ? `memory available ${formatBytes(space.memAvailableBytes!)} less a ${formatBytes(memoryMargin(space.memAvailableBytes!))} margin (${space.dir} is tmpfs)`
+      ? `memory available ${formatBytes(space.memAvailableBytes!)} less a ${formatBytes(memoryMargin(space.memAvailableBytes!))} margin, as ${space.dir} is tmpfs`
       : `${formatBytes(space.freeBytes)} free in ${space.dir}`;
   return {
     neededBytes: needed,

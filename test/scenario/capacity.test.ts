@@ -25,7 +25,7 @@ describe('capacity', () => {
     expect(v.fits).toBe(false);
     // 10 % of 22 GiB (2.2 GiB) is more than the 1 GiB floor.
     expect(v.availableBytes).toBe(22 * GiB - Math.round(2.2 * GiB));
-    expect(v.text).toMatch(/needs 60\.\d GiB in \/dev\/shm; 19\.8 GiB available \(memory available 22 GiB less a 2\.2 GiB margin/);
+    expect(v.text).toMatch(/needs 60\.\d GiB in \/dev\/shm; 19\.8 GiB available \(memory available 22 GiB less a 2\.2 GiB margin, as \/dev\/shm is tmpfs\)/);
   });
 
   it('takes the largest sweep point', () => {
