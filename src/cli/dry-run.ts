@@ -23,6 +23,8 @@ export interface PlanInput {
   /** `--out`, or undefined for results/<run-id>. */
   out: string | undefined;
   isRoot: boolean;
+  /** What the largest point needs of the backing directory, against what it has (scenario/capacity.ts). */
+  capacity?: string | undefined;
 }
 
 function resolution(r: Resolution | undefined, unused: string): string {
@@ -50,6 +52,7 @@ export function renderPlan(p: PlanInput): string {
   row('clone backend', resolution(p.backend, 'not used (no clone strategy)'));
   row('dirty tracking', resolution(p.tracking, 'not used (no strategy tracks writes)'));
   row('backing dir', first.backingDir);
+  if (p.capacity) row('capacity', p.capacity);
   row('results', `${p.out ?? 'results/<run-id>'} (not created)`);
   if (!p.isRoot) row('note', 'the real run needs root (loop devices, network namespaces, tc)');
 

@@ -5,6 +5,7 @@ import { REQUIRED_TOOLS } from '../lab/doctor.js';
 import { openLab } from '../lab/lab.js';
 import { Ledger } from '../lab/ledger.js';
 import { ResourceScope } from '../lab/scope.js';
+import { markChildProcesses } from '../lab/run-marker.js';
 import { describeTool } from '../lab/tools.js';
 import { sweepMeta } from '../results/meta.js';
 import { collectMeta } from '../results/provenance.js';
@@ -24,6 +25,9 @@ import { CLIError, usageError } from './errors.js';
 import { Progress } from './progress.js';
 import { runVolumes } from './run-volumes.js';
 import { renderPlan } from './dry-run.js';
+import { probeBackingSpace } from './capacity-probe.js';
+import { decideOut, inspectOut } from './out-dir.js';
+import { checkCapacity } from '../scenario/capacity.js';
 import { HTTP_TOOLS } from '../scenario/app-options.js';
 
 export interface RunOptions extends RawScenario {
@@ -32,6 +36,10 @@ export interface RunOptions extends RawScenario {
   scenario?: string;
   /** `--dry-run`: validate, print the plan and an estimate, provision nothing. */
   dryRun?: boolean;
+  /** `--overwrite`: replace the results already in `--out`. */
+  overwrite?: boolean;
+  /** `--append`: add to the results already in `--out`. */
+  append?: boolean;
 }
 
 /** A run id that sorts by time and is unique enough for namespaces: 20261125-201502-3fa9c1. */
@@ -109,6 +117,16 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
     if (resolved) for (const p of points) p.scenario.tracking = resolved;
     tracking = resolved;
   }
+  // Room for the largest sweep point, and a results directory that does not hold results
+  // by accident: both refused before anything is provisioned.
+  const capacity = checkCapacity(
+    points.map((p) => ({ sizeBytes: p.scenario.sizeBytes, regionSizeBytes: p.scenario.regionSizeBytes, volumes: p.scenario.volumes, strategies: p.scenario.strategies })),
+    probeBackingSpace(scenario.backingDir),
+  );
+  // A dry run prints its plan first, with the figure, then refuses the same way.
+  if (!capacity.fits && !opts.dryRun) throw usageError(`the run does not fit: it ${capacity.text}; use a smaller --size or another --backing-dir`);
+  const outDecision = opts.out ? decideOut(opts.out, inspectOut(opts.out), opts) : ({ action: 'create' } as const);
+  if (outDecision.action === 'refuse') throw usageError(outDecision.why);
   if (opts.dryRun) {
     const needsRoot = 'probing device-mapper needs root';
     process.stdout.write(
@@ -118,14 +136,17 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
         tracking: tracksWrites ? { requested: requested.tracking, resolved: tracking, note: needsRoot } : undefined,
         out: opts.out,
         isRoot,
+        capacity: `${capacity.text}${capacity.fits ? '' : ' — DOES NOT FIT'}`,
       }),
     );
+    if (!capacity.fits) throw usageError(`the run does not fit: it ${capacity.text}; use a smaller --size or another --backing-dir`);
     return 0;
   }
   const progress = new Progress();
   const runId = newRunId();
   const outDir = opts.out ?? join('results', runId);
   const ledger = new Ledger(runId);
+  markChildProcesses(runId);
   const scope = new ResourceScope(ledger);
   let failures = 0;
   try {
@@ -145,7 +166,9 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
         progress.status(`provisioning the lab and measuring the link${groups.length > 1 ? ` (${g + 1}/${groups.length})` : ''}…`);
         const lab = await openLab(labScope, groups.length > 1 ? `${runId}-${g}` : runId, at);
         progress.line(`link: asked ${formatBitRate(at.linkBps)}, measured ${formatBitRate(lab.link.measuredBps)}; request round trip ${lab.link.requestRttMs.toFixed(2)} ms`);
-        results ??= new ResultsDir(outDir, sweepMeta(await collectMeta(runId, scenario, lab.link, version, cloneBackend?.name), points));
+        results ??= new ResultsDir(outDir, sweepMeta(await collectMeta(runId, scenario, lab.link, version, cloneBackend?.name), points), {
+          appendAs: outDecision.action === 'append' ? runId : undefined,
+        });
         results.addLink({ requested_bps: at.linkBps, latency_ms: at.latencyMs, measured_bps: Math.round(lab.link.measuredBps), request_rtt_ms: lab.link.requestRttMs });
         for (let rep = 1; rep <= scenario.reps; rep++) {
           // Strategies (and sweep points) interleaved within each repetition, so slow drift hits all alike.

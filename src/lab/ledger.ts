@@ -9,7 +9,8 @@ import { processStartTime } from './proc.js';
  */
 export type LedgerEntry =
   | { kind: 'netns'; name: string }
-  | { kind: 'loop'; backingFile: string }
+  /** A loop device: its backing path and the device reserved for it before the attach. */
+  | { kind: 'loop'; backingFile: string; device?: string }
   | { kind: 'file'; path: string }
   | { kind: 'dir'; path: string }
   | { kind: 'mount'; path: string }

@@ -1,11 +1,25 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { rm, truncate, writeFile } from 'node:fs/promises';
 import { localHost } from '../host/local-host.js';
+import { ToolError } from '../host/errors.js';
 import type { ResourceScope } from './scope.js';
+
+/** How long one `losetup` may take before a release gives up on it (a starved machine, a dead FUSE file). */
+const LOSETUP_TIMEOUT_MS = 20_000;
+/** Attempts at attaching when another program takes the device `losetup --find` named first. */
+const ATTACH_ATTEMPTS = 5;
+
+/** The ledger's identity of a loop device: its backing path and, once reserved, the device. */
+export interface LoopIdentity {
+  backingFile: string;
+  /** `/dev/loopN`, recorded before the attach (absent in ledgers written before it was). */
+  device?: string | undefined;
+}
 
 /**
  * Creates a sparse backing file and attaches it as a loop device. Both are in the
- * ledger before they exist; the device is found again by its backing file, so cleanup
- * never detaches a loop device migbench did not attach.
+ * ledger before they exist (see {@link attachLoop}), so cleanup never detaches a loop
+ * device migbench did not attach.
  */
 export async function createLoopDevice(
   scope: ResourceScope,
@@ -24,19 +38,76 @@ export async function createLoopDevice(
   return attachLoop(scope, backingFile, { directIo });
 }
 
-/** Attaches an existing file (e.g. an nbdfuse file) as a loop device owned by `scope`. */
+/**
+ * Attaches `file` (a sparse image, an nbdfuse file) as a loop device owned by `scope`.
+ * The device is reserved first (`losetup --find`) and written to the ledger with the
+ * file *before* the attach, so a run killed while `losetup` runs still names it. The
+ * name matters for a loop over a FUSE file: once the FUSE daemon is gone the kernel shows
+ * its backing file as `/`, and no path lookup finds it again.
+ */
 export async function attachLoop(scope: ResourceScope, file: string, { directIo = false } = {}): Promise<string> {
-  return scope.acquire(
-    { kind: 'loop', backingFile: file },
-    () => localHost.run('losetup', ['--find', '--show', ...(directIo ? ['--direct-io=on'] : []), file]),
-    () => detachLoopsOf(file),
-  );
+  for (let attempt = 1; ; attempt++) {
+    const device = (await localHost.run('losetup', ['--find'], { timeoutMs: LOSETUP_TIMEOUT_MS })).trim();
+    const identity = { backingFile: file, device };
+    const attached = await scope.acquire(
+      { kind: 'loop', ...identity },
+      async () => {
+        try {
+          await localHost.run('losetup', [...(directIo ? ['--direct-io=on'] : []), device, file], { timeoutMs: LOSETUP_TIMEOUT_MS });
+          return true;
+        } catch (err) {
+          // Another program attached the device between --find and here: reserve anew.
+          if (err instanceof ToolError && attempt < ATTACH_ATTEMPTS && loopBacking(device) !== undefined) return false;
+          throw err;
+        }
+      },
+      // The identity check makes the release of a lost reservation a no-op.
+      () => detachLoop(identity),
+    );
+    if (attached) return device;
+  }
 }
 
-/** Detaches every loop device whose backing file is `file` (the ledger's identity for it). */
-export async function detachLoopsOf(file: string): Promise<void> {
-  const out = await localHost.run('losetup', ['--associated', file, '--noheadings', '--output', 'NAME']);
-  for (const dev of out.split('\n').map((s) => s.trim()).filter(Boolean)) {
-    await localHost.run('losetup', ['--detach', dev]);
+/**
+ * The backing path the kernel shows for `/dev/loopN` (sysfs), or undefined when the
+ * device is not attached. Read from sysfs, not through `losetup --associated`: that
+ * stats the path, which after a FUSE daemon died is the plain file under the mount.
+ */
+export function loopBacking(device: string): string | undefined {
+  try {
+    return readFileSync(`/sys/block/${device.replace(/^\/dev\//, '')}/loop/backing_file`, 'utf8').replace(/\n$/, '');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Loop devices attached over the ledger entry `e` (pure, given the kernel's view
+ * `backings`: device → backing path): every device backed by its path (or by its path
+ * deleted), and its recorded device when that shows `/` — the root of a detached mount,
+ * which is what a loop over an nbdfuse file shows once nbdfuse has unmounted.
+ */
+export function loopsOf(e: LoopIdentity, backings: ReadonlyMap<string, string>): string[] {
+  const found: string[] = [];
+  for (const [device, back] of backings) {
+    if (back === e.backingFile || back === `${e.backingFile} (deleted)` || (device === e.device && back === '/')) found.push(device);
+  }
+  return found;
+}
+
+/** Every attached loop device and its backing path, from sysfs. */
+export function attachedLoops(): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const name of readdirSync('/sys/block').filter((n) => /^loop\d+$/.test(n))) {
+    const back = loopBacking(name);
+    if (back !== undefined) map.set(`/dev/${name}`, back);
+  }
+  return map;
+}
+
+/** Detaches every loop device the ledger entry `e` names (see {@link loopsOf}); bounded by a timeout each. */
+export async function detachLoop(e: LoopIdentity): Promise<void> {
+  for (const dev of loopsOf(e, attachedLoops())) {
+    await localHost.run('losetup', ['--detach', dev], { timeoutMs: LOSETUP_TIMEOUT_MS });
   }
 }

@@ -1,13 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { localHost } from '../host/local-host.js';
 import { deleteNetns } from './hosts.js';
 import type { LedgerEntry } from './ledger.js';
 import { removeDmDeviceIfPresent } from './device-mapper.js';
-import { detachLoopsOf } from './loop-device.js';
+import { detachLoop } from './loop-device.js';
 import { disconnectNbdIfOurs } from './nbd-client.js';
 import { isSameProcess } from './proc.js';
 import { waitFor } from './wait.js';
+
+/** How long one command of a release may take (cleanup must end on a starved machine). */
+const RELEASE_COMMAND_TIMEOUT_MS = 20_000;
 
 /** True if `path` is a mount point right now. */
 export function isMounted(path: string): boolean {
@@ -25,8 +28,7 @@ export async function releaseEntry(e: LedgerEntry): Promise<void> {
     case 'netns':
       return deleteNetns(e.name);
     case 'loop':
-      if (existsSync(e.backingFile)) await detachLoopsOf(e.backingFile);
-      return;
+      return detachLoop(e);
     case 'process':
       if (!isSameProcess(e.pid, e.startTime)) return;
       process.kill(e.pid, 'SIGKILL');
@@ -35,7 +37,7 @@ export async function releaseEntry(e: LedgerEntry): Promise<void> {
       });
       return;
     case 'mount':
-      if (isMounted(e.path)) await localHost.run('umount', ['--lazy', e.path]);
+      if (isMounted(e.path)) await localHost.run('umount', ['--lazy', e.path], { timeoutMs: RELEASE_COMMAND_TIMEOUT_MS });
       return;
     case 'nbd':
       return disconnectNbdIfOurs(e.device, e.sizeBytes);

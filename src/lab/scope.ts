@@ -60,7 +60,7 @@ export class ResourceScope {
 function describe(e: LedgerEntry): string {
   switch (e.kind) {
     case 'netns': return `network namespace ${e.name}`;
-    case 'loop': return `loop device over ${e.backingFile}`;
+    case 'loop': return `loop device ${e.device ? `${e.device} ` : ''}over ${e.backingFile}`;
     case 'file': return `file ${e.path}`;
     case 'dir': return `directory ${e.path}`;
     case 'mount': return `mount ${e.path}`;

@@ -23,13 +23,23 @@ export class ResultsDir {
   private readonly runsPath: string;
   private readonly timelinePath: string;
 
-  /** Creates `dir` and starts its files: both CSV headers and meta.json (any earlier content is replaced). */
-  constructor(readonly dir: string, private meta: RunMeta) {
+  private readonly metaFile: string;
+
+  /**
+   * Creates `dir` and starts its files: both CSV headers and meta.json (any earlier
+   * content is replaced). With `appendAs` (a run id) the CSV files already there are
+   * added to instead, and this run's meta goes to `meta-<appendAs>.json` beside the first
+   * run's (the caller has checked the columns match: see {@link headersMatch}).
+   */
+  constructor(readonly dir: string, private meta: RunMeta, { appendAs }: { appendAs?: string | undefined } = {}) {
     mkdirSync(dir, { recursive: true });
     this.runsPath = join(dir, 'runs.csv');
     this.timelinePath = join(dir, 'timeline.csv');
-    writeFileSync(this.runsPath, csvLines([], RUN_COLUMNS, true));
-    writeFileSync(this.timelinePath, csvLines([], TIMELINE_COLUMNS, true));
+    this.metaFile = appendAs ? `meta-${appendAs}.json` : 'meta.json';
+    if (!appendAs) {
+      writeFileSync(this.runsPath, csvLines([], RUN_COLUMNS, true));
+      writeFileSync(this.timelinePath, csvLines([], TIMELINE_COLUMNS, true));
+    }
     this.writeMeta();
   }
 
@@ -53,6 +63,11 @@ export class ResultsDir {
   }
 
   private writeMeta(): void {
-    writeFileSync(join(this.dir, 'meta.json'), `${JSON.stringify(this.meta, null, 2)}\n`);
+    writeFileSync(join(this.dir, this.metaFile), `${JSON.stringify(this.meta, null, 2)}\n`);
   }
+}
+
+/** The header lines runs.csv and timeline.csv of this version start with (`--append` checks them). */
+export function resultHeaders(): { runs: string; timeline: string } {
+  return { runs: csvLines([], RUN_COLUMNS, true).trimEnd(), timeline: csvLines([], TIMELINE_COLUMNS, true).trimEnd() };
 }

@@ -100,6 +100,8 @@ export const RUN_OPTIONS = [
   { flag: 'stagger', prop: 'stagger', kind: 'duration', arg: 'duration', default: '0ms', group: 'Application workload and drains', help: "delay between the migration starts of a drain's volumes", example: '500ms' },
   // Output
   { flag: 'out', prop: 'out', kind: 'path', arg: 'dir', inFile: false, group: 'Output', help: 'results directory (default results/<run-id>)', example: 'results/nightly' },
+  { flag: 'overwrite', prop: 'overwrite', kind: 'flag', inFile: false, group: 'Output', help: 'replace the results already in --out (refused otherwise)', example: '' },
+  { flag: 'append', prop: 'append', kind: 'flag', inFile: false, group: 'Output', help: "add this run's rows to the results already in --out (same columns only; meta.json kept, this run's in meta-<run-id>.json)", example: '' },
 ] as const satisfies readonly OptionDecl[];
 
 type Decl = (typeof RUN_OPTIONS)[number];

@@ -16,6 +16,7 @@ import type { MigrationContext, Strategy, StrategyOutcome } from './context.js';
 import { repetitionResult } from './repetition-result.js';
 import type { RepetitionResult } from '../results/repetition-result.js';
 import { sleep } from '../lab/wait.js';
+import { testAbortHook } from './test-abort-hook.js';
 
 export interface RepetitionInput {
   scope: ResourceScope;
@@ -43,9 +44,11 @@ export interface RepetitionInput {
 async function inRepetition<T>(input: RepetitionInput, body: (scope: ResourceScope, enter: (step: string) => void) => Promise<T>): Promise<T> {
   const scope = new ResourceScope(input.scope.ledger);
   let step = 'provision';
+  let index = 0;
   const enter = (name: string): void => {
     step = name;
     input.onStep(name);
+    testAbortHook(name, ++index);
   };
   try {
     return await body(scope, enter);
@@ -202,11 +205,16 @@ function startSampler(a: Host, timeline: Timeline, windowMs: number, hydrated: (
       busy = false;
     }
   };
-  void take();
-  const timer = setInterval(() => void take(), windowMs);
+  // A failed background sample is kept for stop() to throw: an unhandled rejection would
+  // end the process without releasing the lab (an interrupted `ip` did).
+  let failure: unknown;
+  const tick = (): void => void take().catch((err: unknown) => (failure ??= err));
+  tick();
+  const timer = setInterval(tick, windowMs);
   return {
     stop: (): Promise<void> => {
       clearInterval(timer);
+      if (failure !== undefined) return Promise.reject(failure as Error);
       return take();
     },
     final: take,

@@ -7,7 +7,23 @@ export async function migbenchLeftovers(): Promise<string[]> {
   const ns = await execa('ip', ['netns', 'list']);
   found.push(...ns.stdout.split('\n').filter((l) => /^mgb/.test(l)).map((l) => `netns ${l}`));
   const loops = await execa('losetup', ['--list', '--noheadings', '--output', 'NAME,BACK-FILE']);
-  found.push(...loops.stdout.split('\n').filter((l) => /migbench/.test(l)).map((l) => `loop ${l.trim()}`));
+  // A loop shown over `/` is over the root of a detached mount: an nbdfuse file whose
+  // daemon is gone (migbench's qemu stacks); no other program here makes those.
+  found.push(...loops.stdout.split('\n').filter((l) => /migbench|\s\/$/.test(l)).map((l) => `loop ${l.trim()}`));
+  // Backing files, and any process still carrying a run's mark (src/lab/run-marker.ts).
+  for (const dir of ['/dev/shm', '/var/tmp']) {
+    found.push(...(existsSync(dir) ? readdirSync(dir) : []).filter((n) => /^migbench-/.test(n)).map((n) => `file ${dir}/${n}`));
+  }
+  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid)) {
+    let env = '';
+    try {
+      env = readFileSync(`/proc/${pid}/environ`, 'latin1');
+    } catch {
+      continue;
+    }
+    const mark = /(?:^|\0)MIGBENCH_RUN_ID=([^\0]+)/.exec(env);
+    if (mark && !/^Z/.test(procState(pid))) found.push(`process ${pid} ${procComm(pid)} of run ${mark[1]}`);
+  }
   const ps = await execa('ps', ['-eo', 'pid=,stat=,args=']);
   found.push(
     ...ps.stdout
@@ -29,11 +45,30 @@ export async function migbenchLeftovers(): Promise<string[]> {
   return found;
 }
 
+function procState(pid: string): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2);
+  } catch {
+    return 'Z';
+  }
+}
+
+function procComm(pid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '?';
+  }
+}
+
 /**
  * Leftovers naming the ledger directory `state` or one of the CLI runs `runIds` (their
  * namespace prefix or the id itself): other runs may be live on this host.
  */
 export async function leftoversOf(state: string, runIds: readonly string[]): Promise<string[]> {
   const prefixes = runIds.map((id) => `mgb${id.replace(/[^a-z0-9]/gi, '').slice(-6).toLowerCase()}`);
-  return (await migbenchLeftovers()).filter((l) => l.includes(state) || prefixes.some((p) => l.includes(p)) || runIds.some((id) => l.includes(id)));
+  return (await migbenchLeftovers()).filter(
+    (l) => l.includes(state) || prefixes.some((p) => l.includes(p)) || runIds.some((id) => l.includes(id)) || /^loop \S+\s+\/$/.test(l),
+  );
 }

@@ -3,15 +3,22 @@
 
 PID 1 on these machines does not reap orphans; a test that SIGKILLs migbench on purpose
 runs it under this so the daemons migbench left (and cleanup later kills) do not linger
-as zombies. Exits with the command's status.
+as zombies. Exits with the command's status. With `--setsid` first, the command leads a
+session (and process group) of its own, so a signal to its group spares this reaper.
 """
 import ctypes, os, sys
 
 PR_SET_CHILD_SUBREAPER = 36
 ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+argv = sys.argv[1:]
+setsid = argv[:1] == ["--setsid"]
+if setsid:
+    argv = argv[1:]
 pid = os.fork()
 if pid == 0:
-    os.execvp(sys.argv[1], sys.argv[1:])
+    if setsid:
+        os.setsid()
+    os.execvp(argv[0], argv)
 status = 0
 while True:
     try:
