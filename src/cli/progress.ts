@@ -2,8 +2,9 @@
  * Progress of a run on stderr. On a terminal: one status line redrawn in place — k/N
  * repetitions, elapsed time, ETA, the repetition and step being run, and a bar while a
  * copy or hydration reports how far it got. Elsewhere (CI logs): one line per finished
- * repetition and the failures, no per-step lines. The text is built by pure functions so
- * tests can inject the times.
+ * repetition and the failures, no per-step lines — unless `MIGBENCH_PROGRESS=steps`, which
+ * adds a line per step (`rep 1/3 async-clone: warmup…`) for scripts and tests that follow a
+ * run's steps. The text is built by pure functions so tests can inject the times.
  */
 
 /** What the status line shows. */
@@ -74,12 +75,15 @@ export interface ProgressOptions {
   estimateMs?: number | undefined;
   sink?: ProgressSink;
   now?: () => number;
+  /** Off a terminal, also a line per step (default: `MIGBENCH_PROGRESS=steps`). */
+  steps?: boolean;
 }
 
 /** The run's progress display (see the file comment). */
 export class Progress {
   private readonly sink: ProgressSink;
   private readonly tty: boolean;
+  private readonly steps: boolean;
   private readonly now: () => number;
   private readonly started: number;
   private readonly finishedMs: number[] = [];
@@ -94,6 +98,7 @@ export class Progress {
   constructor(private readonly opts: ProgressOptions) {
     this.sink = opts.sink ?? process.stderr;
     this.tty = this.sink.isTTY === true;
+    this.steps = !this.tty && (opts.steps ?? process.env.MIGBENCH_PROGRESS === 'steps');
     this.now = opts.now ?? Date.now;
     this.started = this.now();
     if (this.tty) {
@@ -124,6 +129,7 @@ export class Progress {
     this.current = undefined;
     this.step = text;
     this.fractionValue = undefined;
+    if (this.steps) this.sink.write(`${text}\n`);
     this.draw();
   }
 
@@ -136,9 +142,13 @@ export class Progress {
     this.draw();
   }
 
-  /** The step the current repetition is in; the bar is the step's own, so it goes. */
-  stepTo(step: string): void {
-    this.step = step;
+  /**
+   * The step the current repetition is in, and how the status line words it (`migrating`
+   * for the strategy's own step); the bar is the step's own, so it goes.
+   */
+  stepTo(step: string, shown = step): void {
+    if (this.steps) this.sink.write(`${this.current ? `${this.current}: ` : ''}${step}…\n`);
+    this.step = shown;
     this.fractionValue = undefined;
     this.draw();
   }

@@ -32,7 +32,7 @@ export async function runVolumes(input: Omit<RepetitionInput, 'onStep' | 'onProg
   };
   if (s.volumes === 1) {
     try {
-      const r = await runRepetition({ ...input, onStep: (step) => out.progress.stepTo(step === name ? 'migrating' : step), onProgress: (f) => out.progress.fraction(f) });
+      const r = await runRepetition({ ...input, onStep: (step) => out.progress.stepTo(step, step === name ? 'migrating' : step), onProgress: (f) => out.progress.fraction(f) });
       const row = resultRow(input.runId, s, input.link, r);
       out.add(row, timelineRows(input.runId, r, s.windowMs));
       out.progress.end(`${out.label}: ${repetitionLine(row)}`);

@@ -174,7 +174,7 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
                   rep,
                   workDir: lab.workDir,
                   signal: repSignal,
-                  onStep: (step) => progress.stepTo(step === name ? 'migrating' : step),
+                  onStep: (step) => progress.stepTo(step, step === name ? 'migrating' : step),
                   onProgress: (f) => progress.fraction(f),
                 });
                 const row = { ...resultRow(runId, s, lab.link, r), sweep_point: point.label };

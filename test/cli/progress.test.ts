@@ -47,7 +47,7 @@ function harness(tty: boolean): { out: string[]; sink: ProgressSink; tick: (ms: 
 describe('Progress', () => {
   it('writes only finished repetitions and lines that stay when not a terminal', () => {
     const h = harness(false);
-    const p = new Progress({ total: 2, estimateMs: 60_000, sink: h.sink, now: h.now });
+    const p = new Progress({ total: 2, estimateMs: 60_000, sink: h.sink, now: h.now, steps: false });
     p.status('provisioning the lab…');
     p.begin('rep 1/1 kill-copy-boot');
     p.stepTo('copy');
@@ -59,6 +59,28 @@ describe('Progress', () => {
     p.end('rep 1/1 async-clone: FAILED — step "x" failed: y');
     p.close();
     expect(h.out).toEqual(['[1/2 0:12] rep 1/1 kill-copy-boot: interruption 2440 ms\n', '[2/2 0:15] rep 1/1 async-clone: FAILED — step "x" failed: y\n']);
+  });
+
+  it('adds a line per step with MIGBENCH_PROGRESS=steps (scripts and tests follow the steps)', () => {
+    const h = harness(false);
+    const p = new Progress({ total: 1, sink: h.sink, now: h.now, steps: true });
+    p.status('provisioning the lab…');
+    p.begin('rep 1/1 async-clone');
+    p.stepTo('warmup');
+    p.stepTo('async-clone', 'migrating');
+    p.fraction(0.5);
+    p.end('rep 1/1 async-clone: interruption 28 ms');
+    expect(h.out).toEqual(['provisioning the lab…\n', 'rep 1/1 async-clone: warmup…\n', 'rep 1/1 async-clone: async-clone…\n', '[1/1 0:00] rep 1/1 async-clone: interruption 28 ms\n']);
+  });
+
+  it('words the strategy step as migrating on a terminal', () => {
+    const h = harness(true);
+    const p = new Progress({ total: 1, sink: h.sink, now: h.now, steps: true });
+    p.begin('rep 1/1 async-clone');
+    p.stepTo('async-clone', 'migrating');
+    expect(h.out.at(-1)).toMatch(/rep 1\/1 async-clone: migrating$/);
+    expect(h.out.join('')).not.toContain('…\n');
+    p.close();
   });
 
   it('redraws one status line in place on a terminal, and erases it before a line that stays', () => {
