@@ -92,7 +92,11 @@ const asRow = (r: RunRow): Row => Object.fromEntries(Object.entries(r).map(([k, 
 /** The line above the tables: what the cells are. */
 function caption(rows: readonly RunRow[], strategies: readonly string[]): string {
   const reps = new Set(strategies.map((s) => rows.filter((r) => r.strategy === s).length));
-  const over = reps.size === 1 ? `${[...reps][0]} repetition${[...reps][0] === 1 ? '' : 's'}` : 'the repetitions';
+  const n = reps.size === 1 ? [...reps][0]! : undefined;
+  // A drain writes a row per volume: the cells are over volumes × repetitions.
+  const drain = rows.some((r) => r.volume !== '' && r.volume !== undefined);
+  const what = drain ? `migrated volume${n === 1 ? '' : 's'} (drain volumes × repetitions)` : `repetition${n === 1 ? '' : 's'}`;
+  const over = n === undefined ? `the ${drain ? 'migrated volumes' : 'repetitions'}` : `${n} ${what}`;
   const failed = rows.some((r) => r.status !== 'ok') ? ', failed ones left out' : '';
   return `median (min–max) over ${over} of each strategy${failed}; times in ms, data in MiB`;
 }

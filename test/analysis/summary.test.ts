@@ -28,6 +28,7 @@ describe('summary: median (min–max) in ms and MiB', () => {
   it('says what the cells are', () => {
     expect(lines(summaryTable([row({ rep: 1 }), row({ rep: 2 })]))[0]).toBe('median (min–max) over 2 repetitions of each strategy; times in ms, data in MiB');
     expect(lines(summaryTable([row({ rep: 1 }), row({ rep: 2, status: 'failed' })]))[0]).toContain('failed ones left out');
+    expect(lines(summaryTable([row({ rep: 1, volume: 1 }), row({ rep: 1, volume: 2 })]))[0]).toMatch(/^median \(min–max\) over 2 migrated volumes \(drain volumes × repetitions\) of each strategy/);
   });
 
   it('shows the median and the spread in whole ms, and MiB for bytes', () => {
