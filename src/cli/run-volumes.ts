@@ -3,14 +3,13 @@ import { drainMs } from '../measure/app-metrics.js';
 import type { RunRow, TimelineRow } from '../results/columns.js';
 import { failedRow, resultRow } from '../results/rows.js';
 import { timelineRows } from '../results/timeline-rows.js';
-import { formatBytes } from '../scenario/units.js';
 import { runDrain } from '../strategy/drain.js';
-import type { RepetitionResult } from '../results/repetition-result.js';
 import { RepetitionError, runRepetition, type RepetitionInput } from '../strategy/run-repetition.js';
+import { formatMs, repetitionLine } from '../analysis/summary-format.js';
 import type { Progress } from './progress.js';
 
 export interface VolumesOutput {
-  /** `[rep 1/3] async-clone`, for progress lines. */
+  /** `rep 1/3 async-clone`, for progress lines. */
   label: string;
   progress: Progress;
   /** The run's own signal (Ctrl-C), as opposed to the repetition's, which also times out. */
@@ -23,7 +22,7 @@ export interface VolumesOutput {
  * repetition, or a drain of N in parallel. Writes one row per volume (a drain's rows
  * all carry its `drain_ms`) and returns how many failed.
  */
-export async function runVolumes(input: Omit<RepetitionInput, 'onStep' | 'volume' | 'beforeStart'>, out: VolumesOutput): Promise<number> {
+export async function runVolumes(input: Omit<RepetitionInput, 'onStep' | 'onProgress' | 'volume' | 'beforeStart'>, out: VolumesOutput): Promise<number> {
   const s = input.scenario;
   const name = input.strategy.name;
   const why = (err: unknown): string => {
@@ -33,19 +32,21 @@ export async function runVolumes(input: Omit<RepetitionInput, 'onStep' | 'volume
   };
   if (s.volumes === 1) {
     try {
-      const r = await runRepetition({ ...input, onStep: (step) => out.progress.status(`${out.label}: ${step}…`) });
-      out.add(resultRow(input.runId, s, input.link, r), timelineRows(input.runId, r, s.windowMs));
-      out.progress.line(`${out.label}: ${describe(r)}`);
+      const r = await runRepetition({ ...input, onStep: (step) => out.progress.stepTo(step, step === name ? 'migrating' : step), onProgress: (f) => out.progress.fraction(f) });
+      const row = resultRow(input.runId, s, input.link, r);
+      out.add(row, timelineRows(input.runId, r, s.windowMs));
+      out.progress.end(`${out.label}: ${repetitionLine(row)}`);
       return 0;
     } catch (err) {
       const w = why(err);
       out.add(failedRow(input.runId, s, input.link, name, input.rep, w), []);
-      out.progress.line(`${out.label}: FAILED — ${w}`);
+      out.progress.end(`${out.label}: FAILED — ${w}`);
       return 1;
     }
   }
   // Every volume's steps listen on the one signal; more than Node's default of 10 is expected.
   setMaxListeners(20 * s.volumes, input.signal);
+  // No bar in a drain: A's byte counter is shared by every volume.
   const steps = new Map<number, string>();
   const settled = await runDrain(s.volumes, s.staggerMs, input.signal, (volume, beforeStart) =>
     runRepetition({
@@ -54,7 +55,7 @@ export async function runVolumes(input: Omit<RepetitionInput, 'onStep' | 'volume
       beforeStart,
       onStep: (step) => {
         steps.set(volume, step);
-        out.progress.status(`${out.label}: ${[...steps].map(([v, st]) => `v${v} ${st}`).join(', ')}…`);
+        out.progress.stepTo([...steps].map(([v, st]) => `v${v} ${st}`).join(', '));
       },
     }),
   );
@@ -66,8 +67,9 @@ export async function runVolumes(input: Omit<RepetitionInput, 'onStep' | 'volume
   results.forEach((x, i) => {
     const volume = i + 1;
     if (x.status === 'fulfilled') {
-      out.add({ ...resultRow(input.runId, s, input.link, x.value), drain_ms: drainCell }, timelineRows(input.runId, x.value, s.windowMs));
-      out.progress.line(`${out.label} volume ${volume}/${s.volumes}: ${describe(x.value)}`);
+      const row = { ...resultRow(input.runId, s, input.link, x.value), drain_ms: drainCell };
+      out.add(row, timelineRows(input.runId, x.value, s.windowMs));
+      out.progress.line(`${out.label} volume ${volume}/${s.volumes}: ${repetitionLine(row)}`);
     } else {
       failures++;
       const w = why(x.reason);
@@ -75,15 +77,11 @@ export async function runVolumes(input: Omit<RepetitionInput, 'onStep' | 'volume
       out.progress.line(`${out.label} volume ${volume}/${s.volumes}: FAILED — ${w}`);
     }
   });
-  if (drainCell !== '') out.progress.line(`${out.label}: drained ${s.volumes} volumes in ${drainCell} ms`);
+  const drained = failures
+    ? `${failures} of ${s.volumes} volumes failed`
+    : drainCell === ''
+      ? `${s.volumes} volumes done`
+      : `drained ${s.volumes} volumes in ${formatMs(drainCell)} ms`;
+  out.progress.end(`${out.label}: ${drained}`);
   return failures;
-}
-
-function describe(r: RepetitionResult): string {
-  const m = r.metrics;
-  const base = `interruption ${m.interruption_ms.toFixed(1)} ms, split brain ${m.split_brain_ms.toFixed(1)} ms, migration ${m.migration_ms.toFixed(1)} ms`;
-  if (r.app) {
-    return `${base}, client gap ${r.app.clientGapMs.toFixed(1)} ms, errors ${r.app.errors}, timeouts ${r.app.timeouts}, lost requests ${r.app.lostRequests}/${r.ackedWrites}`;
-  }
-  return `${base}, lost ${formatBytes(r.verification.lostBytes)}, diverged ${formatBytes(r.verification.divergedBytes)}`;
 }

@@ -12,8 +12,9 @@ import { collectMeta } from '../results/provenance.js';
 import { ResultsDir } from '../results/results-dir.js';
 import { failedRow, resultRow } from '../results/rows.js';
 import { summaryTable } from '../analysis/summary.js';
+import { repetitionLine } from '../analysis/summary-format.js';
 import { timelineRows } from '../results/timeline-rows.js';
-import { formatBitRate, formatBytes } from '../scenario/units.js';
+import { formatBitRate } from '../scenario/units.js';
 import { ScenarioError, type RawScenario, type Scenario } from '../scenario/scenario.js';
 import { mergeScenario, parseScenarioText } from '../scenario/scenario-file.js';
 import { expandSweep, groupByLink, type SweepPoint } from '../scenario/sweep.js';
@@ -23,6 +24,7 @@ import { resolveTracking, trackingProblem } from '../transfer/dirty/tracking.js'
 import { RepetitionError, runRepetition } from '../strategy/run-repetition.js';
 import { CLIError, usageError } from './errors.js';
 import { Progress } from './progress.js';
+import { estimateRunMs, runHeader, totalRepetitions } from './run-header.js';
 import { runVolumes } from './run-volumes.js';
 import { renderPlan } from './dry-run.js';
 import { probeBackingSpace } from './capacity-probe.js';
@@ -142,7 +144,7 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
     if (!capacity.fits) throw usageError(`the run does not fit: it ${capacity.text}; use a smaller --size or another --backing-dir`);
     return 0;
   }
-  const progress = new Progress();
+  const progress = new Progress({ total: totalRepetitions(points), estimateMs: estimateRunMs(points) });
   const runId = newRunId();
   const outDir = opts.out ?? join('results', runId);
   const ledger = new Ledger(runId);
@@ -150,12 +152,7 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
   const scope = new ResourceScope(ledger);
   let failures = 0;
   try {
-    progress.line(
-      `migbench ${runId}: ${scenario.strategies.join(', ')} × ${scenario.reps}; ${formatBytes(scenario.sizeBytes)} volume, ` +
-        `${formatBitRate(scenario.writeRateBps)} writes, link ${formatBitRate(scenario.linkBps)}, latency ${scenario.latencyMs} ms` +
-        (cloneBackend ? `; clone backend ${cloneBackend.name}` : '') +
-        (tracksWrites ? `; dirty tracking ${scenario.tracking}` : ''),
-    );
+    progress.line(runHeader({ runId, points, cloneBackend: cloneBackend?.name, tracking: tracksWrites ? scenario.tracking : undefined }));
     const groups = groupByLink(points);
     let results: ResultsDir | undefined;
     for (const [g, group] of groups.entries()) {
@@ -165,7 +162,7 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
       try {
         progress.status(`provisioning the lab and measuring the link${groups.length > 1 ? ` (${g + 1}/${groups.length})` : ''}…`);
         const lab = await openLab(labScope, groups.length > 1 ? `${runId}-${g}` : runId, at);
-        progress.line(`link: asked ${formatBitRate(at.linkBps)}, measured ${formatBitRate(lab.link.measuredBps)}; request round trip ${lab.link.requestRttMs.toFixed(2)} ms`);
+        progress.line(`link: asked ${group[0]!.raw.link}, measured ${formatBitRate(lab.link.measuredBps)}; request round trip ${lab.link.requestRttMs.toFixed(2)} ms`);
         results ??= new ResultsDir(outDir, sweepMeta(await collectMeta(runId, scenario, lab.link, version, cloneBackend?.name), points), {
           appendAs: outDecision.action === 'append' ? runId : undefined,
         });
@@ -176,8 +173,9 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
             const s = point.scenario;
             for (const name of s.strategies) {
               signal.throwIfAborted();
-              const label = `[rep ${rep}/${scenario.reps}]${point.label ? ` ${point.label}` : ''} ${name}`;
+              const label = `rep ${rep}/${scenario.reps}${point.label ? ` ${point.label}` : ''} ${name}`;
               const repSignal = AbortSignal.any([signal, AbortSignal.timeout(s.timeoutMs)]);
+              progress.begin(label);
               if (s.workload !== 'stamped' || s.volumes > 1) {
                 // The HTTP workload and drains of several volumes (issue 6) write their own rows.
                 const out = results;
@@ -199,21 +197,19 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
                   rep,
                   workDir: lab.workDir,
                   signal: repSignal,
-                  onStep: (step) => progress.status(`${label}: ${step}…`),
+                  onStep: (step) => progress.stepTo(step, step === name ? 'migrating' : step),
+                  onProgress: (f) => progress.fraction(f),
                 });
                 const row = { ...resultRow(runId, s, lab.link, r), sweep_point: point.label };
                 results.add(row, timelineRows(runId, r, s.windowMs).map((w) => ({ ...w, sweep_point: point.label })));
-                progress.line(
-                  `${label}: interruption ${row.interruption_ms} ms, split brain ${row.split_brain_ms} ms, lost ${formatBytes(Number(row.lost_bytes))}, ` +
-                    `diverged ${formatBytes(Number(row.diverged_bytes))}, migration ${row.migration_ms} ms`,
-                );
+                progress.end(`${label}: ${repetitionLine(row)}`);
               } catch (err) {
                 if (signal.aborted) throw err;
                 failures++;
                 const message = err instanceof RepetitionError ? err.message : String(err);
                 const why = repSignal.aborted ? `${message} (timed out after ${s.timeoutMs / 1000} s)` : message;
                 results.add({ ...failedRow(runId, s, lab.link, name, rep, why), sweep_point: point.label });
-                progress.line(`${label}: FAILED — ${why}`);
+                progress.end(`${label}: FAILED — ${why}`);
               }
             }
           }
@@ -226,14 +222,18 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
     results.finish();
     const tables = points.map((p) => {
       const rows = results!.runs.filter((r) => r.sweep_point === p.label);
-      return `${p.label ? `${p.label}\n` : ''}${summaryTable(rows)}`;
+      return `${p.label ? `sweep point ${p.label}\n` : ''}${summaryTable(rows)}`;
     });
-    process.stdout.write(`\n${tables.join('\n\n')}\n\nresults: ${outDir}/runs.csv, timeline.csv, meta.json\n`);
+    progress.close();
+    process.stdout.write(`\n${tables.join('\n\n')}\n\nresults: ${outDir}/runs.csv, timeline.csv, meta.json\nnext: migbench report ${outDir}\n`);
   } finally {
+    // On a terminal only, and gone once done: the summary's last line is the next command.
     progress.status('releasing the lab…');
     await scope.close();
     ledger.finished();
-    progress.line('lab released');
+    progress.close();
+    // A run cut short says that it left nothing behind (a finished one ends with its summary).
+    if (signal.aborted) process.stderr.write('lab released\n');
   }
   if (failures) throw new CLIError(`${failures} repetition(s) failed; see the error column of ${outDir}/runs.csv`, 1);
   return 0;

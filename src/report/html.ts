@@ -155,7 +155,7 @@ ${r.compare ? compareHtml(r.compare) : ''}
 ${verdictTable(r.report)}
 ${plots}
 <h2 id="timelines">Timelines per strategy (all repetitions)</h2>
-<p><small>Progress is drawn from real samples only: a clone's or mirror's hydrated fraction as reported, a copy's as bytes sent A→B over the volume size (nbdcopy reports its progress per 128 MiB work unit handed out, which would show a plateau that did not happen). Read latency p50 (solid) and p99 (faint) per window; acknowledged writes per second of both hosts; A→B link rate. Marks: hydration done (first sample at 1) and source released (exact, migration_ms); kill and boot are drawn when runs.csv carries kill_at_ms / boot_at_ms.</small></p>
+<p><small>Progress is drawn from real samples only: a clone's or mirror's hydrated fraction as reported, a copy's as bytes sent A→B over the volume size (nbdcopy reports its progress per 128 MiB work unit handed out, which would show a plateau that did not happen). Read latency p50 (solid) and p99 (faint) per window; acknowledged writes per second of both hosts; A→B link rate. Marks: kill, boot and hydration done (runs.csv kill_at_ms, boot_at_ms, hydration_done_at_ms; for older runs hydration done is the first sample at 1) and source released (migration_ms).</small></p>
 <div class="grid">${timelines}</div>
 <h2 id="fits">Fits (interruption against volume size)</h2>
 ${fitsHtml(r.fits)}

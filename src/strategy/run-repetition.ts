@@ -31,6 +31,12 @@ export interface RepetitionInput {
   signal: AbortSignal;
   /** Reports the step being run, for the progress display and for failure messages. */
   onStep: (step: string) => void;
+  /**
+   * How far the migration got, in [0, 1], at every sample while the strategy runs: the
+   * hydrated fraction it reports or the bytes A sent over the volume size, whichever is
+   * further (a copy's own report moves in 128 MiB steps). For the progress display.
+   */
+  onProgress?: (fraction: number) => void;
   /** Volume number within a drain (`--volumes`): names its devices and work dir, offsets its ports. */
   volume?: number;
   /** Awaited after the baseline, right before the migration starts (a drain's start barrier and stagger). */
@@ -142,7 +148,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
     // The baseline ends where the migration starts.
     await workload.endBaseline();
     enter(strategy.name);
-    const { outcome, wireBytes, sampler } = await migrate(ctx, strategy, () => hydrated);
+    const { outcome, wireBytes, sampler } = await migrate(ctx, strategy, () => hydrated, input.onProgress);
 
     enter('settle');
     await sleep(s.settleMs, signal);
@@ -172,15 +178,25 @@ export class RepetitionError extends Error {
  * progress it reports (`hydrated`), and returns its outcome, the bytes A sent meanwhile
  * (interface counter) and the sampler (for its final sample once everything has stopped).
  */
-async function migrate(ctx: MigrationContext, strategy: Strategy, hydrated: () => number): Promise<{ outcome: StrategyOutcome; wireBytes: number; sampler: Sampler }> {
+async function migrate(
+  ctx: MigrationContext,
+  strategy: Strategy,
+  hydrated: () => number,
+  onProgress: ((fraction: number) => void) | undefined,
+): Promise<{ outcome: StrategyOutcome; wireBytes: number; sampler: Sampler }> {
   const tx0 = await txBytes(ctx.hosts.a);
-  const sampler = startSampler(ctx.hosts.a, ctx.timeline, ctx.scenario.windowMs, hydrated);
+  let migrating = true;
+  const report = onProgress && ((s: Sample): void => {
+    if (migrating) onProgress(Math.max(s.hydrated, Math.min(1, (s.txBytes - tx0) / ctx.scenario.sizeBytes)));
+  });
+  const sampler = startSampler(ctx.hosts.a, ctx.timeline, ctx.scenario.windowMs, hydrated, report);
   ctx.timeline.mark('start');
   let outcome: StrategyOutcome;
   try {
     outcome = await strategy.run(ctx);
   } finally {
     await sampler.stop();
+    migrating = false;
   }
   return { outcome, wireBytes: (await txBytes(ctx.hosts.a)) - tx0, sampler };
 }
@@ -193,14 +209,22 @@ interface Sampler {
   final(): Promise<void>;
 }
 
-/** Samples the bytes `a` has sent and the progress `hydrated` reports into `timeline` every `windowMs`. */
-function startSampler(a: Host, timeline: Timeline, windowMs: number, hydrated: () => number): Sampler {
+/** One sample of the link counter and the reported progress. */
+type Sample = Timeline['samples'][number];
+
+/**
+ * Samples the bytes `a` has sent and the progress `hydrated` reports into `timeline` every
+ * `windowMs`, passing each sample to `onSample` too.
+ */
+function startSampler(a: Host, timeline: Timeline, windowMs: number, hydrated: () => number, onSample?: (s: Sample) => void): Sampler {
   let busy = false;
   const take = async (): Promise<void> => {
     if (busy) return;
     busy = true;
     try {
-      timeline.samples.push({ tNs: Timeline.now(), txBytes: await txBytes(a), hydrated: hydrated() });
+      const sample: Sample = { tNs: Timeline.now(), txBytes: await txBytes(a), hydrated: hydrated() };
+      timeline.samples.push(sample);
+      onSample?.(sample);
     } finally {
       busy = false;
     }

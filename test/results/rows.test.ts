@@ -69,3 +69,19 @@ describe('runs.csv row: corrupt reads, delivered rates, warnings', () => {
     expect(row.corrupt_reads).toBe('');
   });
 });
+
+describe('runs.csv row: when things happened', () => {
+  it('records kill, boot and hydration done in ms from the migration start', () => {
+    const r = result(9766);
+    r.timeline.mark('kill_start', start + 10.25 * ms);
+    r.timeline.mark('boot_start', start + 2400 * ms);
+    r.timeline.mark('hydration_done', start + 2450.5 * ms);
+    const row = resultRow('r', scenario, link, r);
+    expect([row.kill_at_ms, row.boot_at_ms, row.hydration_done_at_ms]).toEqual([10.25, 2400, 2450.5]);
+  });
+
+  it('leaves a mark the repetition does not have empty', () => {
+    const row = resultRow('r', scenario, link, result(9766));
+    expect([row.kill_at_ms, row.boot_at_ms, row.hydration_done_at_ms]).toEqual(['', '', '']);
+  });
+});

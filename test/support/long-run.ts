@@ -14,7 +14,8 @@ const SUBREAPER = join(import.meta.dirname, 'subreaper.py');
 export async function startRunUntil(state: string, args: string[], step: RegExp) {
   const child = execa('python3', [SUBREAPER, process.execPath, CLI, 'run', ...args], {
     reject: false,
-    env: { MIGBENCH_STATE_DIR: state },
+    // A line per step on stderr (off a terminal a run prints only finished repetitions).
+    env: { MIGBENCH_STATE_DIR: state, MIGBENCH_PROGRESS: 'steps' },
   });
   let err = '';
   await new Promise<void>((resolve, reject) => {
