@@ -16,6 +16,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { localHost } from '../src/host/local-host.js';
 import { Ledger } from '../src/lab/ledger.js';
 import { createLoopDevice } from '../src/lab/loop-device.js';
 import { ResourceScope } from '../src/lab/scope.js';
@@ -60,7 +61,7 @@ const figures = (probe: string, samples: readonly LatencySample[]): Figures => {
 
 /** fio timing reads alone. */
 async function fioRaw(scope: ResourceScope, device: string, workDir: string): Promise<Figures> {
-  const fio = startFioProbe(scope, { device, netns: undefined, blockSize: s.blockSize, readRate: s.readRate, workDir, name: 'raw' });
+  const fio = startFioProbe(scope, { device, host: localHost, blockSize: s.blockSize, readRate: s.readRate, workDir, name: 'raw' });
   await sleep(windowMs, never);
   return figures('fio raw', await fio.stop());
 }
@@ -79,9 +80,9 @@ interface Variant {
 async function withInstance(scope: ResourceScope, device: string, workDir: string, v: Variant): Promise<Figures> {
   const child = new ResourceScope(scope.ledger);
   try {
-    const inst = Instance.start(child, { device, epoch: 1, blockSize: s.blockSize, blocks, writeRateBps: v.writeRateBps, readRate: v.readRate, seed: 0x0a01 });
+    const inst = Instance.start(child, localHost, { device, epoch: 1, blockSize: s.blockSize, blocks, writeRateBps: v.writeRateBps, readRate: v.readRate, seed: 0x0a01 });
     if (v.writeRateBps > 0) await inst.waitFirstAck();
-    const fio = v.timer === 'fio' ? startFioProbe(child, { device, netns: undefined, blockSize: s.blockSize, readRate: s.readRate, workDir, name: 'default' }) : undefined;
+    const fio = v.timer === 'fio' ? startFioProbe(child, { device, host: localHost, blockSize: s.blockSize, readRate: s.readRate, workDir, name: 'default' }) : undefined;
     const from = Number(process.hrtime.bigint());
     await sleep(windowMs, never);
     const fioReads = await fio?.stop();

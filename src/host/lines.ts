@@ -6,9 +6,8 @@
  *   {@link onRecords} on the controller, {@link readLines} in the child).
  * - QMP (qemu-storage-daemon, over its UNIX socket): NDJSON too, QEMU's own format.
  * - nbdcopy `--progress=1`: "N/100" lines, nbdcopy's format, read with {@link onLines}.
- * - HTTP service and load (workload/http): space-separated text lines (`started`,
- *   `ack <id> <epoch> <t>`, …), read with {@link onLines} through netns-node; they could
- *   become NDJSON records like the round copier's, a change of workload/http's own files.
+ * - HTTP service and load (workload/http): NDJSON records both ways, like the round
+ *   copier's (service-config.ts and load-config.ts hold the record types and decoders).
  * - workload instance: fixed-size binary records (workload/records.ts), kept binary on
  *   purpose: one record per acknowledged write or completed read, written synchronously
  *   before the next I/O, so encoding cost sits on the measured path.

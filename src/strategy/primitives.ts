@@ -1,4 +1,3 @@
-import { run } from '../lab/exec.js';
 import { copyVolume } from '../transfer/copy.js';
 import type { BootedDestination, MigrationContext } from './context.js';
 
@@ -37,7 +36,7 @@ export async function copyFrom(ctx: MigrationContext, uri: string): Promise<Copy
 export async function boot(ctx: MigrationContext, device: string = ctx.dest.device, onUp?: () => Promise<void>): Promise<BootedDestination> {
   ctx.timeline.mark('boot_start');
   if (ctx.scenario.bootCmd) {
-    await run('sh', ['-c', ctx.scenario.bootCmd], { netns: ctx.hosts.b.netns, signal: ctx.signal });
+    await ctx.hosts.b.run('sh', ['-c', ctx.scenario.bootCmd], { signal: ctx.signal });
   }
   const up = ctx.timeline.mark('first_ack_dest', await ctx.workload.boot(device));
   await onUp?.();

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startDaemon } from '../lab/daemon.js';
+import type { Host } from '../host/host.js';
 import { ResourceScope } from '../lab/scope.js';
 import { waitFor } from '../lab/wait.js';
 import { treeHasOpen } from '../host/proc.js';
@@ -8,8 +7,8 @@ import { parseFioJson, parseLatLog, readSamples, type LatencySample } from './fi
 
 export interface FioProbeOptions {
   device: string;
-  /** Run inside this namespace (the host the device belongs to). */
-  netns: string | undefined;
+  /** The host the device belongs to: fio runs there, and writes its logs there. */
+  host: Host;
   blockSize: number;
   /** Reads per second (`rate_iops`). */
   readRate: number;
@@ -56,8 +55,12 @@ export function startFioProbe(parent: ResourceScope, o: FioProbeOptions): FioPro
     '--output-format=json',
     `--output=${json}`,
   ];
-  const fio = startDaemon(scope, 'fio', args, { netns: o.netns });
+  // SIGINT: fio finishes the job, writes its logs and the JSON summary, and exits. As the
+  // stop signal it is the one execa sends and escalates (SIGKILL after the grace period),
+  // on stop() and on the scope's release alike.
+  const fio = o.host.start(scope, 'fio', args, { stopSignal: 'SIGINT' });
   // fio announces nothing when its job starts; a probe stopped before then writes no log.
+  // (treeHasOpen reads this machine's /proc: a lab host's processes are local ones.)
   const ready = waitFor(`fio probe ${o.name} to open ${o.device}`, () => {
     if (fio.hasExited()) throw new Error(`fio probe ${o.name} exited: ${fio.stderrTail().trim()}`);
     return treeHasOpen(fio.pid, o.device) ? true : undefined;
@@ -67,12 +70,12 @@ export function startFioProbe(parent: ResourceScope, o: FioProbeOptions): FioPro
     ready,
     async stop() {
       await ready;
-      // SIGINT: fio finishes the job, writes its logs and the JSON summary, and exits.
-      await fio.stop('SIGINT');
+      await fio.stop();
       await scope.close();
-      const summary = parseFioJson(await readFile(json, 'utf8').catch(() => ''));
+      const read = (path: string): Promise<string> => o.host.readFile(path).then(String);
+      const summary = parseFioJson(await read(json).catch(() => ''));
       if (summary.error) throw new Error(`fio probe ${o.name} failed with error ${summary.error}: ${fio.stderrTail()}`);
-      const entries = parseLatLog(await readFile(`${prefix}_lat.1.log`, 'utf8'));
+      const entries = parseLatLog(await read(`${prefix}_lat.1.log`));
       const samples = readSamples(entries);
       // Every read fio counted must be in the log, or the percentiles would be of a subset.
       if (samples.length !== summary.readIos) throw new Error(`fio probe ${o.name}: ${summary.readIos} reads, ${samples.length} logged`);

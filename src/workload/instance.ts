@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { startDaemon, type Daemon } from '../lab/daemon.js';
+import type { ExitStatus, Host } from '../host/host.js';
+import { untilExit } from '../host/race.js';
 import type { ResourceScope } from '../lab/scope.js';
 import { INSTANCE_ENTRY, type InstanceConfig } from './instance-config.js';
-import { packageRoot } from '../package-root.js';
+import { drained, startNodeEntry, type NodeEntryProcess } from './node-entry.js';
 import { RecordDecoder, RecordType, type AckRecord, type ReadRecord } from './records.js';
 
 const now = (): number => Number(process.hrtime.bigint());
@@ -17,29 +16,23 @@ export class Instance {
   readonly acks: AckRecord[] = [];
   readonly reads: ReadRecord[] = [];
   readonly startNs: number;
-  private readonly daemon: Daemon;
+  private readonly daemon: NodeEntryProcess;
   private readonly decoder = new RecordDecoder();
   private firstAckResolve!: (ns: number) => void;
   /** Resolves with the time of the first acknowledged write. */
   readonly firstAck: Promise<number>;
 
-  private constructor(scope: ResourceScope, readonly config: InstanceConfig, netns: string | undefined) {
-    const entry = join(packageRoot(), INSTANCE_ENTRY);
-    if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\``);
+  private constructor(scope: ResourceScope, host: Host, readonly config: InstanceConfig) {
     this.firstAck = new Promise((resolve) => (this.firstAckResolve = resolve));
     this.startNs = now();
-    this.daemon = startDaemon(scope, process.execPath, [entry, JSON.stringify(config)], {
-      ...(netns ? { netns } : {}),
-      stdin: 'pipe',
-      stdout: 'pipe',
-      stopGraceMs: 10_000,
-    });
-    this.daemon.child.stdout?.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.daemon = startNodeEntry(scope, host, INSTANCE_ENTRY, config, 10_000);
+    // Binary records, not NDJSON: see src/host/lines.ts.
+    this.daemon.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
   }
 
-  /** Starts an instance on `config.device`, in `netns` if given. */
-  static start(scope: ResourceScope, config: InstanceConfig, netns?: string): Instance {
-    return new Instance(scope, config, netns);
+  /** Starts an instance on `host` (the host `config.device` belongs to). */
+  static start(scope: ResourceScope, host: Host, config: InstanceConfig): Instance {
+    return new Instance(scope, host, config);
   }
 
   private readonly ackWaiters: { ns: number; resolve: (ns: number) => void }[] = [];
@@ -84,14 +77,9 @@ export class Instance {
     return this.raceExit(new Promise((resolve) => this.ackWaiters.push({ ns, resolve })), signal);
   }
 
+  /** `p`, unless the instance exits first (a ProcessExitedError) or `signal` aborts. */
   private raceExit(p: Promise<number>, signal?: AbortSignal): Promise<number> {
-    const exited = this.daemon.exited.then((r) => {
-      throw new Error(`instance epoch ${this.epoch} exited (${r.exitCode ?? r.signal}): ${r.stderr.trim()}`);
-    });
-    const aborted = new Promise<never>((_, reject) => {
-      signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
-    });
-    return Promise.race([p, exited, aborted]);
+    return untilExit(this.daemon, p, `instance epoch ${this.epoch}`, signal);
   }
 
   /** The primitive *kill*: SIGKILL, then wait until the process is gone (no I/O after). */
@@ -102,7 +90,7 @@ export class Instance {
 
   /** Graceful stop at the end of a run: finish in-flight I/O, report it, exit. */
   async stop(): Promise<void> {
-    if (!this.daemon.hasExited()) this.daemon.child.stdin?.write('s');
+    if (!this.daemon.hasExited()) this.daemon.stdin.write('s');
     const timer = setTimeout(() => void this.daemon.stop('SIGKILL'), 15_000);
     await this.daemon.exited;
     clearTimeout(timer);
@@ -111,13 +99,12 @@ export class Instance {
 
   private async drained(): Promise<void> {
     // The stdout pipe may still hold records written before exit; wait for its end.
-    const out = this.daemon.child.stdout;
-    if (out && !out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
+    await drained(this.daemon.stdout);
     if (this.decoder.pendingBytes) throw new Error(`instance epoch ${this.epoch}: torn record at end of stream`);
   }
 
   /** Exit status, for diagnosing a crash. */
-  get exited(): Daemon['exited'] {
+  get exited(): Promise<ExitStatus> {
     return this.daemon.exited;
   }
 }

@@ -1,3 +1,4 @@
+import type { Host } from '../host/host.js';
 import type { ResourceScope } from '../lab/scope.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { startFioProbe, type FioProbe } from './fio-probe.js';
@@ -19,8 +20,8 @@ export function stampedReadRate(s: Scenario): number {
   return s.probe === 'fio' ? Math.min(s.readRate, CHECK_READ_RATE) : s.readRate;
 }
 
-/** Starts the fio read probe on `device` when the scenario asks for it (`--probe fio`). */
-export function startReadProbe(scope: ResourceScope, s: Scenario, device: string, netns: string, workDir: string, name: string): FioProbe | undefined {
+/** Starts the fio read probe on `device` of `host` when the scenario asks for it (`--probe fio`). */
+export function startReadProbe(scope: ResourceScope, s: Scenario, host: Host, device: string, workDir: string, name: string): FioProbe | undefined {
   if (s.probe !== 'fio' || s.readRate <= 0) return undefined;
-  return startFioProbe(scope, { device, netns, blockSize: s.blockSize, readRate: s.readRate, workDir, name });
+  return startFioProbe(scope, { device, host, blockSize: s.blockSize, readRate: s.readRate, workDir, name });
 }

@@ -42,11 +42,11 @@ export class StampedWorkload implements Workload {
     const { scope, scenario: s, hosts, signal, workDir } = this.env;
     this.source = Instance.start(
       scope,
+      hosts.a,
       { device, epoch: SOURCE_EPOCH, blockSize: s.blockSize, blocks: this.blocks, writeRateBps: s.writeRateBps, readRate: stampedReadRate(s), seed: 0x0a00 + this.env.rep },
-      hosts.a.netns,
     );
     await this.source.waitFirstAck(signal);
-    this.sourceProbe = startReadProbe(scope, s, device, hosts.a.netns, workDir, 'source');
+    this.sourceProbe = startReadProbe(scope, s, hosts.a, device, workDir, 'source');
     // The baseline window starts once the probe reads: it must hold timed reads.
     await this.sourceProbe?.ready;
   }
@@ -63,11 +63,11 @@ export class StampedWorkload implements Workload {
     const { scope, scenario: s, hosts, signal, workDir } = this.env;
     this.dest = Instance.start(
       scope,
+      hosts.b,
       { device, epoch: DEST_EPOCH, blockSize: s.blockSize, blocks: this.blocks, writeRateBps: s.writeRateBps, readRate: stampedReadRate(s), seed: 0x0b00 + DEST_EPOCH },
-      hosts.b.netns,
     );
     const up = await this.dest.waitFirstAck(signal);
-    this.destProbe = startReadProbe(scope, s, device, hosts.b.netns, workDir, 'dest');
+    this.destProbe = startReadProbe(scope, s, hosts.b, device, workDir, 'dest');
     return up;
   }
 

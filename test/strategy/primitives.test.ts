@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DuplicateMarkError, Timeline } from '../../src/measure/timeline.js';
+import type { RunOptions } from '../../src/host/host.js';
+import type { HostPair } from '../../src/lab/hosts.js';
 import type { Scenario } from '../../src/scenario/scenario.js';
 import type { MigrationContext } from '../../src/strategy/context.js';
 import { boot, kill } from '../../src/strategy/primitives.js';
@@ -66,5 +68,20 @@ describe('kill and boot act on the workload', () => {
     const ctx = context(workload, 0);
     await boot(ctx);
     await expect(boot(ctx)).rejects.toBeInstanceOf(DuplicateMarkError);
+  });
+
+  it('boot runs the boot command on B, through its Host, before the workload starts there', async () => {
+    const { workload, calls } = fakeWorkload(1);
+    const ctx = context(workload, 0);
+    ctx.scenario.bootCmd = 'echo up';
+    const b = {
+      run: async (cmd: string, args: readonly string[], opts?: RunOptions) => {
+        calls.push(`B: ${cmd} ${args.join(' ')}${opts?.signal === ctx.signal ? ' (run signal)' : ''}`);
+        return '';
+      },
+    };
+    ctx.hosts = { a: {}, b } as Partial<HostPair> as HostPair;
+    await boot(ctx);
+    expect(calls).toEqual(['B: sh -c echo up (run signal)', 'boot /dev/loop-b']);
   });
 });

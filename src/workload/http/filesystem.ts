@@ -1,10 +1,18 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MountBusyError, run } from '../../lab/exec.js';
+import { MountBusyError } from '../../host/errors.js';
+import { localHost } from '../../host/local-host.js';
 import { isMounted } from '../../lab/release-entry.js';
 import type { ResourceScope } from '../../lab/scope.js';
 import { waitFor } from '../../lab/wait.js';
 import { SLOT_BYTES } from './slot-record.js';
+
+/*
+ * Everything here runs on the controller, in its root namespaces (localHost), as the
+ * files and mounts it handles are the controller's: the embedded lab's volumes are its
+ * loop devices, and its hosts share its mounts (LabHost), so a filesystem mounted here is
+ * the one the service sees on A or B.
+ */
 
 /** The service's data file, relative to the filesystem's root. */
 export const DATA_FILE = 'requests.dat';
@@ -15,7 +23,7 @@ export const DATA_FILE = 'requests.dat';
  * during the migration.
  */
 export async function makeFilesystem(device: string): Promise<void> {
-  await run('mkfs.ext4', ['-q', '-F', '-b', '4096', '-E', 'lazy_itable_init=0,lazy_journal_init=0,nodiscard', device]);
+  await localHost.run('mkfs.ext4', ['-q', '-F', '-b', '4096', '-E', 'lazy_itable_init=0,lazy_journal_init=0,nodiscard', device]);
 }
 
 /**
@@ -33,9 +41,9 @@ export async function sharedMountTree(scope: ResourceScope, dir: string): Promis
   await scope.acquire(
     { kind: 'mount', path: dir },
     async () => {
-      await run('mount', ['--bind', dir, dir]);
+      await localHost.run('mount', ['--bind', dir, dir]);
       mounted = true;
-      await run('mount', ['--make-shared', dir]);
+      await localHost.run('mount', ['--make-shared', dir]);
     },
     async () => {
       if (mounted) await unmount(dir);
@@ -68,7 +76,7 @@ export async function mountFilesystem(scope: ResourceScope, device: string, moun
       const args = ['-t', 'ext4', '-o', readonly ? 'ro' : 'noatime', device, mountpoint];
       // A device whose previous filesystem was just unmounted can still be held for a
       // moment (EBUSY); wait for it to be free rather than fail the run.
-      await waitFor(`${device} to mount`, () => run('mount', args).then(() => true, (err: Error) => (err instanceof MountBusyError ? undefined : Promise.reject(err))), { timeoutMs: 5000, intervalMs: 50 });
+      await waitFor(`${device} to mount`, () => localHost.run('mount', args).then(() => true, (err: Error) => (err instanceof MountBusyError ? undefined : Promise.reject(err))), { timeoutMs: 5000, intervalMs: 50 });
       mounted = true;
     },
     async () => {
@@ -88,10 +96,10 @@ export interface MountedFs {
 async function unmount(path: string): Promise<void> {
   if (!isMounted(path)) return;
   try {
-    await run('umount', [path]);
+    await localHost.run('umount', [path]);
   } catch (err) {
     // Detach it from the tree anyway, so removing the mountpoint cannot reach into it.
-    await run('umount', ['--lazy', path]);
+    await localHost.run('umount', ['--lazy', path]);
     throw err;
   }
 }
@@ -118,8 +126,8 @@ export async function preallocateDataFile(mountpoint: string, slots: number): Pr
   } finally {
     await fh.close();
   }
-  await run('fsfreeze', ['--freeze', mountpoint]);
-  await run('fsfreeze', ['--unfreeze', mountpoint]);
+  await localHost.run('fsfreeze', ['--freeze', mountpoint]);
+  await localHost.run('fsfreeze', ['--unfreeze', mountpoint]);
   return path;
 }
 

@@ -55,8 +55,8 @@ export class HttpWorkload implements Workload {
     if (!this.dataFile || !this.sourceFs) throw new WorkloadStateError('http workload: start before provision');
     // The service writes through the filesystem mounted at provision, on the raw volume.
     if (device !== this.sourceFs.device) throw new WorkloadStateError(`http workload: cannot run on ${device}, a device in front of its filesystem's ${this.sourceFs.device}`);
-    this.source = await HttpService.start(scope, hosts.a.netns, { dataFile: this.dataFile, host: hosts.a.address, port: this.port, epoch: SOURCE_SERVICE_EPOCH }, signal);
-    this.load = await HttpLoad.start(scope, hosts.b.netns, { target: { host: hosts.a.address, port: this.port }, connections: s.httpConnections, timeoutS: CLIENT_TIMEOUT_S, workDir }, signal);
+    this.source = await HttpService.start(scope, hosts.a, { dataFile: this.dataFile, host: hosts.a.address, port: this.port, epoch: SOURCE_SERVICE_EPOCH }, signal);
+    this.load = await HttpLoad.start(scope, hosts.b, { target: { host: hosts.a.address, port: this.port }, connections: s.httpConnections, timeoutS: CLIENT_TIMEOUT_S, workDir }, signal);
     await this.load.waitAck(SOURCE_SERVICE_EPOCH, 0, signal);
   }
 
@@ -76,7 +76,7 @@ export class HttpWorkload implements Workload {
     const mountpoint = join(this.mountDir!, 'b');
     const [fs, open] = await Promise.all([
       mountFilesystem(scope, device, mountpoint),
-      HttpService.spawn(scope, hosts.b.netns, { dataFile: join(mountpoint, DATA_FILE), host: hosts.b.address, port: this.port, epoch: DEST_SERVICE_EPOCH }, signal),
+      HttpService.spawn(scope, hosts.b, { dataFile: join(mountpoint, DATA_FILE), host: hosts.b.address, port: this.port, epoch: DEST_SERVICE_EPOCH }, signal),
     ]);
     this.destFs = fs;
     this.dest = await open();

@@ -16,10 +16,11 @@ export interface LoadConfig {
 export const LOAD_ENTRY = 'dist/src/workload/http/load-main.js';
 
 /**
- * Lines the load process prints on stdout, one event each (times are
- * `process.hrtime.bigint()` ns, the clock every process on the host shares):
- * `ready`, `ack <id> <epoch> <t>`, `err <t>`, `timeout <t>`, `status <code> <t>`,
- * `done <autocannon errors> <timeouts> <non2xx>`.
+ * What the load process tells the controller, one NDJSON record each on its stdout (times
+ * are `process.hrtime.bigint()` ns as numbers, the clock every process on the host shares):
+ * `ready`; a successful response (`ack`: request id, answering service epoch, arrival);
+ * a connection error (`err`), a client timeout (`timeout`), a non-2xx response (`status`);
+ * at the end, `done` with autocannon's own totals.
  */
 export type LoadEvent =
   | { kind: 'ready' }
@@ -29,25 +30,42 @@ export type LoadEvent =
   | { kind: 'status'; code: number; tNs: number }
   | { kind: 'done'; errors: number; timeouts: number; non2xx: number };
 
-/** Parses one line of the load process's output (pure); undefined for anything else. */
-export function parseLoadLine(line: string): LoadEvent | undefined {
-  const f = line.trim().split(' ');
-  const n = f.slice(1).map(Number);
-  if (n.some((x) => !Number.isFinite(x))) return undefined;
-  switch (f[0]) {
-    case 'ready':
-      return { kind: 'ready' };
-    case 'ack':
-      return n.length === 3 ? { kind: 'ack', id: n[0]!, epoch: n[1]!, tNs: n[2]! } : undefined;
-    case 'err':
-      return n.length === 1 ? { kind: 'err', tNs: n[0]! } : undefined;
-    case 'timeout':
-      return n.length === 1 ? { kind: 'timeout', tNs: n[0]! } : undefined;
-    case 'status':
-      return n.length === 2 ? { kind: 'status', code: n[0]!, tNs: n[1]! } : undefined;
-    case 'done':
-      return n.length === 3 ? { kind: 'done', errors: n[0]!, timeouts: n[1]!, non2xx: n[2]! } : undefined;
-    default:
-      return undefined;
+/**
+ * What the controller tells the load process, one NDJSON record each on its stdin:
+ * send new client connections to `target`, or stop (EOF on stdin stops too).
+ */
+export type LoadCommand = { kind: 'target'; target: Target } | { kind: 'stop' };
+
+/** The fields each event carries, all finite numbers. */
+const EVENT_FIELDS: Record<LoadEvent['kind'], readonly string[]> = {
+  ready: [],
+  ack: ['id', 'epoch', 'tNs'],
+  err: ['tNs'],
+  timeout: ['tNs'],
+  status: ['code', 'tNs'],
+  done: ['errors', 'timeouts', 'non2xx'],
+};
+
+/** Checks one parsed record of the load process's stdout (the controller's side of the wire). */
+export function decodeLoadEvent(v: unknown): LoadEvent {
+  const r = v as Record<string, unknown> | null;
+  const kind = r?.kind;
+  if (typeof kind !== 'string' || !Object.hasOwn(EVENT_FIELDS, kind)) throw new TypeError('not an http load event');
+  const fields = EVENT_FIELDS[kind as LoadEvent['kind']];
+  const event: Record<string, unknown> = { kind };
+  for (const f of fields) {
+    const x = r![f];
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw new TypeError(`http load event ${kind}: ${f} is not a number`);
+    event[f] = x;
   }
+  return event as LoadEvent;
+}
+
+/** Checks one parsed record of the load process's stdin (the load process's side of the wire). */
+export function decodeLoadCommand(v: unknown): LoadCommand {
+  const r = v as { kind?: unknown; target?: { host?: unknown; port?: unknown } } | null;
+  if (r?.kind === 'stop') return { kind: 'stop' };
+  const t = r?.target;
+  if (r?.kind === 'target' && typeof t?.host === 'string' && typeof t.port === 'number' && Number.isInteger(t.port)) return { kind: 'target', target: { host: t.host, port: t.port } };
+  throw new TypeError('not an http load command');
 }

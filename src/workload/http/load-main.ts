@@ -5,21 +5,22 @@
  * timestamped here on arrival and its id and answering epoch parsed from the body
  * (autocannon's own latencies are wrong after connection errors).
  *
- * stdin, one command a line: `target <host> <port>` switches the front door; `stop`
- * stops the load and prints the final `done` line. EOF on stdin stops too.
+ * NDJSON records both ways (load-config.ts): events on stdout; on stdin, `target`
+ * switches the front door and `stop` stops the load and reports the final `done`. EOF on
+ * stdin stops too.
  */
-import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
+import { encodeRecord, readLines } from '../../host/lines.js';
 import { FrontDoor } from './front-door.js';
-import type { LoadConfig } from './load-config.js';
+import { decodeLoadCommand, type LoadConfig, type LoadEvent } from './load-config.js';
 
-const now = (): bigint => process.hrtime.bigint();
+const now = (): number => Number(process.hrtime.bigint());
 
 let pending = '';
-function emit(line: string): void {
+function emit(event: LoadEvent): void {
   // Batched per tick: thousands of responses a second, one write each would cost more than the proxy.
   if (!pending) setImmediate(flush);
-  pending += `${line}\n`;
+  pending += encodeRecord(event);
 }
 function flush(): void {
   const out = pending;
@@ -47,9 +48,10 @@ async function main(): Promise<void> {
         onResponse: (status, body) => {
           const t = now();
           if (status >= 200 && status < 300) {
-            const [id, epoch] = body.trim().split(' ');
-            emit(`ack ${id} ${epoch} ${t}`);
-          } else emit(`status ${status} ${t}`);
+            // The service answers `<id> <epoch>`.
+            const [id, epoch] = body.trim().split(' ').map(Number);
+            emit({ kind: 'ack', id: id!, epoch: epoch!, tNs: t });
+          } else emit({ kind: 'status', code: status, tNs: t });
         },
       },
     ],
@@ -57,22 +59,18 @@ async function main(): Promise<void> {
     if (err) throw err;
     finished(result);
   });
-  instance.on('reqError', (err: Error) => emit(`${err.message === 'request timed out' ? 'timeout' : 'err'} ${now()}`));
-  emit('ready');
+  instance.on('reqError', (err: Error) => emit({ kind: err.message === 'request timed out' ? 'timeout' : 'err', tNs: now() }));
+  emit({ kind: 'ready' });
 
-  const lines = createInterface({ input: process.stdin });
-  await new Promise<void>((resolve) => {
-    lines.on('line', (line) => {
-      const [cmd, host, p] = line.trim().split(' ');
-      if (cmd === 'target' && host && p) door.switchTo({ host, port: Number(p) });
-      else if (cmd === 'stop') resolve();
-    });
-    lines.on('close', () => resolve());
-  });
+  for await (const line of readLines(process.stdin)) {
+    const command = decodeLoadCommand(JSON.parse(line));
+    if (command.kind === 'stop') break;
+    door.switchTo(command.target);
+  }
   instance.stop();
   const r = await done;
   await door.close();
-  emit(`done ${r.errors - r.timeouts} ${r.timeouts} ${r.non2xx}`);
+  emit({ kind: 'done', errors: r.errors - r.timeouts, timeouts: r.timeouts, non2xx: r.non2xx });
   flush();
 }
 

@@ -1,9 +1,11 @@
-import type { Daemon } from '../../lab/daemon.js';
+import type { Host } from '../../host/host.js';
+import { encodeRecord } from '../../host/lines.js';
+import { untilExit } from '../../host/race.js';
 import type { ResourceScope } from '../../lab/scope.js';
 import type { AppAck } from '../../measure/app-metrics.js';
+import { drained, onChildRecords, startNodeEntry, type NodeEntryProcess } from '../node-entry.js';
 import type { Target } from './front-door.js';
-import { LOAD_ENTRY, parseLoadLine, type LoadConfig } from './load-config.js';
-import { onLines, startNodeInNetns, untilOrExit } from './netns-node.js';
+import { decodeLoadEvent, LOAD_ENTRY, type LoadCommand, type LoadConfig, type LoadEvent } from './load-config.js';
 
 /** What the clients saw, besides the successful responses. */
 export interface LoadTotals {
@@ -26,21 +28,30 @@ export class HttpLoad {
   private readonly waiters: { epoch: number; ns: number; resolve: (ns: number) => void }[] = [];
   private readyResolve!: () => void;
   private readonly ready = new Promise<void>((r) => (this.readyResolve = r));
+  /** Rejects once the process printed something that is not an event (see onChildRecords). */
+  private readonly broken: Promise<never>;
 
-  private constructor(private readonly daemon: Daemon) {
-    onLines(daemon, (line) => this.onLine(line));
+  private constructor(private readonly process: NodeEntryProcess) {
+    this.broken = onChildRecords(process, decodeLoadEvent, (e) => this.onEvent(e));
   }
 
-  /** Starts the load (front door + autocannon) in `netns`, aimed at `config.target`. */
-  static async start(scope: ResourceScope, netns: string, config: LoadConfig, signal?: AbortSignal): Promise<HttpLoad> {
-    const load = new HttpLoad(startNodeInNetns(scope, netns, LOAD_ENTRY, config, 10_000));
-    await untilOrExit(load.daemon, load.ready, 'http load', signal);
+  /** Starts the load (front door + autocannon) on `host`, aimed at `config.target`. */
+  static async start(scope: ResourceScope, host: Host, config: LoadConfig, signal?: AbortSignal): Promise<HttpLoad> {
+    const load = new HttpLoad(startNodeEntry(scope, host, LOAD_ENTRY, config, 10_000));
+    await load.until(load.ready, signal);
     return load;
   }
 
-  private onLine(line: string): void {
-    const e = parseLoadLine(line);
-    if (!e) return;
+  /** `wait`, unless the process exits, garbles its output or `signal` aborts first. */
+  private until<T>(wait: Promise<T>, signal?: AbortSignal): Promise<T> {
+    return untilExit(this.process, Promise.race([wait, this.broken]), 'http load', signal);
+  }
+
+  private send(command: LoadCommand): void {
+    this.process.stdin.write(encodeRecord(command));
+  }
+
+  private onEvent(e: LoadEvent): void {
     switch (e.kind) {
       case 'ready':
         return this.readyResolve();
@@ -71,24 +82,23 @@ export class HttpLoad {
 
   /** Sends new client connections to `t` from now on. */
   switchTo(t: Target): void {
-    this.daemon.child.stdin?.write(`target ${t.host} ${t.port}\n`);
+    this.send({ kind: 'target', target: t });
   }
 
   /** Waits for a successful response from service `epoch` that arrived at or after `ns`. */
   waitAck(epoch: number, ns: number, signal?: AbortSignal): Promise<number> {
     const hit = this.acks.find((a) => a.epoch === epoch && a.tNs >= ns);
     if (hit) return Promise.resolve(hit.tNs);
-    return untilOrExit(this.daemon, new Promise<number>((resolve) => this.waiters.push({ epoch, ns, resolve })), 'http load', signal);
+    return this.until(new Promise<number>((resolve) => this.waiters.push({ epoch, ns, resolve })), signal);
   }
 
   /** Stops the load and waits for its last events; returns what the clients counted. */
   async stop(): Promise<LoadTotals> {
-    this.daemon.child.stdin?.write('stop\n');
-    const timer = setTimeout(() => void this.daemon.stop('SIGKILL'), 15_000);
-    await this.daemon.exited;
+    this.send({ kind: 'stop' });
+    const timer = setTimeout(() => void this.process.stop('SIGKILL'), 15_000);
+    await this.process.exited;
     clearTimeout(timer);
-    const out = this.daemon.child.stdout;
-    if (out && !out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
+    await drained(this.process.stdout);
     // autocannon's totals and ours count the same events; keep the larger if a line was cut.
     const t = this.finalTotals;
     return {

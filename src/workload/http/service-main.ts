@@ -6,26 +6,30 @@
  * pending state is the filesystem journal. `GET /health` answers 200.
  *
  * Start-up is in two steps so that the process can start while its filesystem is still
- * being mounted: it prints `started`, waits for a line `open` on stdin, then opens the
- * data file, listens and prints `listening`. SIGTERM: stop accepting, finish in-flight
+ * being mounted: it reports `started`, waits for the command `open` on stdin, then opens
+ * the data file, listens and reports `listening` (NDJSON records both ways, see
+ * service-config.ts). SIGTERM: stop accepting, finish in-flight
  * requests, exit 0. SIGKILL is how *kill* stops it.
  */
 import { open } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { createInterface } from 'node:readline';
-import type { ServiceConfig } from './service-config.js';
+import { encodeRecord, readLines } from '../../host/lines.js';
+import { decodeServiceCommand, type ServiceConfig, type ServiceEvent } from './service-config.js';
 import { encodeSlot, SLOT_BYTES } from './slot-record.js';
 
 const now = (): number => Number(process.hrtime.bigint());
+const report = (e: ServiceEvent): void => void process.stdout.write(encodeRecord(e));
+
+/** Waits for the controller's `open` (the filesystem is mounted); fails if stdin ends first. */
+async function untilOpen(): Promise<void> {
+  for await (const line of readLines(process.stdin)) if (decodeServiceCommand(JSON.parse(line)).kind === 'open') return;
+  throw new Error('stdin closed before "open"');
+}
 
 async function main(): Promise<void> {
   const cfg = JSON.parse(process.argv[2] ?? '') as ServiceConfig;
-  process.stdout.write('started\n');
-  await new Promise<void>((resolve, reject) => {
-    const lines = createInterface({ input: process.stdin });
-    lines.on('line', (l) => l.trim() === 'open' && (resolve(), lines.close()));
-    lines.on('close', () => reject(new Error('stdin closed before "open"')));
-  });
+  report({ kind: 'started' });
+  await untilOpen();
   const fh = await open(cfg.dataFile, 'r+');
   const slots = Math.floor((await fh.stat()).size / SLOT_BYTES);
   let inflight = 0;
@@ -69,7 +73,7 @@ async function main(): Promise<void> {
     server.once('error', reject);
     server.listen(cfg.port, cfg.host, () => resolve());
   });
-  process.stdout.write('listening\n');
+  report({ kind: 'listening' });
   await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
   server.close();
   server.closeIdleConnections();

@@ -1,35 +1,38 @@
-import type { Daemon } from '../../lab/daemon.js';
+import type { Host } from '../../host/host.js';
+import { encodeRecord } from '../../host/lines.js';
+import { untilExit } from '../../host/race.js';
 import type { ResourceScope } from '../../lab/scope.js';
-import { onLines, startNodeInNetns, untilOrExit } from './netns-node.js';
-import { SERVICE_ENTRY, type ServiceConfig } from './service-config.js';
+import { onChildRecords, startNodeEntry, type NodeEntryProcess } from '../node-entry.js';
+import { decodeServiceEvent, SERVICE_ENTRY, type ServiceCommand, type ServiceConfig } from './service-config.js';
 
 /** The orchestrator's handle on one running HTTP service process. */
 export class HttpService {
-  private constructor(private readonly daemon: Daemon, readonly config: ServiceConfig) {}
+  private constructor(private readonly process: NodeEntryProcess, readonly config: ServiceConfig) {}
 
-  /** Starts the service in `netns` and waits until it listens. */
-  static async start(scope: ResourceScope, netns: string, config: ServiceConfig, signal?: AbortSignal): Promise<HttpService> {
-    return HttpService.spawn(scope, netns, config, signal).then((open) => open());
+  /** Starts the service on `host` and waits until it listens. */
+  static async start(scope: ResourceScope, host: Host, config: ServiceConfig, signal?: AbortSignal): Promise<HttpService> {
+    return HttpService.spawn(scope, host, config, signal).then((open) => open());
   }
 
   /**
-   * Starts the service process and waits until it is running; the returned `open` lets
-   * it open its data file and listen. Between the two the caller can finish mounting the
-   * filesystem the data file is on: process start-up and mount overlap, as in any boot.
+   * Starts the service process on `host` and waits until it is running; the returned
+   * `open` lets it open its data file and listen. Between the two the caller can finish
+   * mounting the filesystem the data file is on: process start-up and mount overlap, as
+   * in any boot.
    */
-  static async spawn(scope: ResourceScope, netns: string, config: ServiceConfig, signal?: AbortSignal): Promise<() => Promise<HttpService>> {
-    const d = startNodeInNetns(scope, netns, SERVICE_ENTRY, config, 10_000);
+  static async spawn(scope: ResourceScope, host: Host, config: ServiceConfig, signal?: AbortSignal): Promise<() => Promise<HttpService>> {
+    const proc = startNodeEntry(scope, host, SERVICE_ENTRY, config, 10_000);
     const what = `http service epoch ${config.epoch}`;
     let started!: () => void;
     let listening!: () => void;
     const isStarted = new Promise<void>((r) => (started = r));
     const isListening = new Promise<void>((r) => (listening = r));
-    onLines(d, (l) => (l === 'started' ? started() : l === 'listening' ? listening() : undefined));
-    await untilOrExit(d, isStarted, what, signal);
+    const broken = onChildRecords(proc, decodeServiceEvent, (e) => (e.kind === 'started' ? started() : listening()));
+    await untilExit(proc, Promise.race([isStarted, broken]), what, signal);
     return async () => {
-      d.child.stdin?.write('open\n');
-      await untilOrExit(d, isListening, what, signal);
-      return new HttpService(d, config);
+      proc.stdin.write(encodeRecord({ kind: 'open' } satisfies ServiceCommand));
+      await untilExit(proc, Promise.race([isListening, broken]), what, signal);
+      return new HttpService(proc, config);
     };
   }
 
@@ -39,11 +42,11 @@ export class HttpService {
 
   /** The primitive *kill*: SIGKILL and wait until the process is gone (no I/O after). */
   kill(): Promise<void> {
-    return this.daemon.stop('SIGKILL');
+    return this.process.stop('SIGKILL');
   }
 
   /** Graceful stop: in-flight requests finish, then the process exits. */
   stop(): Promise<void> {
-    return this.daemon.stop('SIGTERM');
+    return this.process.stop('SIGTERM');
   }
 }
