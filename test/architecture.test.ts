@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { importsOf, SRC, tsFiles, type Import } from './support/imports.js';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -7,27 +8,11 @@ import { describe, expect, it } from 'vitest';
  * report/) sit below the strategies and the lab. Type-only imports count too: a type
  * from strategy/ or lab/ ties the record to their code just the same.
  */
-const SRC = join(import.meta.dirname, '..', 'src');
 const FORBIDDEN = ['strategy', 'lab'];
 const GUARDED = ['results', 'analysis', 'report'];
 
-function tsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
-}
-
-/** Module specifiers of every static import/export-from and dynamic import() in `source`. */
-export function importSpecifiers(source: string): string[] {
-  const specs: string[] = [];
-  const patterns = [/\b(?:import|export)\s+(?:type\s+)?[^'"]*?\bfrom\s*['"]([^'"]+)['"]/g, /\bimport\s*['"]([^'"]+)['"]/g, /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g];
-  for (const re of patterns) for (const m of source.matchAll(re)) specs.push(m[1]!);
-  return specs;
-}
-
-/** The top-level folder of src/ a relative specifier resolves to, or undefined for a package. */
-function layerOf(file: string, spec: string): string | undefined {
-  if (!spec.startsWith('.')) return undefined;
-  return relative(SRC, resolve(dirname(file), spec)).split(/[\\/]/)[0];
-}
+/** The top-level folder of src/ an import resolves to, or undefined for a package. */
+const layerOf = (imp: Import): string | undefined => (imp.module.includes('/') && !imp.module.startsWith('node:') && !imp.module.startsWith('@') ? imp.module.split('/')[0] : undefined);
 
 describe('architecture', () => {
   it('finds static, type-only, re-export and dynamic imports', () => {
@@ -39,8 +24,9 @@ describe('architecture', () => {
       "const m = await import('../strategy/m.js');",
       "import 'side-effect';",
     ].join('\n');
-    expect(importSpecifiers(text)).toEqual(['../strategy/x.js', '../lab/y.js', './z.js', '../lab/e.js', 'side-effect', '../strategy/m.js']);
-    expect(layerOf(join(SRC, 'results', 'rows.ts'), '../strategy/x.js')).toBe('strategy');
+    const imports = importsOf(join(SRC, 'results', 'rows.ts'), text);
+    expect(imports.map((i) => i.module)).toEqual(['strategy/x.ts', 'lab/y.ts', 'results/z.ts', 'lab/e.ts', 'side-effect', 'strategy/m.ts']);
+    expect(imports.map(layerOf)).toEqual(['strategy', 'lab', 'results', 'lab', undefined, 'strategy']);
   });
 
   for (const layer of GUARDED) {
@@ -48,9 +34,9 @@ describe('architecture', () => {
       const files = tsFiles(join(SRC, layer));
       expect(files.length).toBeGreaterThan(0);
       const bad = files.flatMap((f) =>
-        importSpecifiers(readFileSync(f, 'utf8'))
-          .filter((s) => FORBIDDEN.includes(layerOf(f, s) ?? ''))
-          .map((s) => `${relative(SRC, f)} → ${s}`),
+        importsOf(f, readFileSync(f, 'utf8'))
+          .filter((imp) => FORBIDDEN.includes(layerOf(imp) ?? ''))
+          .map((imp) => `${relative(SRC, f)} → ${imp.module}`),
       );
       expect(bad).toEqual([]);
     });

@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { importsOf, SRC, tsFiles, type Import } from './support/imports.js';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -7,7 +8,6 @@ import { describe, expect, it } from 'vitest';
  * processes through a Host object (a lab host, or `localHost`), never through a wrapper
  * keyed by a namespace name, nor by spawning processes themselves.
  */
-const SRC = join(import.meta.dirname, '..', 'src');
 const GUARDED = ['workload', 'strategy', 'transfer'];
 
 /** Modules no guarded file imports: processes go through `host.run` / `host.start`. */
@@ -17,45 +17,7 @@ const LAB_EXEC = 'lab/exec.ts';
 const LAB_EXEC_ALLOWED = new Set(['hasTool', 'missingTool']);
 
 /** Justified exceptions: `file → module` and why. */
-const EXCEPTIONS: Record<string, string> = {
-  // waitForPidfile waits on a process a Host started (it reads the pidfile with host.readFile);
-  // qsd.ts is reworked in parallel (issue 16): move waitForPidfile under src/host/ then.
-  'transfer/qemu/qsd.ts → lab/daemon.ts': 'waitForPidfile, a wait on a HostProcess',
-};
-
-function tsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
-}
-
-interface Import {
-  /** The module: a path under src/ (`lab/exec.ts`) for a relative specifier, else the package name. */
-  module: string;
-  /** Names imported with braces (`{ a, type B, c as d }` → a, B, c); `*` for a namespace or default import. */
-  names: string[];
-}
-
-/** The static imports, re-exports and dynamic imports of `source`, a file at `file`. */
-export function importsOf(file: string, source: string): Import[] {
-  const moduleOf = (spec: string): string => (spec.startsWith('.') ? relative(SRC, resolve(dirname(file), spec)).replace(/\.js$/, '.ts') : spec);
-  const out: Import[] = [];
-  const from = /\b(?:import|export)\s+(?:type\s+)?([^'";]*?)\s*\bfrom\s*['"]([^'"]+)['"]/g;
-  for (const m of source.matchAll(from)) {
-    const clause = m[1]!;
-    const braces = /\{([^}]*)\}/.exec(clause);
-    const names = braces
-      ? braces[1]!
-          .split(',')
-          .map((n) => n.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]!)
-          .filter(Boolean)
-      : [];
-    // A default or namespace import (`x`, `* as x`, `x, { … }`) takes the whole module.
-    if (!braces || clause.replace(/\{[^}]*\}/, '').replace(/[\s,]|type/g, '') !== '') names.push('*');
-    out.push({ module: moduleOf(m[2]!), names });
-  }
-  for (const m of source.matchAll(/\bimport\s*['"]([^'"]+)['"]/g)) out.push({ module: moduleOf(m[1]!), names: ['*'] });
-  for (const m of source.matchAll(/\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g)) out.push({ module: moduleOf(m[1]!), names: ['*'] });
-  return out;
-}
+const EXCEPTIONS: Record<string, string> = {};
 
 /** Why `imp` in `file` bypasses the seam, or undefined. */
 function violation(imp: Import): string | undefined {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { waitForPidfile, type Daemon } from './daemon.js';
+import type { ExecaProcess } from '../host/execa-host.js';
+import { waitForPidfile } from '../host/pidfile.js';
 import type { Host } from './hosts.js';
 import { NBD_PORT } from './ports.js';
 import type { ResourceScope } from './scope.js';
@@ -9,7 +10,7 @@ export interface NbdExport {
   uri: string;
   host: string;
   port: number;
-  daemon: Daemon;
+  daemon: ExecaProcess;
 }
 
 export interface ExportOptions {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Host, HostProcess } from '../../host/host.js';
 import { localHost } from '../../host/local-host.js';
-import { waitForPidfile } from '../../lab/daemon.js';
+import { waitForPidfile } from '../../host/pidfile.js';
 import { attachLoop } from '../../lab/loop-device.js';
 import { isMounted } from '../../lab/release-entry.js';
 import type { ResourceScope } from '../../lab/scope.js';

@@ -1,0 +1,15 @@
+import { ProcessExitedError } from './errors.js';
+import type { ExecaProcess } from './execa-host.js';
+import { waitFor } from '../lab/wait.js';
+
+/**
+ * Waits until `proc` has written a non-empty `pidfile` on its host (nbdkit and nbdfuse do
+ * so once they serve); fails at once, with its stderr, if the process exits first.
+ */
+export async function waitForPidfile(proc: Pick<ExecaProcess, 'host' | 'name' | 'hasExited' | 'exited'>, pidfile: string, what: string): Promise<void> {
+  await waitFor(what, async () => {
+    if (proc.hasExited()) throw new ProcessExitedError(proc.name, await proc.exited);
+    const text = await proc.host.readFile(pidfile).then(String, () => '');
+    return text.trim() ? true : undefined;
+  });
+}
