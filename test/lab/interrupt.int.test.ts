@@ -36,7 +36,7 @@ async function interruptedRun(state: string, args: string[], abortAt: string, si
     env: { MIGBENCH_STATE_DIR: state, MIGBENCH_TEST_ABORT_AT: abortAt, MIGBENCH_TEST_ABORT_SIGNAL: signal },
     timeout: 120_000,
   });
-  const runId = /migbench (\d{8}-\d{6}-[0-9a-f]{6})/.exec(`${r.stderr}${r.stdout}`)?.[1];
+  const runId = /migbench run (\d{8}-\d{6}-[0-9a-f]{6})/.exec(`${r.stderr}${r.stdout}`)?.[1];
   return { r, runId, fired: /MIGBENCH_TEST_ABORT_AT: \w+ at step "([^"]+)"/.exec(r.stderr)?.[1] };
 }
 
@@ -141,7 +141,7 @@ describe('a run killed outright', () => {
       env: { MIGBENCH_STATE_DIR: state, MIGBENCH_TEST_ABORT_AT: 'warmup+500', MIGBENCH_TEST_ABORT_SIGNAL: 'SIGKILL' },
       timeout: 120_000,
     });
-    const runId = /migbench (\d{8}-\d{6}-[0-9a-f]{6})/.exec(r.stderr)?.[1];
+    const runId = /migbench run (\d{8}-\d{6}-[0-9a-f]{6})/.exec(r.stderr)?.[1];
     try {
       expect(r.exitCode).toBe(137);
       expect((await leftoversOf(state, [runId!])).some((l) => l.startsWith('loop '))).toBe(true);
