@@ -22,7 +22,7 @@ export interface AchievedRates {
   writeBpsMigration: number | undefined;
   /** Acknowledged write bits per second, end of the migration → end of the repetition. */
   writeBpsAfter: number | undefined;
-  /** Timed reads on A scheduled in the baseline that completed, per second from the first one's scheduled start to the migration start. */
+  /** Timed reads on A scheduled in the baseline that completed, per second between the first and the last one's scheduled start. */
   readPerSBaseline: number | undefined;
 }
 
@@ -48,13 +48,21 @@ export function achievedRates(
   let firstRead = Infinity;
   for (const r of reads) if (r.scheduledNs < firstRead) firstRead = r.scheduledNs;
   let readsDone = 0;
-  for (const r of reads) if (r.scheduledNs < w.startNs && r.completedNs >= r.scheduledNs) readsDone++;
+  let lastRead = -Infinity;
+  for (const r of reads) {
+    if (r.scheduledNs < w.startNs && r.completedNs >= r.scheduledNs) {
+      readsDone++;
+      if (r.scheduledNs > lastRead) lastRead = r.scheduledNs;
+    }
+  }
   const bits = (n: number | undefined): number | undefined => (n === undefined ? undefined : n * blockSize * 8);
   return {
     writeBpsBaseline: baseline ? bits(perSecond(baseline, firstAck, w.startNs)) : undefined,
     writeBpsMigration: acks.length ? bits(perSecond(migration, w.startNs, w.migrationEndNs)) : undefined,
     writeBpsAfter: acks.length ? bits(perSecond(after, w.migrationEndNs, w.endNs)) : undefined,
-    readPerSBaseline: readsDone ? perSecond(readsDone, firstRead, w.startNs) : undefined,
+    // Between the first and the last scheduled read (n − 1 intervals): the probe stops a
+    // moment before the migration starts, and counting that gap would read as a shortfall.
+    readPerSBaseline: readsDone > 1 && lastRead > firstRead ? perSecond(readsDone - 1, firstRead, lastRead) : undefined,
   };
 }
 

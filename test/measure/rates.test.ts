@@ -23,8 +23,16 @@ describe('achievedRates', () => {
   it('counts the completed reads scheduled in the baseline, from the first scheduled one', () => {
     // 200/s from t=1500 ms, the last ones completing after the start; then 20 after the start.
     const r = achievedRates([], [...reads(1500, 100, 5, 30), ...reads(2000, 20, 5)], BS, W);
-    expect(r.readPerSBaseline).toBeCloseTo(100 / 0.5, 6);
+    expect(r.readPerSBaseline).toBeCloseTo(99 / 0.495, 6);
     expect(r.writeBpsBaseline).toBeUndefined();
+  });
+
+  it('does not count the gap between the probe stopping and the migration start as a shortfall', () => {
+    // 200/s from t=1000 ms, the probe stopped 100 ms before the start: still 200/s.
+    const r = achievedRates([], reads(1000, 180, 5), BS, W);
+    expect(r.readPerSBaseline).toBeCloseTo(200, 6);
+    // Half the reads skipped: 100/s.
+    expect(achievedRates([], reads(1000, 90, 10), BS, W).readPerSBaseline).toBeCloseTo(100, 6);
   });
 
   it('leaves the after window empty when the migration ends at the end', () => {
