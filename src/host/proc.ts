@@ -31,15 +31,16 @@ function parentOf(pid: number): number | undefined {
 }
 
 /**
- * True when `pid` or one of its descendants holds `path` open: how to tell that a tool
- * which forks its workers (fio) has really started on a device, when it offers no
- * readiness notification of its own.
+ * True when `pid` or one of its descendants (only those, with `descendantsOnly`) holds
+ * `path` open: how to tell that a tool which forks its workers (fio) has really started on
+ * a device, when it offers no readiness notification of its own.
  */
-export function treeHasOpen(pid: number, path: string): boolean {
+export function treeHasOpen(pid: number, path: string, { descendantsOnly = false } = {}): boolean {
   const pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
   const tree = new Set([pid]);
   // Descendants: a few passes cover fio's main process → job processes.
   for (let pass = 0; pass < 3; pass++) for (const p of pids) if (tree.has(parentOf(p) ?? -1)) tree.add(p);
+  if (descendantsOnly) tree.delete(pid);
   for (const p of tree) {
     let fds: string[];
     try {

@@ -63,7 +63,8 @@ export function startFioProbe(parent: ResourceScope, o: FioProbeOptions): FioPro
   // (treeHasOpen reads this machine's /proc: a lab host's processes are local ones.)
   const ready = waitFor(`fio probe ${o.name} to open ${o.device}`, () => {
     if (fio.hasExited()) throw new Error(`fio probe ${o.name} exited: ${fio.stderrTail().trim()}`);
-    return treeHasOpen(fio.pid, o.device) ? true : undefined;
+    // fio's main process opens the device too, before it forks the job: wait for the job.
+    return treeHasOpen(fio.pid, o.device, { descendantsOnly: true }) ? true : undefined;
   }).then(() => undefined);
   ready.catch(() => undefined); // awaited by the caller and by stop()
   return {

@@ -136,19 +136,32 @@ describe('a run killed outright', () => {
   it('kill-copy-boot: SIGKILL to migbench alone; cleanup releases what it left', async () => {
     const state = freshStateDir();
     // Without --setsid migbench does not lead its group: the hook signals it alone.
-    const r = await execa('python3', [SUBREAPER, process.execPath, CLI, 'run', '--strategy', 'kill-copy-boot', ...SMALL, '--warmup', '5s', '--out', join(state, 'out')], {
+    const child = execa('python3', [SUBREAPER, process.execPath, CLI, 'run', '--strategy', 'kill-copy-boot', ...SMALL, '--warmup', '5s', '--out', join(state, 'out')], {
       reject: false,
       env: { MIGBENCH_STATE_DIR: state, MIGBENCH_TEST_ABORT_AT: 'warmup+500', MIGBENCH_TEST_ABORT_SIGNAL: 'SIGKILL' },
       timeout: 120_000,
     });
-    const runId = /migbench run (\d{8}-\d{6}-[0-9a-f]{6})/.exec(r.stderr)?.[1];
+    // The daemons migbench started outlive it (fio runs until stopped), so the reaper only
+    // ends after cleanup: take migbench's own exit from the reaper's line.
+    let stderr = '';
+    const exited = new Promise<number>((resolve) => {
+      child.stderr!.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        const m = /subreaper: command exited (\d+)/.exec(stderr);
+        if (m) resolve(Number(m[1]));
+      });
+      void child.then(() => resolve(-1));
+    });
+    const status = await exited;
+    const runId = /migbench run (\d{8}-\d{6}-[0-9a-f]{6})/.exec(stderr)?.[1];
     try {
-      expect(r.exitCode).toBe(137);
+      expect(status, stderr).toBe(137);
       expect((await leftoversOf(state, [runId!])).some((l) => l.startsWith('loop '))).toBe(true);
     } finally {
       const c = await migbench(['cleanup'], state, 120_000);
       expect(c.exitCode, c.stdout + c.stderr).toBe(0);
     }
+    expect((await child).exitCode).toBe(137);
     await expectNothingLeft(state, runId);
   }, 150_000);
 });

@@ -27,4 +27,7 @@ while True:
         break
     if reaped == pid:
         status = os.waitstatus_to_exitcode(st)
+        # Orphans may outlive the command (a SIGKILLed migbench leaves its daemons): say
+        # when the command itself ended, so a test can clean up while this reaper waits.
+        print(f"subreaper: command exited {status if status >= 0 else 128 - status}", file=sys.stderr, flush=True)
 sys.exit(status if status >= 0 else 128 - status)
