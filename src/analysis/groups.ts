@@ -14,9 +14,9 @@ export function metricColumns(rows: readonly Row[]): string[] {
   return cols.filter((c) => !IDENTITY_COLUMNS.has(c) && !PARAMETERS.has(c) && rows.some((r) => num(r, c) !== undefined));
 }
 
-/** Whether a larger value of the metric is better (throughputs, efficiencies, counts of work done). */
+/** Whether a larger value of the metric is better (throughputs, delivered rates, efficiencies, counts of work done). */
 export function higherIsBetter(column: string): boolean {
-  return /_bps$|efficiency|acked_writes|converged/.test(column);
+  return /_bps$|_achieved_|efficiency|acked_writes|converged/.test(column);
 }
 
 /** One strategy at one sweep point: its rows (all repetitions, ok or not). */
