@@ -22,9 +22,15 @@ export class CompareFileError extends Error {
   override readonly name = 'CompareFileError';
 }
 
-/** Lines of a list: strings as they are, compare's `{ what }` records by their text. */
+/** Lines of a list: strings as they are; compare's environment records as `what: base → candidate`. */
 const strings = (x: unknown): string[] =>
-  Array.isArray(x) ? x.map((v) => (typeof v === 'string' ? v : typeof (v as { what?: unknown })?.what === 'string' ? (v as { what: string }).what : JSON.stringify(v))) : [];
+  Array.isArray(x)
+    ? x.map((v) => {
+        if (typeof v === 'string') return v;
+        const d = v as { what?: unknown; base?: unknown; candidate?: unknown };
+        return typeof d?.what === 'string' ? `${d.what}: ${String(d.base)} → ${String(d.candidate)}` : JSON.stringify(v);
+      })
+    : [];
 
 /** The summary of a parsed compare JSON (pure). */
 export function compareSummary(json: unknown, file = ''): CompareSummary {
@@ -38,7 +44,7 @@ export function compareSummary(json: unknown, file = ''): CompareSummary {
     counts[v] = (counts[v] ?? 0) + 1;
   }
   const regressions = strings(j.regressions);
-  const env = j.environment ?? j.env ?? j.environmentDifferences;
+  const env = j.environment;
   return {
     file,
     verdict: regressions.length ? 'regression' : 'no regression',
@@ -46,7 +52,7 @@ export function compareSummary(json: unknown, file = ''): CompareSummary {
     counts,
     onlyInBase: strings(j.onlyInBase),
     onlyInCandidate: strings(j.onlyInCandidate),
-    environment: Array.isArray(env) ? strings(env) : env && typeof env === 'object' ? Object.entries(env).map(([k, v]) => `${k}: ${JSON.stringify(v)}`) : [],
+    environment: strings(env),
   };
 }
 

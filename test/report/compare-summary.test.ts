@@ -19,9 +19,9 @@ describe('compare summary', () => {
     expect(s.onlyInBase).toEqual(['mirror']);
   });
 
-  it('passes environment differences through, as a list or an object', () => {
+  it("passes environment differences through: compare's records with both sides, or lines", () => {
     expect(compareSummary({ regressions: [], environment: ['kernel 6.1 → 6.8'] }).environment).toEqual(['kernel 6.1 → 6.8']);
-    expect(compareSummary({ regressions: [], environment: { backend: ['dm-clone', 'qemu'] } }).environment).toEqual(['backend: ["dm-clone","qemu"]']);
+    expect(compareSummary({ regressions: [], environment: [{ what: 'clone backend', base: 'dm-clone', candidate: 'qemu' }] }).environment).toEqual(['clone backend: dm-clone → qemu']);
   });
 
   it('refuses a file that is not compare JSON, keeping the cause', () => {
