@@ -1,9 +1,12 @@
 import type { ExitStatus, Host } from '../host/host.js';
-import { untilExit } from '../host/race.js';
+import { untilExit, exitsWithin } from '../host/race.js';
 import type { ResourceScope } from '../lab/scope.js';
 import { INSTANCE_ENTRY, type InstanceConfig } from './instance-config.js';
 import { drained, startNodeEntry, type NodeEntryProcess } from './node-entry.js';
 import { RecordDecoder, RecordType, type AckRecord, type ReadRecord } from './records.js';
+
+/** How long a graceful stop may take before the process is killed. */
+const STOP_GRACE_MS = 15_000;
 
 const now = (): number => Number(process.hrtime.bigint());
 
@@ -91,9 +94,8 @@ export class Instance {
   /** Graceful stop at the end of a run: finish in-flight I/O, report it, exit. */
   async stop(): Promise<void> {
     if (!this.daemon.hasExited()) this.daemon.stdin.write('s');
-    const timer = setTimeout(() => void this.daemon.stop('SIGKILL'), 15_000);
-    await this.daemon.exited;
-    clearTimeout(timer);
+    // Asked to stop over its pipe; one that does not finish within the grace is killed.
+    if (!(await exitsWithin(this.daemon, STOP_GRACE_MS))) await this.daemon.stop('SIGKILL');
     await this.drained();
   }
 

@@ -1,11 +1,14 @@
 import type { Host } from '../../host/host.js';
 import { encodeRecord } from '../../host/lines.js';
-import { untilExit } from '../../host/race.js';
+import { untilExit, exitsWithin } from '../../host/race.js';
 import type { ResourceScope } from '../../lab/scope.js';
 import type { AppAck } from '../../measure/app-metrics.js';
 import { drained, onChildRecords, startNodeEntry, type NodeEntryProcess } from '../node-entry.js';
 import type { Target } from './front-door.js';
 import { decodeLoadEvent, LOAD_ENTRY, type LoadCommand, type LoadConfig, type LoadEvent } from './load-config.js';
+
+/** How long a graceful stop may take before the process is killed. */
+const STOP_GRACE_MS = 15_000;
 
 /** What the clients saw, besides the successful responses. */
 export interface LoadTotals {
@@ -95,9 +98,8 @@ export class HttpLoad {
   /** Stops the load and waits for its last events; returns what the clients counted. */
   async stop(): Promise<LoadTotals> {
     this.send({ kind: 'stop' });
-    const timer = setTimeout(() => void this.process.stop('SIGKILL'), 15_000);
-    await this.process.exited;
-    clearTimeout(timer);
+    // Asked to stop over its pipe; one that does not finish within the grace is killed.
+    if (!(await exitsWithin(this.process, STOP_GRACE_MS))) await this.process.stop('SIGKILL');
     await drained(this.process.stdout);
     // autocannon's totals and ours count the same events; keep the larger if a line was cut.
     const t = this.finalTotals;
