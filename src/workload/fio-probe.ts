@@ -25,17 +25,12 @@ export interface FioProbe {
 }
 
 /**
- * Random reads at a fixed rate with fio (read-only, O_DIRECT, libaio), each I/O logged
- * with its latency (`--log_avg_msec=0`: per-I/O, never averaged). `--iodepth` lets fio keep
- * issuing on schedule while earlier reads are still waiting on the network, so a slow read
- * does not hide the ones behind it (coordinated omission) until 64 are outstanding.
+ * fio's command line for a probe: random reads at a fixed rate (read-only, O_DIRECT, libaio),
+ * each I/O logged with its latency (`--log_avg_msec=0`: per-I/O, never averaged), stamped on
+ * CLOCK_MONOTONIC. Exported so `bench/probe-overhead.ts` can print the configuration it measured.
  */
-export function startFioProbe(parent: ResourceScope, o: FioProbeOptions): FioProbe {
-  const scope = new ResourceScope(parent.ledger);
-  parent.defer(`fio probe ${o.name}`, () => scope.close());
-  const prefix = join(o.workDir, `fio-${o.name}`);
-  const json = `${prefix}.json`;
-  const args = [
+export function fioProbeArgs(o: Pick<FioProbeOptions, 'device' | 'blockSize' | 'readRate' | 'name'>, prefix: string, json: string): string[] {
+  return [
     `--name=${o.name}`,
     `--filename=${o.device}`,
     '--readonly',
@@ -55,6 +50,20 @@ export function startFioProbe(parent: ResourceScope, o: FioProbeOptions): FioPro
     '--output-format=json',
     `--output=${json}`,
   ];
+}
+
+/**
+ * Random reads at a fixed rate with fio (read-only, O_DIRECT, libaio), each I/O logged
+ * with its latency (`--log_avg_msec=0`: per-I/O, never averaged). `--iodepth` lets fio keep
+ * issuing on schedule while earlier reads are still waiting on the network, so a slow read
+ * does not hide the ones behind it (coordinated omission) until 64 are outstanding.
+ */
+export function startFioProbe(parent: ResourceScope, o: FioProbeOptions): FioProbe {
+  const scope = new ResourceScope(parent.ledger);
+  parent.defer(`fio probe ${o.name}`, () => scope.close());
+  const prefix = join(o.workDir, `fio-${o.name}`);
+  const json = `${prefix}.json`;
+  const args = fioProbeArgs(o, prefix, json);
   // SIGINT: fio finishes the job, writes its logs and the JSON summary, and exits. As the
   // stop signal it is the one execa sends and escalates (SIGKILL after the grace period),
   // on stop() and on the scope's release alike.
