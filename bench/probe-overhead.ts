@@ -28,7 +28,7 @@ import { sleep } from '../src/lab/wait.js';
 import { summarize } from '../src/measure/percentiles.js';
 import { DEFAULTS, validateScenario } from '../src/scenario/scenario.js';
 import type { LatencySample } from '../src/workload/fio-log.js';
-import { fioProbeArgs, startFioProbe } from '../src/workload/fio-probe.js';
+import { fioProbeArgs, PROBE_NICE, startFioProbe } from '../src/workload/fio-probe.js';
 import { fillVolume } from '../src/workload/fill.js';
 import { Instance } from '../src/workload/instance.js';
 import { CHECK_READ_RATE } from '../src/workload/read-probe.js';
@@ -65,6 +65,8 @@ interface Variant {
   writeRateBps: number;
   /** The instance's reads per second (0 and no writes: no instance, the device is idle). */
   readRate: number;
+  /** fio's nice value (the probe's, {@link PROBE_NICE}, unless the variant says otherwise). */
+  nice?: number;
 }
 
 /** One window of `v`: the reads it timed. */
@@ -74,7 +76,7 @@ async function window(scope: ResourceScope, device: string, workDir: string, v: 
     const busy = v.writeRateBps > 0 || v.readRate > 0;
     const inst = busy ? Instance.start(child, localHost, { device, epoch: 1, blockSize: s.blockSize, blocks, writeRateBps: v.writeRateBps, readRate: v.readRate, seed: 0x0a01 }) : undefined;
     if (v.writeRateBps > 0) await inst!.waitFirstAck();
-    const fio = v.timer === 'fio' ? startFioProbe(child, { device, host: localHost, blockSize: s.blockSize, readRate: s.readRate, workDir, name: 'probe' }) : undefined;
+    const fio = v.timer === 'fio' ? startFioProbe(child, { device, host: localHost, blockSize: s.blockSize, readRate: s.readRate, workDir, name: 'probe', nice: v.nice ?? PROBE_NICE }) : undefined;
     await fio?.ready;
     const from = Number(process.hrtime.bigint());
     await sleep(windowMs, never);
@@ -113,11 +115,13 @@ async function main(): Promise<number> {
       { probe: 'default: fio + stamped writes and checks', timer: 'fio', writeRateBps: s.writeRateBps, readRate: check },
       { probe: 'fio + stamped writes only', timer: 'fio', writeRateBps: s.writeRateBps, readRate: 0 },
       { probe: 'fio + stamped checks only', timer: 'fio', writeRateBps: 0, readRate: check },
+      { probe: 'fio raw at nice 0', ...idle, nice: 0 },
+      { probe: 'default with fio at nice 0', timer: 'fio', writeRateBps: s.writeRateBps, readRate: check, nice: 0 },
       { probe: '--probe stamped (with writes)', timer: 'stamped', writeRateBps: s.writeRateBps, readRate: s.readRate },
     ];
     const fstype = (await localHost.run('stat', ['-f', '-c', '%T', s.backingDir])).trim();
     console.log(`device:   raw loop ${device} (direct I/O off, as migbench run attaches volumes) over ${s.backingDir} (${fstype}), filled`);
-    console.log(`fio:      ${fioProbeArgs({ device, blockSize: s.blockSize, readRate: s.readRate, name: 'probe' }, '<log>', '<json>').join(' ')}`);
+    console.log(`fio:      nice -n ${PROBE_NICE} fio ${fioProbeArgs({ device, blockSize: s.blockSize, readRate: s.readRate, name: 'probe' }, '<log>', '<json>').join(' ')}`);
     console.log(`workload: stamped instance, ${s.writeRateBps / 8e6} MB/s of ${s.blockSize}-byte O_DIRECT|O_DSYNC writes, checked reads at ${check}/s`);
     console.log(`windows:  ${rounds} rounds × ${windowMs / 1000} s per variant, shuffled within a round; ${availableParallelism()} CPUs, load average ${loadavg()[0]!.toFixed(1)} at start`);
     const pooled = new Map<string, LatencySample[]>(variants.map((v) => [v.probe, []]));
