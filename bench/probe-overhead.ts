@@ -3,12 +3,13 @@
  * sees on the same raw device. On a fresh loop device over `--backing-dir` (default the
  * scenario's, /dev/shm; no direct I/O, as `migbench run` attaches its volumes), filled with
  * stamped blocks, it times `--read-rate` 4 KiB random reads with fio's probe command line
- * (the one `migbench run` uses, printed) in windows of `--seconds`:
+ * (the one `migbench run` uses, at its nice value; printed) in windows of `--seconds`:
  * - `fio raw`: fio alone on the idle device (the reference), and `fio raw, again`: the same
  *   a second time, the noise floor of the ratio on a machine shared with other jobs;
  * - `default`: what `migbench run` does by default (`--probe fio`): the stamped instance writes
  *   at `--write-rate` and checks content at its lower rate while fio times the reads;
- * - the default's parts (writes only, checks only), and `--probe stamped`.
+ * - the default's parts (writes only, checks only), fio alone and the default with fio at
+ *   nice 0 instead of the probe's PROBE_NICE, and `--probe stamped`.
  * Every round runs each variant once, in a shuffled order, so a load that comes and goes on
  * the machine falls on all of them alike; each variant's reads are pooled over `--rounds`.
  * Prints the configuration, p50 / p99 of each and their ratio to `fio raw`; exits 1 when the
