@@ -15,7 +15,20 @@ export interface FioProbeOptions {
   /** Where the latency log and JSON go; `name` keeps probes apart. */
   workDir: string;
   name: string;
+  /** fio's nice value; default {@link PROBE_NICE} (the bench compares against 0). */
+  nice?: number;
 }
+
+/**
+ * fio's CPU priority. On two cores the stamped writer (~2000 timer wakeups and O_DSYNC
+ * writes a second at 8 MB/s) competes with fio at equal weight, and fio's wakeups to submit
+ * and reap each read wait on the run queue: 255 → 1287 µs of run-queue wait per read
+ * (/proc/PID/schedstat), read p50 1.73× and p99 4.1× fio's alone (docs/strategies.md, "Read
+ * probes"). At nice -10 fio is the timer it should be; the loop device's worker thread, the
+ * writes and everything the migration runs keep their priority, so what fio times is still
+ * the device under the workload. The reference in `npm run bench:probe` runs at the same nice.
+ */
+export const PROBE_NICE = -10;
 
 /** A running fio read probe; `stop` ends it and returns every read it timed. */
 export interface FioProbe {
@@ -25,17 +38,12 @@ export interface FioProbe {
 }
 
 /**
- * Random reads at a fixed rate with fio (read-only, O_DIRECT, libaio), each I/O logged
- * with its latency (`--log_avg_msec=0`: per-I/O, never averaged). `--iodepth` lets fio keep
- * issuing on schedule while earlier reads are still waiting on the network, so a slow read
- * does not hide the ones behind it (coordinated omission) until 64 are outstanding.
+ * fio's command line for a probe: random reads at a fixed rate (read-only, O_DIRECT, libaio),
+ * each I/O logged with its latency (`--log_avg_msec=0`: per-I/O, never averaged), stamped on
+ * CLOCK_MONOTONIC. Exported so `bench/probe-overhead.ts` can print the configuration it measured.
  */
-export function startFioProbe(parent: ResourceScope, o: FioProbeOptions): FioProbe {
-  const scope = new ResourceScope(parent.ledger);
-  parent.defer(`fio probe ${o.name}`, () => scope.close());
-  const prefix = join(o.workDir, `fio-${o.name}`);
-  const json = `${prefix}.json`;
-  const args = [
+export function fioProbeArgs(o: Pick<FioProbeOptions, 'device' | 'blockSize' | 'readRate' | 'name'>, prefix: string, json: string): string[] {
+  return [
     `--name=${o.name}`,
     `--filename=${o.device}`,
     '--readonly',
@@ -55,10 +63,25 @@ export function startFioProbe(parent: ResourceScope, o: FioProbeOptions): FioPro
     '--output-format=json',
     `--output=${json}`,
   ];
+}
+
+/**
+ * Random reads at a fixed rate with fio (read-only, O_DIRECT, libaio), each I/O logged
+ * with its latency (`--log_avg_msec=0`: per-I/O, never averaged). `--iodepth` lets fio keep
+ * issuing on schedule while earlier reads are still waiting on the network, so a slow read
+ * does not hide the ones behind it (coordinated omission) until 64 are outstanding.
+ */
+export function startFioProbe(parent: ResourceScope, o: FioProbeOptions): FioProbe {
+  const scope = new ResourceScope(parent.ledger);
+  parent.defer(`fio probe ${o.name}`, () => scope.close());
+  const prefix = join(o.workDir, `fio-${o.name}`);
+  const json = `${prefix}.json`;
+  const args = fioProbeArgs(o, prefix, json);
   // SIGINT: fio finishes the job, writes its logs and the JSON summary, and exits. As the
   // stop signal it is the one execa sends and escalates (SIGKILL after the grace period),
   // on stop() and on the scope's release alike.
-  const fio = o.host.start(scope, 'fio', args, { stopSignal: 'SIGINT' });
+  // `nice` execs fio (as nsenter does): the pid is fio's, and so is the tree below it.
+  const fio = o.host.start(scope, 'nice', ['-n', String(o.nice ?? PROBE_NICE), 'fio', ...args], { stopSignal: 'SIGINT' });
   // fio announces nothing when its job starts; a probe stopped before then writes no log.
   // (treeHasOpen reads this machine's /proc: a lab host's processes are local ones.)
   const ready = waitFor(`fio probe ${o.name} to open ${o.device}`, () => {
