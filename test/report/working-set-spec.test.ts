@@ -13,14 +13,16 @@ describe('working-set plot', () => {
   });
 
   it('plots the cumulative set in MiB and the distinct blocks per second, labelled by the write pattern', () => {
-    const spec = workingSetSpec(timeline, runs) as unknown as { vconcat: { data: { values: Record<string, unknown>[] } }[] };
-    const [cum, per] = spec.vconcat.map((p) => p.data.values);
+    const spec = workingSetSpec(timeline, runs) as unknown as { vconcat: [{ layer: { data: { values: Record<string, unknown>[] } }[] }, { data: { values: Record<string, unknown>[] } }] };
+    const cum = spec.vconcat[0].layer[0]!.data.values;
+    const per = spec.vconcat[1].data.values;
     expect(cum).toEqual([
-      { series: 'precopy (hotset:0.05/0.95)', rep: '1', t_s: 0.25, mib: 1.25 },
-      { series: 'precopy (hotset:0.05/0.95)', rep: '1', t_s: 0.5, mib: 22 / 16 },
+      { series: 'precopy hotset:0.05/0.95', rep: '1', t_s: 0.25, mib: 1.25 },
+      { series: 'precopy hotset:0.05/0.95', rep: '1', t_s: 0.5, mib: 22 / 16 },
     ]);
     expect(per!.map((d) => d.per_s)).toEqual([40, 80, 20]);
-    const swept = workingSetSpec([tl('1', 0, '1', '1', { sweep_point: 'write-pattern=zipf:1' })], []) as unknown as { vconcat: { data: { values: { series: string }[] } }[] };
-    expect(swept.vconcat[0]!.data.values[0]!.series).toBe('precopy @ write-pattern=zipf:1');
+    const swept = workingSetSpec([tl('1', 0, '1', '1', { sweep_point: 'write-pattern=zipf:1 link=1Gbit/s', dirty_bytes: '1048576', precopy_round: '0' })], [{ ...runs[0]!, sweep_point: 'write-pattern=zipf:1 link=1Gbit/s', write_pattern: 'zipf:1' }]) as unknown as { vconcat: [{ layer: { data: { values: Record<string, unknown>[] } }[] }] };
+    expect(swept.vconcat[0].layer[0]!.data.values[0]!.series).toBe('precopy zipf:1 link=1Gbit/s');
+    expect(swept.vconcat[0].layer[1]!.data.values).toEqual([{ series: 'precopy zipf:1 link=1Gbit/s', rep: '1', t_s: 0, mib: 1, pass: '0' }]);
   });
 });
