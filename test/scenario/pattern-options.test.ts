@@ -38,3 +38,13 @@ describe('--write-pattern / --read-pattern', () => {
     expect(parseScenarioFile({ 'write-pattern': ['uniform', 'zipf:1.1'], 'read-pattern': 'hotset:0.1/0.9' })).toEqual({ writePattern: 'uniform,zipf:1.1', readPattern: 'hotset:0.1/0.9' });
   });
 });
+
+describe('bench/scenarios/write-patterns.json', () => {
+  it('sweeps the four patterns of docs/workloads.md', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parseScenarioText } = await import('../../src/scenario/scenario-file.js');
+    const f = parseScenarioText(readFileSync(new URL('../../bench/scenarios/write-patterns.json', import.meta.url), 'utf8'), 'write-patterns.json');
+    const points = expandSweep({ ...DEFAULTS, ...f }, resolveStrategies);
+    expect(points.map((p) => p.scenario.writePattern)).toEqual(['uniform', 'zipf:0.99', 'hotset:0.05/0.95', 'sequential']);
+  });
+});
