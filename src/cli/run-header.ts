@@ -53,6 +53,9 @@ export interface HeaderInput {
  * the scenario as asked: `32MiB volume, 8MB/s writes, 200/s reads, 1Gbit/s link, 0ms
  * added latency; clone backend dm-clone`.
  */
+/** ` (zipf:1)` after a rate, nothing for the default uniform pattern. */
+const pattern = (typed: string): string => (typed === 'uniform' ? '' : ` (${typed})`);
+
 export function runHeader(h: HeaderInput): string {
   const first = h.points[0]!.scenario;
   const n = first.strategies.length;
@@ -60,7 +63,7 @@ export function runHeader(h: HeaderInput): string {
   const count = `${swept}${n} strateg${n === 1 ? 'y' : 'ies'} × ${first.reps} repetition${first.reps === 1 ? '' : 's'} = ${totalRepetitions(h.points)}`;
   const v = (key: keyof RawScenario): string => asTyped(h.points, key);
   const workload =
-    first.workload === 'stamped' ? [`${v('writeRate')} writes`, `${v('readRate')} reads`] : [`${first.workload} workload`];
+    first.workload === 'stamped' ? [`${v('writeRate')} writes${pattern(v('writePattern'))}`, `${v('readRate')} reads${pattern(v('readPattern'))}`] : [`${first.workload} workload`];
   const asked = [
     `${v('size')} volume${first.volumes > 1 ? `s, a drain of ${first.volumes}` : ''}`,
     ...workload,

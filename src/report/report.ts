@@ -17,6 +17,7 @@ import { reportJson } from './report-json.js';
 import { scenarioFacts, sizeVaried } from './scenario-facts.js';
 import { latencyByPhaseSpec, tradeoffSpec } from './summary-specs.js';
 import { strategyTimelineSpec } from './timeline-specs.js';
+import { hasWorkingSet, workingSetSpec } from './working-set-spec.js';
 
 /** A plot of the report: file stem, heading, how to read it, spec. */
 export interface ReportPlot {
@@ -40,6 +41,9 @@ export function reportPlots(results: Results): { plots: ReportPlot[]; skipped: s
     plots.push({ name: 'interruption-vs-size', title: 'Interruption against volume size', caption: 'Lines: least-squares fit per strategy.', spec: interruptionVsSizeSpec(runs, sizeFits(runs)) });
   } else {
     skipped.push('Interruption against volume size: every repetition ran the same size; sweep --size to see how interruption scales.');
+  }
+  if (hasWorkingSet(results.timeline)) {
+    plots.push({ name: 'working-set', title: 'Writable working set', caption: 'What pre-copy chases: each round re-copies the blocks written during the one before (--write-pattern, docs/workloads.md).', spec: workingSetSpec(results.timeline, runs) });
   }
   return { plots, skipped };
 }

@@ -46,6 +46,8 @@ export function scenarioFacts(meta: Partial<RunMeta>, runs: readonly Row[]): Fac
     { label: 'block size', value: spread(runs, 'block_size_bytes', formatBytes) ?? '?' },
     { label: 'writes', value: spread(runs, 'write_rate_bps', (n) => `${formatBitRate(n)} (${formatBytes(n / 8)}/s)`) ?? '?' },
     { label: 'timed reads', value: spread(runs, 'read_rate_per_s', (n) => `${n} /s`) ?? '?' },
+    // Results written before access patterns existed have no pattern columns.
+    runs.some((r) => r.write_pattern) ? { label: 'write / read pattern', value: `${distinct(runs, 'write_pattern').join(', ')} / ${distinct(runs, 'read_pattern').join(', ')}` } : undefined,
     { label: 'link asked → measured', value: links.length ? links.map((l) => `${formatBitRate(l.requested_bps)} → ${formatBitRate(l.measured_bps)} (${((100 * l.measured_bps) / l.requested_bps).toFixed(1)} %)`).join('; ') : (spread(runs, 'link_bps', formatBitRate) ?? '?') },
     { label: 'added latency / request round trip', value: links.length ? links.map((l) => `${ms(l.latency_ms)} / ${ms(l.request_rtt_ms)}`).join('; ') : (spread(runs, 'latency_ms', ms) ?? '?') },
     { label: 'repetitions', value: `${s?.reps ?? '?'} per strategy${meta.sweep ? ` × ${meta.sweep.points.length} sweep points` : ''}; ${reps} rows, ${failed} failed` },

@@ -133,6 +133,18 @@ export const RUN_COLUMN_DOCS: readonly ColumnDoc<RunColumn>[] = [
     meaning: 'timed reads on A scheduled in the baseline and completed, per second (of the probe in `read_probe`), vs `read_rate_per_s` asked',
   },
   {
+    columns: ['write_pattern', 'read_pattern'],
+    meaning: 'the access patterns of the stamped writes and reads (`--write-pattern`, `--read-pattern`; `uniform` by default), canonical text (docs/workloads.md)',
+  },
+  {
+    columns: ['distinct_blocks_written_migration'],
+    meaning: "distinct blocks acknowledged from the migration start to its end (the window of `write_rate_achieved_bps_migration`): the writable working set pre-copy's rounds chase; blank for the HTTP workload",
+  },
+  {
+    columns: ['hot_blocks_90pct_migration'],
+    meaning: 'the fewest blocks that took 90 % of those writes (≈ 0.9 × distinct for uniform writes, small for a hot set)',
+  },
+  {
     columns: ['warnings'],
     meaning: 'semicolon-separated: the baseline delivered more than 5 % less than the asked write or read rate (the row measured another scenario)',
   },
@@ -157,6 +169,11 @@ export const TIMELINE_COLUMN_DOCS: readonly ColumnDoc<TimelineColumn>[] = [
     meaning: 'precopy: the first pass that started in the window (`0` = full copy, `final` = after the kill)',
   },
   { columns: ['dirty_bytes'], meaning: 'precopy: dirty bytes of the passes that started in the window' },
+  { columns: ['distinct_blocks_written'], meaning: 'distinct blocks acknowledged in the window (blank for the HTTP workload)' },
+  {
+    columns: ['working_set_blocks'],
+    meaning: 'the cumulative writable working set: distinct blocks acknowledged from the migration start to the end of the window (blank in the baseline and for the HTTP workload)',
+  },
 ];
 
 /** A Markdown table of `docs`, one line per group in the order of `order`; throws when a column is missing or twice. */

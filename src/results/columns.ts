@@ -68,6 +68,11 @@ export const RUN_COLUMNS = [
   'write_rate_achieved_bps_migration',
   'write_rate_achieved_bps_after',
   'read_rate_achieved_per_s',
+  // Access patterns and the working set they make (src/results/pattern-cells.ts).
+  'write_pattern',
+  'read_pattern',
+  'distinct_blocks_written_migration',
+  'hot_blocks_90pct_migration',
   'kill_at_ms',
   'boot_at_ms',
   'hydration_done_at_ms',
@@ -98,6 +103,9 @@ export const TIMELINE_COLUMNS = [
   'wire_bytes',
   'precopy_round',
   'dirty_bytes',
+  // Access patterns: the working set (src/measure/working-set.ts).
+  'distinct_blocks_written',
+  'working_set_blocks',
 ] as const;
 
 /** A timeline.csv column name. */

@@ -5,6 +5,7 @@ import type { Scenario } from '../scenario/scenario.js';
 import { appColumns } from './app-cells.js';
 import { RUN_COLUMNS, type RunRow } from './columns.js';
 import type { MeasuredLink } from './link.js';
+import { patternParameters, workingSetColumns } from './pattern-cells.js';
 import { precopyColumns } from './precopy-cells.js';
 import type { RepetitionResult } from './repetition-result.js';
 import { achievedRates, rateWarnings } from '../measure/rates.js';
@@ -28,6 +29,7 @@ function parameters(runId: string, s: Scenario, link: MeasuredLink, strategy: st
     latency_ms: s.latencyMs,
     link_rtt_measured_ms: round(link.requestRttMs),
     workload: s.workload,
+    ...patternParameters(s),
   };
 }
 
@@ -84,6 +86,7 @@ export function resultRow(runId: string, s: Scenario, link: MeasuredLink, r: Rep
     hydration_done_at_ms: round(span('start', 'hydration_done')),
     ...precopyColumns(r),
     ...deliveredColumns(s, r),
+    ...workingSetColumns(r),
     status: 'ok',
     error: '',
     ...appColumns(r),

@@ -1,4 +1,5 @@
 import { percentileSorted } from '../measure/percentiles.js';
+import { workingSetSeries } from '../measure/working-set.js';
 import type { TimelineRow } from './columns.js';
 import { precopyWindow } from './precopy-cells.js';
 import type { RepetitionResult } from './repetition-result.js';
@@ -34,6 +35,8 @@ export function timelineRows(runId: string, r: RepetitionResult, windowMs: numbe
     const k = slot(a.ackNs);
     if (k >= 0 && k < count) acks[k]!++;
   }
+  // The HTTP workload's acks are requests, not blocks: no working set.
+  const ws = r.app ? undefined : workingSetSeries(r.acks, start + first * w, w, count, start);
   const samples = t.samples;
   const rows: TimelineRow[] = [];
   let si = 0;
@@ -64,6 +67,8 @@ export function timelineRows(runId: string, r: RepetitionResult, windowMs: numbe
       write_acks: acks[k]!,
       wire_bytes: wire ?? '',
       ...precopyWindow(r, start + (first + k) * w, windowEnd),
+      distinct_blocks_written: ws ? ws.distinct[k]! : '',
+      working_set_blocks: ws?.cumulative[k] ?? '',
     });
   }
   return rows;

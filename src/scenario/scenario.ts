@@ -1,5 +1,6 @@
 import { HTTP_STRATEGIES, validateAppOptions, type AppOptions } from './app-options.js';
 import { BACKENDS, PROBES, TRACKING_CHOICES, type ChoiceOf, type RawScenario } from './options.js';
+import { formatPattern, parsePattern } from '../workload/pattern/spec.js';
 import { formatBitRate, formatBytes, parseCount, parseDuration, parseEventRate, parseRate, parseSize } from './units.js';
 
 /** A validated benchmark scenario: everything a run needs, in base units. */
@@ -11,6 +12,10 @@ export interface Scenario extends AppOptions {
   writeRateBps: number;
   /** Scheduled reads per second. */
   readRate: number;
+  /** Where the stamped writes go: a canonical pattern (src/workload/pattern/spec.ts), `uniform` by default. */
+  writePattern: string;
+  /** Where the stamped instances' reads go, likewise. */
+  readPattern: string;
   /** Link rate, bits per second. */
   linkBps: number;
   /** Added per-request latency on the source export, ms. */
@@ -86,6 +91,12 @@ export function validateScenario(raw: RawScenario, resolveStrategies: (list: str
   const blockSize = field('block-size', () => parseSize(raw.blockSize));
   const writeRateBps = field('write-rate', () => parseRate(raw.writeRate));
   const readRate = field('read-rate', () => parseEventRate(raw.readRate));
+  const writePattern = field('write-pattern', () => formatPattern(parsePattern(raw.writePattern)));
+  const readPattern = field('read-pattern', () => formatPattern(parsePattern(raw.readPattern)));
+  // Only the stamped instances choose blocks; another workload would silently ignore a pattern.
+  for (const [flag, p] of [['write-pattern', writePattern], ['read-pattern', readPattern]] as const) {
+    if (p !== 'uniform' && raw.workload !== 'stamped') throw new ScenarioError(`--${flag} ${p}: only the stamped workload takes a pattern (--workload ${raw.workload})`);
+  }
   const linkBps = field('link', () => parseRate(raw.link));
   const latencyMs = field('latency', () => parseDuration(raw.latency));
   const reps = field('reps', () => parseCount(raw.reps, 'repetitions'));
@@ -142,6 +153,8 @@ export function validateScenario(raw: RawScenario, resolveStrategies: (list: str
     blockSize,
     writeRateBps,
     readRate,
+    writePattern,
+    readPattern,
     linkBps,
     latencyMs,
     reps,

@@ -13,6 +13,12 @@ export interface InstanceConfig {
   readRate: number;
   /** Seed of the block choices (distinct per instance). */
   seed: number;
+  /** Where writes go: a pattern's text (src/workload/pattern/spec.ts); absent: uniform. */
+  writePattern?: string;
+  /** Where reads go, likewise. */
+  readPattern?: string;
+  /** Where a pattern's hot blocks lie: one per volume, the same for A's and B's instance (absent: 0). */
+  layoutSeed?: number;
 }
 
 /** The instance entry point, relative to the compiled package. */

@@ -12,7 +12,8 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { alignedBuffer } from './aligned-buffer.js';
 import { BlockState, checkBlock, emptyStamp, encodeBlock } from './stamp.js';
 import { encodeRecord, RECORD_BYTES, RecordType, type InstanceRecord } from './records.js';
-import { mulberry32 } from '../measure/prng.js';
+import { blockSampler } from './pattern/sampler.js';
+import { parsePattern } from './pattern/spec.js';
 import type { InstanceConfig } from './instance-config.js';
 
 const now = (): number => Number(process.hrtime.bigint());
@@ -42,7 +43,7 @@ async function writer(fh: FileHandle, cfg: InstanceConfig): Promise<void> {
   const buf = await alignedBuffer(fh, cfg.blockSize);
   const words = new Uint32Array(buf.buffer, buf.byteOffset, cfg.blockSize / 4);
   const intervalNs = (cfg.blockSize * 8 * 1e9) / cfg.writeRateBps;
-  const pick = mulberry32(cfg.seed);
+  const pick = blockSampler(parsePattern(cfg.writePattern ?? 'uniform'), cfg.blocks, { draw: cfg.seed, layout: cfg.layoutSeed ?? 0 });
   const stamp = emptyStamp();
   stamp.epoch = cfg.epoch;
   const start = now();
@@ -51,7 +52,7 @@ async function writer(fh: FileHandle, cfg: InstanceConfig): Promise<void> {
     await sleepUntil(start + seq * intervalNs);
     if (stopping) break;
     stamp.seq = seq;
-    stamp.index = Math.floor(pick() * cfg.blocks);
+    stamp.index = pick();
     stamp.stampNs = now();
     encodeBlock(words, 0, words.length, stamp);
     await fh.write(buf, 0, cfg.blockSize, stamp.index * cfg.blockSize);
@@ -75,7 +76,7 @@ async function reader(fh: FileHandle, cfg: InstanceConfig): Promise<void> {
   const free = Array.from({ length: MAX_READS_IN_FLIGHT }, (_, i) => i);
   const inflight = new Set<Promise<void>>();
   const intervalNs = 1e9 / cfg.readRate;
-  const pick = mulberry32(cfg.seed ^ 0x5bd1e995);
+  const pick = blockSampler(parsePattern(cfg.readPattern ?? 'uniform'), cfg.blocks, { draw: cfg.seed ^ 0x5bd1e995, layout: cfg.layoutSeed ?? 0 });
   let failure: unknown;
 
   const readOne = async (slot: number, index: number, scheduledNs: number): Promise<void> => {
@@ -106,7 +107,7 @@ async function reader(fh: FileHandle, cfg: InstanceConfig): Promise<void> {
     // At the limit, wait for a slot: the wait counts in the next read's latency.
     while (free.length === 0) await Promise.race(inflight);
     const slot = free.pop()!;
-    const p: Promise<void> = readOne(slot, Math.floor(pick() * cfg.blocks), scheduledNs)
+    const p: Promise<void> = readOne(slot, pick(), scheduledNs)
       .catch((err: unknown) => {
         failure ??= err;
       })

@@ -7,6 +7,7 @@ import type { LatencySample } from './fio-log.js';
 import type { FioProbe } from './fio-probe.js';
 import { fillVolume } from './fill.js';
 import { Instance } from './instance.js';
+import type { InstanceConfig } from './instance-config.js';
 import { startReadProbe, stampedReadRate } from './read-probe.js';
 import { WorkloadStateError, type Workload, type WorkloadEnv, type WorkloadFigures } from './workload.js';
 
@@ -43,7 +44,7 @@ export class StampedWorkload implements Workload {
     this.source = Instance.start(
       scope,
       hosts.a,
-      { device, epoch: SOURCE_EPOCH, blockSize: s.blockSize, blocks: this.blocks, writeRateBps: s.writeRateBps, readRate: stampedReadRate(s), seed: 0x0a00 + this.env.rep },
+      { device, epoch: SOURCE_EPOCH, blockSize: s.blockSize, blocks: this.blocks, writeRateBps: s.writeRateBps, readRate: stampedReadRate(s), seed: 0x0a00 + this.env.rep, ...this.patterns() },
     );
     await this.source.waitFirstAck(signal);
     this.sourceProbe = startReadProbe(scope, s, hosts.a, device, workDir, 'source');
@@ -64,7 +65,7 @@ export class StampedWorkload implements Workload {
     this.dest = Instance.start(
       scope,
       hosts.b,
-      { device, epoch: DEST_EPOCH, blockSize: s.blockSize, blocks: this.blocks, writeRateBps: s.writeRateBps, readRate: stampedReadRate(s), seed: 0x0b00 + DEST_EPOCH },
+      { device, epoch: DEST_EPOCH, blockSize: s.blockSize, blocks: this.blocks, writeRateBps: s.writeRateBps, readRate: stampedReadRate(s), seed: 0x0b00 + DEST_EPOCH, ...this.patterns() },
     );
     const up = await this.dest.waitFirstAck(signal);
     this.destProbe = startReadProbe(scope, s, hosts.b, device, workDir, 'dest');
@@ -108,6 +109,12 @@ export class StampedWorkload implements Workload {
       reads: s.probe === 'fio' ? [...(this.sourceProbeReads ?? []), ...(this.destProbeReads ?? [])] : journal.reads,
       acks: journal.acks,
     };
+  }
+
+  /** The access patterns; both instances of a volume share the layout (the same hot blocks). */
+  private patterns(): Pick<InstanceConfig, 'writePattern' | 'readPattern' | 'layoutSeed'> {
+    const s = this.env.scenario;
+    return { writePattern: s.writePattern, readPattern: s.readPattern, layoutSeed: 0x1a70 + 0x100 * (this.env.volume ?? 0) + this.env.rep };
   }
 
   private started(): Instance {

@@ -23,6 +23,11 @@ describe('the run header', () => {
     expect(h).toContain('; dirty tracking dm-era');
   });
 
+  it('names a write or read pattern other than uniform after its rate', () => {
+    const h = runHeader({ runId: 'R', points: points({ strategy: 'precopy', reps: '1', writePattern: 'uniform,hotset:0.05/0.95', readPattern: 'zipf:1' }) });
+    expect(h).toContain('8MB/s writes (uniform,hotset:0.05/0.95), 200/s reads (zipf:1),');
+  });
+
   it('wraps the ten default strategies within 120 columns', () => {
     const h = runHeader({ runId: '20261130-130004-ab474d', points: points({}), cloneBackend: 'dm-clone', tracking: 'dm-era' });
     expect(h).toContain('10 strategies × 3 repetitions = 30');

@@ -85,3 +85,15 @@ describe('runs.csv row: when things happened', () => {
     expect([row.kill_at_ms, row.boot_at_ms, row.hydration_done_at_ms]).toEqual(['', '', '']);
   });
 });
+
+describe('runs.csv row: access patterns and the working set', () => {
+  it('records the patterns, the distinct blocks written during the migration and the 90 % hot blocks', () => {
+    const s = validateScenario({ ...DEFAULTS, strategy: 'precopy', writePattern: 'hotset:0.05/0.95', readPattern: 'zipf:1' }, (l) => l.split(','));
+    const a = (index: number, atMs: number): AckRecord => ({ type: RecordType.Ack, index, epoch: 1, seq: 0, stampNs: 0, ackNs: start + atMs * ms });
+    // Baseline and after-release acks do not count; in the migration block 1 takes 18 of 20 writes.
+    const acks = [a(50, -10), ...Array.from({ length: 18 }, (_, k) => a(1, k)), a(2, 500), a(3, 600), a(60, 1500)];
+    const row = resultRow('r', s, link, result(0, { acks }));
+    expect(row).toMatchObject({ write_pattern: 'hotset:0.05/0.95', read_pattern: 'zipf:1', distinct_blocks_written_migration: 3, hot_blocks_90pct_migration: 1 });
+    expect(resultRow('r', scenario, link, result(0, { app: { clientGapMs: 0, errors: 0, timeouts: 0, lostRequests: 0, lostSample: [], corruptSlots: 0 } })).distinct_blocks_written_migration).toBe('');
+  });
+});

@@ -49,6 +49,17 @@ describe('timelineRows', () => {
     expect(timelineRows('r1', repetition(), 250).map((r) => r.write_acks)).toEqual([1, 1, 0, 0, 0, 1]);
   });
 
+  it('the working set: distinct blocks per window, and cumulative from the migration start (blank before it)', () => {
+    const a = (index: number, atMs: number): AckRecord => ({ type: RecordType.Ack, index, epoch: 1, seq: 0, stampNs: 0, ackNs: start + atMs * ms });
+    const acks = [a(7, -400), a(7, -300), a(8, -100), a(7, 10), a(9, 20), a(9, 30), a(7, 300), a(5, 600), a(9, 700)];
+    const rows = timelineRows('r1', repetition({ acks }), 250);
+    expect(rows.map((r) => r.distinct_blocks_written)).toEqual([1, 1, 2, 1, 2, 0]);
+    expect(rows.map((r) => r.working_set_blocks)).toEqual(['', '', 2, 2, 3, 3]);
+    // The HTTP workload's acks are requests: no working set.
+    const http = timelineRows('r1', repetition({ acks, app: {} as never }), 250);
+    expect(http.every((r) => r.distinct_blocks_written === '' && r.working_set_blocks === '')).toBe(true);
+  });
+
   it('wire bytes are the counter difference within a window; the hydrated fraction carries over', () => {
     const rows = timelineRows('r1', repetition(), 250);
     expect(rows.map((r) => r.wire_bytes)).toEqual(['', '', 2000, '', 3000, '']);
