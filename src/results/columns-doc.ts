@@ -77,6 +77,10 @@ export const RUN_COLUMN_DOCS: readonly ColumnDoc<RunColumn>[] = [
   { columns: ['acked_writes'], meaning: 'acknowledged writes of all instances (the initial fill excluded)' },
   { columns: ['kill_ms', 'boot_ms'], meaning: 'kill start → done; boot start → first acknowledged write on B' },
   {
+    columns: ['clone_ms'],
+    meaning: 'kill done → clone usable (`clone_ready`): what of the clone set-up had to follow the kill (everything else is prepared before it), on clone rows',
+  },
+  {
     columns: ['kill_at_ms', 'boot_at_ms', 'hydration_done_at_ms'],
     meaning:
       'when the kill started, the boot started, and all data was on a running B (where `hydration_ms` ends), in ms from the migration start (`kill_start`, `boot_start`, `hydration_done`; the report marks them on the timelines); empty when the repetition has no such mark',

@@ -47,6 +47,8 @@ export const RUN_COLUMNS = [
   'acked_writes',
   'kill_ms',
   'boot_ms',
+  // clone set-up (issue 15)
+  'clone_ms',
   'workload',
   'volume',
   'drain_ms',

@@ -80,6 +80,7 @@ export function resultRow(runId: string, s: Scenario, link: MeasuredLink, r: Rep
     acked_writes: r.ackedWrites,
     kill_ms: round(span('kill_start', 'kill_done')),
     boot_ms: round(span('boot_start', 'first_ack_dest')),
+    clone_ms: round(span('kill_done', 'clone_ready')),
     // When things happened, from the migration start: the report's timeline marks.
     kill_at_ms: round(span('start', 'kill_start')),
     boot_at_ms: round(span('start', 'boot_start')),

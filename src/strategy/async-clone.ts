@@ -13,7 +13,7 @@ export function autoInflight(link: LinkMeasurement): number {
 }
 
 /**
- * kill → clone → boot: the clone is usable at once, the destination boots on it, and the
+ * kill → clone → boot: the clone is prepared before the kill and usable at once after it, the destination boots on it, and the
  * data moves in the background (and on first read). The run lasts until hydration is
  * complete and the source is released.
  */
@@ -22,10 +22,11 @@ export const ASYNC_CLONE: StrategyDefinition = {
   usesClone: true,
   async run(ctx: MigrationContext): Promise<StrategyOutcome> {
     const s = ctx.scenario;
-    await kill(ctx);
     const b = ctx.cloneBackend;
     if (!b) throw new Error('async-clone needs a clone backend');
-    const clone = await b.create(ctx.scope, {
+    // Everything that reads nothing from A is built while A still runs; the kill leaves
+    // only the switch (`activate`) between A's last write and B's boot.
+    const prepared = await b.prepare(ctx.scope, {
       sourceUri: ctx.source.export.uri,
       sourceHost: ctx.source.export.host,
       sourcePort: ctx.source.export.port,
@@ -40,6 +41,8 @@ export const ASYNC_CLONE: StrategyDefinition = {
       host: ctx.hosts.b,
       signal: ctx.signal,
     });
+    await kill(ctx);
+    const clone = await prepared.activate();
     ctx.timeline.mark('clone_ready');
     // Background hydration starts once the destination is up: before that it would only
     // compete with the boot's own first reads and writes for the link.

@@ -56,6 +56,17 @@ export interface Clone {
   finalize(): Promise<void>;
 }
 
+/**
+ * A clone built up to the switch: daemons started, connected to the source's export,
+ * metadata created, exported and attached on B — with nothing read from the source yet, so
+ * it can be prepared while the source still writes. `activate` does only what must follow
+ * the kill.
+ */
+export interface PreparedClone {
+  /** After the source has stopped writing: makes the clone usable (whatever must follow the kill). */
+  activate(): Promise<Clone>;
+}
+
 /** The scenario's clone tuning, checked against a backend before anything is provisioned. */
 export type CloneTuning = Pick<CloneOptions, 'regionSizeBytes' | 'hydrationRateBps' | 'hydrationThreshold' | 'hydrationBatch'>;
 
@@ -66,5 +77,11 @@ export interface CloneBackend {
   unavailable(): Promise<string | undefined>;
   /** Why this backend cannot honour `t` (an option it does not have, a size it refuses), or undefined. */
   tuningProblem(t: CloneTuning): string | undefined;
+  /**
+   * Builds everything that can precede the kill. Reads nothing from the source: no
+   * region may reach B before the source has stopped writing, or B would keep a stale copy.
+   */
+  prepare(scope: ResourceScope, o: CloneOptions): Promise<PreparedClone>;
+  /** Prepares and activates at once: a clone of a source that has already stopped writing. */
   create(scope: ResourceScope, o: CloneOptions): Promise<Clone>;
 }

@@ -5,7 +5,7 @@ import { createLoopDevice } from '../../lab/loop-device.js';
 import { attachNbd, nbdClientProblem } from '../../lab/nbd-client.js';
 import { ResourceScope } from '../../lab/scope.js';
 import { sleep } from '../../lab/wait.js';
-import type { Clone, CloneBackend, CloneOptions, CloneProgress, CloneTuning } from './backend.js';
+import type { Clone, CloneBackend, CloneOptions, CloneProgress, CloneTuning, PreparedClone } from './backend.js';
 import { cloneTable, linearTable, parseCloneStatus, regionSizeProblem, tuningMessages } from './dm-clone-table.js';
 
 /**
@@ -42,6 +42,15 @@ export class DmCloneBackend implements CloneBackend {
   }
 
   async create(parent: ResourceScope, o: CloneOptions): Promise<Clone> {
+    return (await this.prepare(parent, o)).activate();
+  }
+
+  /**
+   * Before the kill: the NBD connection to A (whose reads go to the kernel client, not
+   * into any clone) and the metadata device. After it: `dmsetup create` — once the clone
+   * target exists, a read of B's device fetches and keeps the region.
+   */
+  async prepare(parent: ResourceScope, o: CloneOptions): Promise<PreparedClone> {
     // Its own scope so that `finalize` can take the stack down before the repetition ends.
     const scope = new ResourceScope(parent.ledger);
     parent.defer('dm-clone stack', () => scope.close());
@@ -57,20 +66,24 @@ export class DmCloneBackend implements CloneBackend {
       readonly: true,
     });
     const meta = await createLoopDevice(scope, join(o.workDir, 'dm-clone-meta.img'), META_BYTES);
-    // The lab prefix (B's name: its namespace) makes the name migbench's and unique per run.
-    const dm = await createDmDevice(
-      scope,
-      `${o.host.name}-${basename(o.workDir).replace(/[^A-Za-z0-9_-]/g, '')}-clone`,
-      cloneTable({
-        sizeBytes: o.sizeBytes,
-        metaDevice: meta,
-        destDevice: o.destDevice,
-        sourceDevice: source,
-        regionSizeBytes: o.regionSizeBytes,
-        noHydration: true,
-      }),
-    );
-    return new DmClone(dm, o, scope, sourceScope);
+    return {
+      activate: async () => {
+        // The lab prefix (B's name: its namespace) makes the name migbench's and unique per run.
+        const dm = await createDmDevice(
+          scope,
+          `${o.host.name}-${basename(o.workDir).replace(/[^A-Za-z0-9_-]/g, '')}-clone`,
+          cloneTable({
+            sizeBytes: o.sizeBytes,
+            metaDevice: meta,
+            destDevice: o.destDevice,
+            sourceDevice: source,
+            regionSizeBytes: o.regionSizeBytes,
+            noHydration: true,
+          }),
+        );
+        return new DmClone(dm, o, scope, sourceScope);
+      },
+    };
   }
 }
 

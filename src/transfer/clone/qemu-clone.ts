@@ -8,7 +8,7 @@ import { missingTool } from '../../lab/exec.js';
 import { ResourceScope } from '../../lab/scope.js';
 import type { QmpClient } from '../qemu/qmp-client.js';
 import { attachNbdAsLoop, startQsd } from '../qemu/qsd.js';
-import type { Clone, CloneBackend, CloneOptions, CloneProgress, CloneTuning } from './backend.js';
+import type { Clone, CloneBackend, CloneOptions, CloneProgress, CloneTuning, PreparedClone } from './backend.js';
 import { zeroExtentsToFill, type QemuMapExtent } from './qemu-map.js';
 
 const NODE = { source: 'src', data: 'dest-data', meta: 'meta-file', overlay: 'overlay', cor: 'cor' } as const;
@@ -52,6 +52,16 @@ export class QemuCloneBackend implements CloneBackend {
   }
 
   async create(parent: ResourceScope, o: CloneOptions): Promise<Clone> {
+    return (await this.prepare(parent, o)).activate();
+  }
+
+  /**
+   * The whole stack, down to the loop device. None of it reads guest data: opening the
+   * NBD node is a handshake, and nothing opens the loop device until B boots on it — the
+   * first read is what fetches a region, so everything can be built while A still writes
+   * and the kill leaves nothing to do.
+   */
+  async prepare(parent: ResourceScope, o: CloneOptions): Promise<PreparedClone> {
     const dir = join(o.workDir, 'qemu-clone');
     await parent.acquire({ kind: 'dir', path: dir }, () => mkdir(dir, { recursive: true }), () => rm(dir, { recursive: true, force: true }));
     const meta = join(dir, 'meta.qcow2');
@@ -103,7 +113,24 @@ export class QemuCloneBackend implements CloneBackend {
 
     const uri = `nbd+unix:///${EXPORT}?socket=${nbdSock}`;
     const device = await attachNbdAsLoop(scope, uri, fuseFile);
-    return new QemuClone(device, qmp, o, uri, meta, scope);
+    const clone = new QemuClone(device, qmp, o, uri, meta, scope);
+    return {
+      activate: async () => {
+        // The one thing left for after the kill: proof that nothing reached B before it (a
+        // device probe reading through the copy-on-read node would have kept a stale region).
+        const early = await clone.presentBytes();
+        if (early > 0) throw new StaleCloneError(early);
+        return clone;
+      },
+    };
+  }
+}
+
+/** Something read the source through the clone before the kill: B may hold a stale region. */
+export class StaleCloneError extends Error {
+  override readonly name = 'StaleCloneError';
+  constructor(readonly bytes: number) {
+    super(`${bytes} bytes reached the clone before the source stopped writing: they may be stale`);
   }
 }
 
@@ -162,10 +189,15 @@ class QemuClone implements Clone {
     if (this.streamed) return { hydrated: total, total };
     // The overlay's bitmap of written clusters (block-stream's own offset restarts at 0
     // after the parallel reader, and nbdcopy's progress moves in 128 MiB work items).
+    return { hydrated: Math.min(total, Math.ceil((await this.presentBytes()) / this.o.regionSizeBytes)), total };
+  }
+
+  /** Bytes written to B's device so far (copy-on-read, block-stream, the workload). */
+  async presentBytes(): Promise<number> {
     const nodes = await this.qmp.execute<NamedNode[]>('query-named-block-nodes', { flat: true });
     const bitmap = nodes.find((n) => n['node-name'] === NODE.data)?.['dirty-bitmaps']?.find((b) => b.name === PRESENT_BITMAP);
     if (!bitmap) throw new Error(`B's device node has no ${PRESENT_BITMAP} bitmap`);
-    return { hydrated: Math.min(total, Math.ceil(bitmap.count / this.o.regionSizeBytes)), total };
+    return bitmap.count;
   }
 
   async waitHydrated(onProgress: (p: CloneProgress) => void, pollMs: number): Promise<void> {
