@@ -39,7 +39,7 @@ export const PRECOPY: StrategyDefinition = {
       const extents: readonly Extent[] = await tracked.rotate({ quiesced: round === 'final' });
       const listedNs = Timeline.now();
       const r = await copier.copy(extents, ctx.signal);
-      const p = { round, startNs, listedNs, doneNs: Timeline.now(), dirtyBytes: extentBytes(extents), copiedBytes: r.bytes };
+      const p = { round, startNs, listedNs, doneNs: Timeline.now(), dirtyBytes: extentBytes(extents), copiedBytes: r.bytes, copyMs: r.copyMs, flushMs: r.flushMs };
       passes.push(p);
       return p;
     };

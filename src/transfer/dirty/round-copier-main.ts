@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   const cfg = JSON.parse(process.argv[2] ?? '') as RoundCopierConfig;
   const readers = await Promise.all(Array.from({ length: cfg.connections }, () => NbdReader.open(cfg.host, cfg.port, cfg.exportName)));
   const fh = await open(cfg.device, 'r+');
-  const copy = async (extents: Extent[]): Promise<number> => {
+  const copy = async (extents: Extent[]): Promise<{ bytes: number; copyMs: number; flushMs: number }> => {
+    const t0 = process.hrtime.bigint();
     const requests = splitRequests(extents, cfg.requestBytes);
     let next = 0;
     let bytes = 0;
@@ -30,15 +31,16 @@ async function main(): Promise<void> {
     };
     const workers = readers.flatMap((rd) => Array.from({ length: cfg.requestsPerConnection }, () => worker(rd)));
     await Promise.all(workers);
+    const t1 = process.hrtime.bigint();
     await fh.datasync();
-    return bytes;
+    return { bytes, copyMs: Number(t1 - t0) / 1e6, flushMs: Number(process.hrtime.bigint() - t1) / 1e6 };
   };
   for await (const line of readLines(process.stdin)) {
     const t0 = process.hrtime.bigint();
     try {
       const batch = decodeRoundCopierBatch(JSON.parse(line));
-      const bytes = await copy(batch.extents.map(([offset, length]) => ({ offset, length })));
-      reply({ ok: true, bytes, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
+      const r = await copy(batch.extents.map(([offset, length]) => ({ offset, length })));
+      reply({ ok: true, ...r, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
     } catch (err) {
       reply({ ok: false, error: (err as Error).message });
     }
