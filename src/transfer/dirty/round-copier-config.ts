@@ -12,6 +12,11 @@ export interface RoundCopierConfig {
   requestsPerConnection: number;
   /** Largest single read, bytes. */
   requestBytes: number;
+  /**
+   * A's delta server (delta-server-main.ts): when given, each batch is one request to it
+   * and its bytes stream back over one connection; the NBD fields are then unused.
+   */
+  delta?: { host: string; port: number };
 }
 
 /** One batch to copy, an NDJSON record on the copier's stdin: `[offset, length]` pairs. */
