@@ -15,13 +15,9 @@ import { encodeRecord } from '../../host/lines.js';
 import { alignedBuffer } from '../../workload/aligned-buffer.js';
 import { decodeDeltaCount, decodeDeltaEntries, DELTA_ENTRY_BYTES, DELTA_HEADER_BYTES } from './delta-wire.js';
 import { decodeDeltaServerConfig } from './delta-server-config.js';
+import { DELTA_READ_BUFFER_BYTES as BUF, readGroups, type Group } from './delta-groups.js';
 import type { Extent } from './extents.js';
 import { ByteQueue } from './nbd-reader.js';
-
-/** Bytes read before they are handed to the socket: large enough to amortise the write call. */
-const CHUNK = 1 << 20;
-/** Largest single read: a long extent is read in pieces, in parallel. */
-const PIECE = 256 * 1024;
 
 // Reads run in libuv's thread pool; many in flight let the device's worker take them in
 // batches (one synchronous read at a time paid two context switches per 4 KiB block, and
@@ -34,7 +30,7 @@ async function main(): Promise<void> {
   // For a piece O_DIRECT refuses (not sector-aligned): read it through the page cache.
   const buffered = await open(cfg.device, 'r');
   // Two buffers: one group of extents is read into one while the other's bytes are sent.
-  const bufs = [await alignedBuffer(direct, CHUNK), await alignedBuffer(direct, CHUNK)];
+  const bufs = [await alignedBuffer(direct, BUF), await alignedBuffer(direct, BUF)];
 
   /** Reads `n` bytes at `pos` into `buf` at `at`, all of them (O_DIRECT, or buffered where it refuses). */
   const readAt = (buf: Buffer, at: number, n: number, pos: number, fd = direct.fd): Promise<void> =>
@@ -47,38 +43,20 @@ async function main(): Promise<void> {
       });
     });
 
-  /** Groups of pieces, each filling at most one buffer, in stream order. */
-  function* groups(extents: readonly Extent[]): Generator<{ at: number; n: number; pos: number }[]> {
-    let group: { at: number; n: number; pos: number }[] = [];
-    let fill = 0;
-    for (const e of extents) {
-      for (let off = 0; off < e.length; ) {
-        const n = Math.min(e.length - off, CHUNK - fill, PIECE);
-        group.push({ at: fill, n, pos: e.offset + off });
-        fill += n;
-        off += n;
-        if (fill === CHUNK) {
-          yield group;
-          group = [];
-          fill = 0;
-        }
-      }
-    }
-    if (group.length > 0) yield group;
-  }
-
-  /** Reads one group (all its pieces at once) into `buf`; resolves with a copy of the bytes. */
-  const readGroup = async (buf: Buffer, group: readonly { at: number; n: number; pos: number }[]): Promise<Buffer> => {
-    await Promise.all(group.map((p) => readAt(buf, p.at, p.n, p.pos)));
-    const last = group.at(-1)!;
-    // The socket may hold the bytes until they are sent: hand it a copy, refill ours.
-    return Buffer.from(buf.subarray(0, last.at + last.n));
+  /** Reads one group (all its reads at once) into `buf`; resolves with the parts to send, copied out. */
+  const readGroup = async (buf: Buffer, g: Group): Promise<Buffer> => {
+    await Promise.all(g.reads.map((r) => readAt(buf, r.at, r.n, r.pos)));
+    // The socket may hold the bytes until they are sent: hand it its own, refill ours.
+    const out = Buffer.allocUnsafe(g.bytes);
+    let o = 0;
+    for (const p of g.parts) o += buf.copy(out, o, p.at, p.at + p.n);
+    return out;
   };
 
   /** Streams `extents` to `socket` in order, reading the next group while this one is sent. */
   const serve = async (socket: Socket, extents: readonly Extent[]): Promise<void> => {
     if (cfg.latencyMs > 0) await sleep(cfg.latencyMs);
-    const it = groups(extents);
+    const it = readGroups(extents);
     let k = 0;
     const start = (): Promise<Buffer> | undefined => {
       const g = it.next();
