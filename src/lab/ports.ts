@@ -23,6 +23,8 @@ const ROLE_OFFSET = {
   'mirror-target': 3,
   /** The backup file on A, restored from (backup-restore). */
   backup: 4,
+  /** A's delta server, which streams dirty extents to B's round copier (precopy). */
+  delta: 7,
 } as const;
 
 export type ExportRole = keyof typeof ROLE_OFFSET;

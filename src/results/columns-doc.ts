@@ -115,6 +115,11 @@ export const RUN_COLUMN_DOCS: readonly ColumnDoc<RunColumn>[] = [
       'precopy: bytes dirty at the kill, copied after it; time of that last pass (bitmap rotation + listing + copy) and of its rotation + listing part',
   },
   {
+    columns: ['final_copy_ms', 'final_flush_ms'],
+    meaning:
+      "precopy: the last pass's copy (the round copier's reads from A and writes to B) and its flush (fdatasync of B's device), as the copier times them; `final_delta_ms` less these and `final_list_ms` is the hand-over to and from the copier",
+  },
+  {
     columns: ['tracking'],
     meaning: "precopy: how A's writes were tracked, `qemu` (dirty bitmaps) or `dm-era` (the kernel's era target)",
   },

@@ -60,6 +60,9 @@ export const RUN_COLUMNS = [
   'final_delta_bytes',
   'final_delta_ms',
   'final_list_ms',
+  // precopy final pass split (issue 15): the copier's copy and flush parts of final_delta_ms
+  'final_copy_ms',
+  'final_flush_ms',
   'converged',
   'tracking',
   'backup_age_ms',

@@ -7,7 +7,8 @@ const round1 = (x: number | undefined): number | string => (x === undefined ? ''
 /**
  * runs.csv columns of pre-copy and of the source's write latency: `rounds`,
  * `final_delta_bytes`, `final_delta_ms` (rotate + list + copy of the last delta, after the
- * kill) and `final_list_ms` (its rotate + list part), `converged` and `tracking` (qemu or dm-era; precopy rows only), `backup_age_ms` (backup point → kill, on
+ * kill) and `final_list_ms` (its rotate + list part), `final_copy_ms` and `final_flush_ms` (the
+ * copier's reads + writes and its flush on B; the rest of `final_delta_ms` is hand-over), `converged` and `tracking` (qemu or dm-era; precopy rows only), `backup_age_ms` (backup point → kill, on
  * backup-restore rows), and the p99 of A's write latency
  * in the baseline (`warmup_start → start`) and before the cutover (`start → kill_start`,
  * while rounds, mirroring or a backup run; blank when the strategy kills first).
@@ -17,6 +18,8 @@ export function precopyColumns(r: RepetitionResult): {
   final_delta_bytes: number | string;
   final_delta_ms: number | string;
   final_list_ms: number | string;
+  final_copy_ms: number | string;
+  final_flush_ms: number | string;
   converged: string;
   tracking: string;
   backup_age_ms: number | string;
@@ -35,6 +38,8 @@ export function precopyColumns(r: RepetitionResult): {
     final_delta_bytes: p ? p.finalDeltaBytes : '',
     final_delta_ms: finalPass ? round1((finalPass.doneNs - finalPass.startNs) / 1e6) : '',
     final_list_ms: finalPass ? round1((finalPass.listedNs - finalPass.startNs) / 1e6) : '',
+    final_copy_ms: finalPass ? round1(finalPass.copyMs) : '',
+    final_flush_ms: finalPass ? round1(finalPass.flushMs) : '',
     converged: p ? String(p.converged) : '',
     tracking: p ? p.tracking : '',
     backup_age_ms: backup !== undefined && kill !== undefined ? round1((kill - backup) / 1e6) : '',

@@ -68,6 +68,10 @@ export interface PrecopyRound {
   dirtyBytes: number;
   /** Bytes the copier moved. */
   copiedBytes: number;
+  /** Delta passes: the copier's reads from A and writes to B, ms (listedNs → doneNs less the flush and the hand-over). */
+  copyMs?: number;
+  /** Delta passes: the flush that made the copied bytes durable on B, ms. */
+  flushMs?: number;
 }
 
 /** How a pre-copy went. */

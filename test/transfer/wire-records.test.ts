@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decodeDeltaServerConfig } from '../../src/transfer/dirty/delta-server-config.js';
 import { decodeRoundCopierBatch, decodeRoundCopierReply } from '../../src/transfer/dirty/round-copier-config.js';
 import { parseNbdcopyProgress } from '../../src/transfer/nbdcopy-progress.js';
 
@@ -11,10 +12,19 @@ describe('child wire formats', () => {
   });
 
   it('checks round copier replies', () => {
-    expect(decodeRoundCopierReply({ ok: true, bytes: 4096, ms: 1.5 })).toEqual({ ok: true, bytes: 4096, ms: 1.5 });
+    expect(decodeRoundCopierReply({ ok: true, bytes: 4096, ms: 1.5, copyMs: 1, flushMs: 0.25 })).toEqual({ ok: true, bytes: 4096, ms: 1.5, copyMs: 1, flushMs: 0.25 });
+    // The final pass's split needs both parts: a reply without them is not one.
+    expect(() => decodeRoundCopierReply({ ok: true, bytes: 4096, ms: 1.5 })).toThrow(TypeError);
     expect(decodeRoundCopierReply({ ok: false, error: 'EIO' })).toEqual({ ok: false, error: 'EIO' });
     expect(() => decodeRoundCopierReply({ ok: true, bytes: '4096', ms: 1 })).toThrow(TypeError);
     expect(() => decodeRoundCopierReply(null)).toThrow(TypeError);
+  });
+
+  it('checks delta server configs', () => {
+    const c = { address: '10.213.0.1', port: 10816, device: '/dev/loop3', latencyMs: 0 };
+    expect(decodeDeltaServerConfig(c)).toEqual(c);
+    expect(() => decodeDeltaServerConfig({ ...c, port: '10816' })).toThrow(TypeError);
+    expect(() => decodeDeltaServerConfig({ ...c, device: undefined })).toThrow(TypeError);
   });
 
   it('checks round copier batches', () => {

@@ -9,6 +9,11 @@ export interface DirtyTracker {
   readonly tracking: TrackingName;
   /** The device the source workload runs on. */
   readonly device: string;
+  /**
+   * The device on A that holds the volume's current bytes, under the tracking (every
+   * tracked write has reached it once it completes): what A's delta server reads.
+   */
+  readonly dataDevice: string;
   /** Export of the volume in A's namespace, for B to pull from. */
   readonly tcp: NbdExport;
   /** Starts a fresh dirty set: what was written before is not listed. */

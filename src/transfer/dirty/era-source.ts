@@ -59,6 +59,11 @@ export class EraTrackedSource implements DirtyTracker {
     return this.dm.path;
   }
 
+  /** The era device itself: reads of it are the origin's bytes. */
+  get dataDevice(): string {
+    return this.dm.path;
+  }
+
   static async create(scope: ResourceScope, o: EraSourceOptions): Promise<EraTrackedSource> {
     const blockBytes = eraBlockBytes(o.granularityBytes);
     const meta = await createLoopDevice(scope, join(o.workDir, 'era-meta.img'), eraMetadataBytes(o.sizeBytes, blockBytes));

@@ -1,12 +1,16 @@
 /**
- * The round copier: a long-lived process in B's namespace that keeps NBD connections to
+ * The round copier: a long-lived process in B's namespace that keeps its connections to
  * A open and copies batches of extents (one NDJSON record each on stdin) into B's device,
  * answering each with a record once the batch is durable on B (fdatasync). Kept
  * alive between rounds so the final delta pays no process or connection start-up.
+ * It reads either from A's delta server (one request per batch, the bytes streamed back:
+ * `delta` in its config) or from A's NBD export (one NBD read per extent or piece of one,
+ * many in flight over several connections).
  */
 import { open } from 'node:fs/promises';
 import { encodeRecord, readLines } from '../../host/lines.js';
 import { splitRequests, type Extent } from './extents.js';
+import { DeltaStream } from './delta-stream.js';
 import { NbdReader } from './nbd-reader.js';
 import { decodeRoundCopierBatch, type RoundCopierConfig, type RoundCopierReply } from './round-copier-config.js';
 
@@ -14,9 +18,10 @@ const reply = (r: RoundCopierReply): void => void process.stdout.write(encodeRec
 
 async function main(): Promise<void> {
   const cfg = JSON.parse(process.argv[2] ?? '') as RoundCopierConfig;
-  const readers = await Promise.all(Array.from({ length: cfg.connections }, () => NbdReader.open(cfg.host, cfg.port, cfg.exportName)));
+  const stream = cfg.delta ? await DeltaStream.open(cfg.delta.host, cfg.delta.port) : undefined;
+  const readers = stream ? [] : await Promise.all(Array.from({ length: cfg.connections }, () => NbdReader.open(cfg.host, cfg.port, cfg.exportName)));
   const fh = await open(cfg.device, 'r+');
-  const copy = async (extents: Extent[]): Promise<number> => {
+  const viaNbd = async (extents: Extent[]): Promise<number> => {
     const requests = splitRequests(extents, cfg.requestBytes);
     let next = 0;
     let bytes = 0;
@@ -30,20 +35,27 @@ async function main(): Promise<void> {
     };
     const workers = readers.flatMap((rd) => Array.from({ length: cfg.requestsPerConnection }, () => worker(rd)));
     await Promise.all(workers);
-    await fh.datasync();
     return bytes;
+  };
+  const copy = async (extents: Extent[]): Promise<{ bytes: number; copyMs: number; flushMs: number }> => {
+    const t0 = process.hrtime.bigint();
+    const bytes = stream ? await stream.fetch(extents, fh.fd) : await viaNbd(extents);
+    const t1 = process.hrtime.bigint();
+    await fh.datasync();
+    return { bytes, copyMs: Number(t1 - t0) / 1e6, flushMs: Number(process.hrtime.bigint() - t1) / 1e6 };
   };
   for await (const line of readLines(process.stdin)) {
     const t0 = process.hrtime.bigint();
     try {
       const batch = decodeRoundCopierBatch(JSON.parse(line));
-      const bytes = await copy(batch.extents.map(([offset, length]) => ({ offset, length })));
-      reply({ ok: true, bytes, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
+      const r = await copy(batch.extents.map(([offset, length]) => ({ offset, length })));
+      reply({ ok: true, ...r, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
     } catch (err) {
       reply({ ok: false, error: (err as Error).message });
     }
   }
   await Promise.all(readers.map((r) => r.close()));
+  await stream?.close();
   await fh.close();
 }
 

@@ -11,7 +11,12 @@ import { decodeRoundCopierReply, ROUND_COPIER_ENTRY, type RoundCopierBatch, type
 /** How one batch went. */
 export interface BatchResult {
   bytes: number;
+  /** The whole batch, as the copier timed it. */
   ms: number;
+  /** Its reads from A and writes to B. */
+  copyMs: number;
+  /** The flush that made them durable on B. */
+  flushMs: number;
 }
 
 /** The round copier answered a batch with a failure. */
@@ -66,7 +71,7 @@ export class RoundCopier {
     this.process.stdin!.write(encodeRecord(batch));
     const r = await untilExit(this.process, answer, 'round copier', signal);
     if (!r.ok) throw new RoundCopyError(`round copy failed: ${r.error}`, this.badRecord ? { cause: this.badRecord } : {});
-    return { bytes: r.bytes, ms: r.ms };
+    return { bytes: r.bytes, ms: r.ms, copyMs: r.copyMs, flushMs: r.flushMs };
   }
 
   /** Ends the copier (EOF on stdin) and waits for it; stopped if it has not exited in time. */

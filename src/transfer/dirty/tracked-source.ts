@@ -58,6 +58,8 @@ export class TrackedSource implements DirtyTracker {
     readonly qmp: QmpClient,
     /** TCP export of the volume in A's namespace, for B. */
     readonly tcp: NbdExport,
+    /** A's raw device under qemu-storage-daemon, which writes it with O_DIRECT. */
+    readonly dataDevice: string,
     private readonly nbdSock: string,
     private readonly granularityBytes: number,
   ) {}
@@ -81,7 +83,7 @@ export class TrackedSource implements DirtyTracker {
       workDir: dir,
       name: 'tracked',
     });
-    return new TrackedSource(device, qmp, tcp, nbdSock, o.granularityBytes);
+    return new TrackedSource(device, qmp, tcp, o.sourceDevice, nbdSock, o.granularityBytes);
   }
 
   private bitmap(gen: number): string {

@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Host, HostProcess } from '../../host/host.js';
+import { onRecords } from '../../host/lines.js';
+import { exitsWithin, untilExit } from '../../host/race.js';
+import type { ResourceScope } from '../../lab/scope.js';
+import { packageRoot } from '../../package-root.js';
+import { DELTA_SERVER_ENTRY, type DeltaServerConfig } from './delta-server-config.js';
+
+/** Time the server gets to exit by itself after EOF on stdin before it is stopped. */
+const EXIT_AFTER_EOF_MS = 5_000;
+
+/** The orchestrator's handle on A's delta server (delta-server-main.ts). */
+export class DeltaServer {
+  private constructor(
+    private readonly process: HostProcess,
+    /** Where B's round copier connects. */
+    readonly address: string,
+    readonly port: number,
+  ) {}
+
+  /** Starts the server on `on` (A) and waits until it listens. */
+  static async start(scope: ResourceScope, on: Host, config: DeltaServerConfig, signal?: AbortSignal): Promise<DeltaServer> {
+    const entry = join(packageRoot(), DELTA_SERVER_ENTRY);
+    if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\``);
+    const proc = on.start(scope, process.execPath, [entry, JSON.stringify(config)], { stdin: 'pipe', stdout: 'pipe' });
+    const listening = new Promise<void>((resolve, reject) =>
+      onRecords(proc.stdout!, (v) => v, () => resolve(), reject),
+    );
+    await untilExit(proc, listening, 'delta server', signal);
+    return new DeltaServer(proc, config.address, config.port);
+  }
+
+  /** Ends the server (EOF on stdin) and waits for it; stopped if it has not exited in time. */
+  async stop(): Promise<void> {
+    this.process.stdin?.end();
+    if (!(await exitsWithin(this.process, EXIT_AFTER_EOF_MS))) await this.process.stop();
+  }
+}
