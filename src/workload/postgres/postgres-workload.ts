@@ -86,8 +86,13 @@ export class PostgresWorkload implements Workload {
   }
 
   async kill(): Promise<void> {
-    if (!this.source) throw new WorkloadStateError('postgres workload: kill before start');
+    if (!this.source || !this.sourceFs) throw new WorkloadStateError('postgres workload: kill before start');
     await this.source.kill();
+    // A crashed process's writes are in A's page cache, and A's kernel writes them back, as
+    // it would; done now, so that what is read from the device is a settled filesystem. A
+    // copy made while A's kernel still held dirty ext4 metadata (in the block device's own
+    // cache, which the export reads) would be a torn filesystem that no host ever leaves.
+    await checkpointJournal(this.sourceFs.mountpoint);
   }
 
   async boot(device: string): Promise<number> {

@@ -119,7 +119,9 @@ export class PgServer {
       if (signal.aborted) throw err;
       // The server's own words are in its log, not on its stderr.
       const log = await this.host.readFile(this.config.logFile).then((b) => b.toString(), () => '');
-      const tail = log.trim().split('\n').slice(-4).join(' | ');
+      // The reason (FATAL, PANIC) first, then how it ended.
+      const lines = log.trim().split('\n');
+      const tail = [...lines.filter((l) => /\b(FATAL|PANIC):/.test(l) && !/starting up/.test(l)).slice(-3), ...lines.slice(-2)].join(' | ');
       throw new PostgresSetupError(`${(err as Error).message}${tail ? `; its log: ${tail}` : ''}`, err);
     }
   }
@@ -130,7 +132,7 @@ export class PgServer {
     for (;;) {
       const ready = await untilExit(
         this.proc,
-        this.host.run(join(PG_BIN, 'pg_isready'), [...target, '-p', String(this.config.port), '-t', '2'], { signal }).then(() => true, (err: unknown) => {
+        this.host.run(join(PG_BIN, 'pg_isready'), [...target, '-p', String(this.config.port), '-U', PG_USER, '-t', '2'], { signal }).then(() => true, (err: unknown) => {
           if (err instanceof ToolError) return false; // exit 1 (rejecting: starting up) or 2 (no answer yet)
           throw err;
         }),
