@@ -16,7 +16,7 @@ export function metricColumns(rows: readonly Row[]): string[] {
 
 /** Whether a larger value of the metric is better (throughputs, delivered rates, efficiencies, counts of work done). */
 export function higherIsBetter(column: string): boolean {
-  return /_bps$|_achieved_|efficiency|acked_writes|converged/.test(column);
+  return /_bps$|_achieved_|efficiency|acked_writes|converged|^tps_|integrity_ok/.test(column);
 }
 
 /** One strategy at one sweep point: its rows (all repetitions, ok or not). */

@@ -167,7 +167,7 @@ function lossOf(ok: readonly Row[]): StrategyPlan['loss'] {
 
 function safetyOf(strategy: string, ok: readonly Row[], ctx: PlanContext): StrategyPlan['safety'] {
   const any = (col: string): boolean => values(ok, col).some((v) => v > 0);
-  const losesData = any('lost_bytes') || any('corrupt_bytes') || any('lost_requests');
+  const losesData = any('lost_bytes') || any('corrupt_bytes') || any('lost_requests') || any('lost_commits');
   const splitBrain = any('split_brain_ms') || any('diverged_bytes');
   const mayLoseByDesign = ctx.expectsNoLoss?.(strategy) === false;
   const marks = [losesData ? 'LOSES DATA' : mayLoseByDesign ? 'may lose (none measured)' : '', splitBrain ? 'SPLIT BRAIN' : ''].filter(Boolean);

@@ -54,6 +54,9 @@ const cell = (row: RunRow, c: keyof RunRow): number | undefined => {
 export function repetitionLine(row: RunRow): string {
   const ms = (c: keyof RunRow): string => `${formatMs(cell(row, c) ?? 0)} ms`;
   const base = `interruption ${ms('interruption_ms')}, split brain ${ms('split_brain_ms')}, migration ${ms('migration_ms')}`;
+  if (cell(row, 'recovery_ms') !== undefined || cell(row, 'lost_commits') !== undefined) {
+    return `${base}, client gap ${ms('client_gap_ms')}, recovery ${ms('recovery_ms')}, errors ${row.errors}, lost commits ${row.lost_commits}/${row.acked_writes}, integrity ${row.integrity_ok === 'true' ? 'ok' : 'FAILED'}`;
+  }
   if (cell(row, 'client_gap_ms') !== undefined) {
     return `${base}, client gap ${ms('client_gap_ms')}, errors ${row.errors}, timeouts ${row.timeouts}, lost requests ${row.lost_requests}/${row.acked_writes}`;
   }

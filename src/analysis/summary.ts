@@ -31,7 +31,7 @@ const DATA_COLUMNS: Column[] = [
 
 const has = (rows: readonly RunRow[], c: keyof RunRow): boolean => rows.some((r) => r[c] !== '' && r[c] !== undefined);
 
-/** Summary columns for the HTTP workload and drains, when the rows have them (pure). */
+/** Summary columns for the application workloads (HTTP, PostgreSQL) and drains, when the rows have them (pure). */
 export function appSummaryColumns(rows: readonly RunRow[]): Column[] {
   return [
     ...(has(rows, 'client_gap_ms')
@@ -40,6 +40,13 @@ export function appSummaryColumns(rows: readonly RunRow[]): Column[] {
           ['errors', 'errors', formatCount],
           ['timeouts', 'timeouts', formatCount],
           ['lost_requests', 'lost req.', formatCount],
+        ] as Column[])
+      : []),
+    // The PostgreSQL workload counts its loss in commits.
+    ...(has(rows, 'lost_commits')
+      ? ([
+          ['lost_commits', 'lost commits', formatCount],
+          ['recovery_ms', 'recovery ms', formatMs],
         ] as Column[])
       : []),
     ...(has(rows, 'drain_ms') ? ([['drain_ms', 'drain ms', formatMs]] as Column[]) : []),

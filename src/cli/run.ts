@@ -30,7 +30,8 @@ import { renderPlan } from './dry-run.js';
 import { probeBackingSpace } from './capacity-probe.js';
 import { decideOut, inspectOut } from './out-dir.js';
 import { checkCapacity } from '../scenario/capacity.js';
-import { HTTP_TOOLS } from '../scenario/app-options.js';
+import { HTTP_TOOLS, POSTGRES_TOOLS } from '../scenario/app-options.js';
+import { PG_BIN } from '../workload/postgres/server.js';
 
 export interface RunOptions extends RawScenario {
   out?: string;
@@ -67,9 +68,10 @@ async function preflight(s: Scenario, needRoot: boolean): Promise<void> {
   for (const t of REQUIRED_TOOLS) {
     if (!(await hasTool(t))) throw usageError(`${describeTool(t)} is not installed (run \`migbench doctor\`)`);
   }
-  for (const t of s.workload === 'http' ? HTTP_TOOLS : []) {
-    if (!(await hasTool(t))) throw usageError(`--workload http: ${describeTool(t)} is not installed`);
+  for (const t of s.workload === 'stamped' ? [] : s.workload === 'http' ? HTTP_TOOLS : [...HTTP_TOOLS, ...POSTGRES_TOOLS]) {
+    if (!(await hasTool(t))) throw usageError(`--workload ${s.workload}: ${describeTool(t)} is not installed`);
   }
+  if (s.workload === 'postgres' && !existsSync(join(PG_BIN, 'postgres'))) throw usageError(`--workload postgres: ${PG_BIN}/postgres is missing (install postgresql-15 and postgresql-contrib)`);
   if (!existsSync(s.backingDir)) throw usageError(`--backing-dir ${s.backingDir} does not exist`);
   try {
     accessSync(s.backingDir, constants.W_OK);

@@ -1,6 +1,7 @@
 import type { RunRow } from './columns.js';
 import type { RepetitionResult } from './repetition-result.js';
 import { SLOT_BYTES } from '../workload/http/slot-record.js';
+import { dbColumns } from './db-cells.js';
 
 const round = (x: number, digits = 3): number | string => (Number.isNaN(x) ? '' : Number(x.toFixed(digits)));
 
@@ -22,5 +23,6 @@ export function appColumns(r: RepetitionResult): Partial<RunRow> {
     corrupt_bytes: r.app.corruptSlots * SLOT_BYTES,
     diverged_bytes: '',
     stale_reads: '',
+    ...(r.app.db ? dbColumns(r.app.db) : {}),
   };
 }

@@ -74,7 +74,7 @@ export const RUN_COLUMN_DOCS: readonly ColumnDoc<RunColumn>[] = [
     columns: ['read_probe'],
     meaning: 'the probe that produced the read latency columns: `fio` (default; the stamped instances still check content at up to 50 reads/s) or `stamped` (`--probe`)',
   },
-  { columns: ['acked_writes'], meaning: 'acknowledged writes of all instances (the initial fill excluded)' },
+  { columns: ['acked_writes'], meaning: 'acknowledged writes of all instances (the initial fill excluded); requests (HTTP) or commits (PostgreSQL) of application workloads' },
   { columns: ['kill_ms', 'boot_ms'], meaning: 'kill start → done; boot start → first acknowledged write on B' },
   {
     columns: ['clone_ms'],
@@ -85,7 +85,7 @@ export const RUN_COLUMN_DOCS: readonly ColumnDoc<RunColumn>[] = [
     meaning:
       'when the kill started, the boot started, and all data was on a running B (where `hydration_ms` ends), in ms from the migration start (`kill_start`, `boot_start`, `hydration_done`; the report marks them on the timelines); empty when the repetition has no such mark',
   },
-  { columns: ['workload'], meaning: '`stamped` or `http`' },
+  { columns: ['workload'], meaning: '`stamped`, `http` or `postgres`' },
   {
     columns: ['volume', 'drain_ms'],
     meaning:
@@ -93,12 +93,30 @@ export const RUN_COLUMN_DOCS: readonly ColumnDoc<RunColumn>[] = [
   },
   {
     columns: ['client_gap_ms'],
-    meaning: 'HTTP workload: the longest interval without a successful response, from the first response on A to the last on B',
+    meaning: 'HTTP workload: the longest interval without a successful response, from the first response on A to the last on B (PostgreSQL workload: without a successful COMMIT)',
   },
   {
     columns: ['errors', 'timeouts'],
     meaning:
-      'HTTP workload: failed requests the clients saw (connection errors and non-2xx answers), and requests given up after 10 s',
+      'HTTP workload: failed requests the clients saw (connection errors and non-2xx answers), and requests given up after 10 s; PostgreSQL workload: transactions that failed (rolled back, or their connection lost before COMMIT answered), and transactions given up after 10 s',
+  },
+  {
+    columns: ['lost_commits'],
+    meaning: 'PostgreSQL workload: transactions whose COMMIT the clients saw succeed and that are missing from the migrated database (docs/workloads-postgres.md)',
+  },
+  {
+    columns: ['recovery_ms', 'recovery_log_ms'],
+    meaning:
+      "PostgreSQL workload: boot start → the destination's server accepts connections (mount with ext4 journal replay + PostgreSQL crash recovery; `pg_isready` polled every 20 ms); the same to the server log's \"database system is ready to accept connections\" line (wall clock, ms): the cross-check",
+  },
+  {
+    columns: ['integrity_ok'],
+    meaning:
+      'PostgreSQL workload: `true` when amcheck (`bt_index_check` with heapallindexed) passes on every index of the tables and the data is self-consistent (every transaction whole, hot-row counters equal to the transactions present, nothing present the clients saw fail); what failed goes to `warnings`',
+  },
+  {
+    columns: ['tps_baseline', 'tps_migration', 'tps_after'],
+    meaning: 'PostgreSQL workload: commits per second, first commit → migration start; migration start → source released (outage included); then → end',
   },
   {
     columns: ['lost_requests'],
@@ -155,7 +173,7 @@ export const RUN_COLUMN_DOCS: readonly ColumnDoc<RunColumn>[] = [
   },
   {
     columns: ['warnings'],
-    meaning: 'semicolon-separated: the baseline delivered more than 5 % less than the asked write or read rate (the row measured another scenario)',
+    meaning: 'semicolon-separated: the baseline delivered more than 5 % less than the asked write or read rate (the row measured another scenario); PostgreSQL workload: which integrity check failed',
   },
   { columns: ['status', 'error'], meaning: '`ok`, or `failed` with the step that failed and why' },
 ];

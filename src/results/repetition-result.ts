@@ -54,6 +54,27 @@ export interface AppResult {
   lostSample: number[];
   /** Slots of the destination's data file that do not check out. */
   corruptSlots: number;
+  /** The PostgreSQL workload's own figures (`--workload postgres`). */
+  db?: DbResult;
+}
+
+/** What the PostgreSQL workload measured (runs.csv lost_commits … tps_after). */
+export interface DbResult {
+  /** Acknowledged commits absent from the migrated database. */
+  lostCommits: number;
+  /** Transactions whose answer the clients never got (connection lost, timeout). */
+  indeterminate: number;
+  /** Boot start → the destination's server accepts connections (mount + crash recovery); undefined without a boot. */
+  recoveryMs: number | undefined;
+  /** Boot start → the destination's log says "ready to accept connections" (wall clock, ms resolution): the cross-check. */
+  recoveryLogMs: number | undefined;
+  /** amcheck and the consistency checks passed on the migrated data. */
+  integrityOk: boolean;
+  /** What failed of those checks ('' when all pass). */
+  integrityDetail: string;
+  tpsBaseline: number | undefined;
+  tpsMigration: number | undefined;
+  tpsAfter: number | undefined;
 }
 
 /** One pre-copy pass. */

@@ -55,7 +55,7 @@ export const BACKENDS = ['auto', 'qemu', 'dm-clone'] as const;
 export const PROBES = ['stamped', 'fio'] as const;
 export const TRACKING_CHOICES = ['auto', 'qemu', 'dm-era'] as const;
 /** Workloads a run can drive. */
-export const WORKLOADS = ['stamped', 'http'] as const;
+export const WORKLOADS = ['stamped', 'http', 'postgres'] as const;
 
 /** Every `run` option, grouped; the order of the sweepable ones orders sweep labels. */
 export const RUN_OPTIONS = [
@@ -96,8 +96,10 @@ export const RUN_OPTIONS = [
   { flag: 'converge-bytes', prop: 'convergeBytes', kind: 'size', arg: 'size', default: '4MiB', sweepable: true, group: 'Pre-copy / mirror / backup', help: 'precopy: stop iterating once the dirty set is at most this', example: '1MiB' },
   { flag: 'backup-age', prop: 'backupAge', kind: 'duration', arg: 'duration', default: '5s', sweepable: true, group: 'Pre-copy / mirror / backup', help: 'backup-restore: how long before the kill the backup is taken', example: '10s' },
   // Application workload and drains
-  { flag: 'workload', prop: 'workload', kind: 'enum', arg: 'name', choices: WORKLOADS, default: 'stamped', group: 'Application workload and drains', help: 'stamped (block writer) or http (service on ext4, clients through a front door)', example: 'http' },
+  { flag: 'workload', prop: 'workload', kind: 'enum', arg: 'name', choices: WORKLOADS, default: 'stamped', group: 'Application workload and drains', help: 'stamped (block writer), http (service on ext4, clients through a front door) or postgres (PostgreSQL on ext4, transaction clients through a front door)', example: 'http' },
   { flag: 'http-connections', prop: 'httpConnections', kind: 'count', arg: 'n', default: '4', group: 'Application workload and drains', help: 'HTTP workload: concurrent client connections', example: '8' },
+  { flag: 'db-clients', prop: 'dbClients', kind: 'count', arg: 'n', default: '4', group: 'Application workload and drains', help: 'PostgreSQL workload: client connections, each one transaction at a time (closed loop unless --tps)', example: '8' },
+  { flag: 'tps', prop: 'tps', kind: 'event-rate', arg: 'rate', group: 'Application workload and drains', help: 'PostgreSQL workload: open loop, transactions started per second over the --db-clients connections (unset: closed loop)', example: '200/s' },
   { flag: 'volumes', prop: 'volumes', kind: 'count', arg: 'n', default: '1', group: 'Application workload and drains', help: 'drain N volumes (1–16) A→B at once over the one link', example: '2' },
   { flag: 'stagger', prop: 'stagger', kind: 'duration', arg: 'duration', default: '0ms', group: 'Application workload and drains', help: "delay between the migration starts of a drain's volumes", example: '500ms' },
   // Output

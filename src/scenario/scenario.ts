@@ -86,7 +86,7 @@ export function validateScenario(raw: RawScenario, resolveStrategies: (list: str
   // `all` means every strategy the workload can run: the HTTP workload boots by mounting
   // the volume, so the orderings that boot before the copy are not part of its `all`.
   const all = field('strategy', () => resolveStrategies(raw.strategy));
-  const strategies = raw.strategy === 'all' && raw.workload === 'http' ? all.filter((n) => HTTP_STRATEGIES.includes(n)) : all;
+  const strategies = raw.strategy === 'all' && raw.workload !== 'stamped' ? all.filter((n) => HTTP_STRATEGIES.includes(n)) : all;
   const sizeBytes = field('size', () => parseSize(raw.size));
   const blockSize = field('block-size', () => parseSize(raw.blockSize));
   const writeRateBps = field('write-rate', () => parseRate(raw.writeRate));

@@ -1,4 +1,5 @@
 import { HttpWorkload } from './http/http-workload.js';
+import { PostgresWorkload } from './postgres/postgres-workload.js';
 import { StampedWorkload } from './stamped-workload.js';
 import type { Workload, WorkloadEnv } from './workload.js';
 
@@ -9,5 +10,7 @@ export function createWorkload(env: WorkloadEnv): Workload {
       return new StampedWorkload(env);
     case 'http':
       return new HttpWorkload(env);
+    case 'postgres':
+      return new PostgresWorkload(env);
   }
 }

@@ -28,6 +28,13 @@ describe('--workload, --http-connections, --volumes, --stagger', () => {
     expect(() => validateScenario({ ...DEFAULTS, workload: 'http', strategy: 'all-orderings' }, resolveStrategies)).toThrow(/cannot run kill-boot-copy, boot-kill-copy, boot-copy-kill/);
   });
 
+  it('takes `all` under the PostgreSQL workload as the HTTP workload\'s strategies, with --tps and --db-clients', () => {
+    const s = validateScenario({ ...DEFAULTS, workload: 'postgres', tps: '150/s', dbClients: '8' }, resolveStrategies);
+    expect(s.strategies).toEqual(['kill-copy-boot', 'copy-kill-boot', 'copy-boot-kill', 'async-clone']);
+    expect([s.tps, s.dbClients]).toEqual([150, 8]);
+    expect(validateScenario({ ...DEFAULTS, workload: 'postgres' }, resolveStrategies).tps).toBeUndefined();
+  });
+
   it('refuses bad input with the option named', () => {
     const bad: [Record<string, string>, RegExp][] = [
       [{ workload: 'ftp' }, /--workload: unknown workload "ftp"/],
@@ -38,6 +45,12 @@ describe('--workload, --http-connections, --volumes, --stagger', () => {
       [{ volumes: 'two' }, /--volumes/],
       [{ stagger: 'soon' }, /--stagger/],
       [{ httpConnections: '0' }, /--http-connections/],
+      [{ workload: 'postgres', strategy: 'boot-copy-kill' }, /--workload postgres cannot run boot-copy-kill/],
+      [{ workload: 'postgres', strategy: 'kill-copy-boot', size: '32MiB' }, /--workload postgres needs --size of at least 64MiB/],
+      [{ dbClients: '0' }, /--db-clients/],
+      [{ dbClients: '65' }, /--db-clients: at most 64/],
+      [{ tps: 'fast' }, /--tps/],
+      [{ tps: '0' }, /--tps: must be greater than 0/],
     ];
     for (const [raw, msg] of bad) {
       expect(() => validateScenario({ ...DEFAULTS, strategy: 'kill-copy-boot', ...raw }, resolveStrategies), JSON.stringify(raw)).toThrow(ScenarioError);
@@ -46,6 +59,6 @@ describe('--workload, --http-connections, --volumes, --stagger', () => {
   });
 
   it('is pure: validates without provisioning', () => {
-    expect(validateAppOptions({}, ['kill-copy-boot'], 64 * MiB)).toEqual({ workload: 'stamped', httpConnections: 4, volumes: 1, staggerMs: 0 });
+    expect(validateAppOptions({}, ['kill-copy-boot'], 64 * MiB)).toEqual({ workload: 'stamped', httpConnections: 4, dbClients: 4, tps: undefined, volumes: 1, staggerMs: 0 });
   });
 });

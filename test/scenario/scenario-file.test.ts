@@ -20,7 +20,7 @@ describe('scenario files', () => {
     [{ reps: 0 }, /field "reps"/],
     [{ backend: 'zfs' }, /field "backend" must be equal to one of the allowed values \(auto, qemu, dm-clone\)/],
     [{ tracking: 'cbt' }, /field "tracking" must be equal to one of the allowed values \(auto, qemu, dm-era\)/],
-    [{ workload: 'ftp' }, /field "workload" must be equal to one of the allowed values \(stamped, http\)/],
+    [{ workload: 'ftp' }, /field "workload" must be equal to one of the allowed values \(stamped, http, postgres\)/],
     [{ probe: 'strace' }, /field "probe" must be equal to one of the allowed values \(stamped, fio\)/],
     [{ reps: 2.5 }, /field "reps" must be a whole number/],
     [{ volumes: [1, 2] }, /field "volumes" must be a whole number/],

@@ -126,9 +126,14 @@ export async function preallocateDataFile(mountpoint: string, slots: number): Pr
   } finally {
     await fh.close();
   }
+  await checkpointJournal(mountpoint);
+  return path;
+}
+
+/** Checkpoints the filesystem's journal (freeze + thaw): what set-up wrote is in place, not left for a destination to replay. */
+export async function checkpointJournal(mountpoint: string): Promise<void> {
   await localHost.run('fsfreeze', ['--freeze', mountpoint]);
   await localHost.run('fsfreeze', ['--unfreeze', mountpoint]);
-  return path;
 }
 
 /** Reads the data file of a mounted filesystem. */

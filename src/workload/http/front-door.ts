@@ -8,7 +8,7 @@ export interface Target {
 }
 
 /** Errors that mean the request never reached a service: safe to send again. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+export const NOT_SENT: ReadonlySet<string> = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
 /**
  * The client-side front door: an HTTP proxy that follows the service, request by

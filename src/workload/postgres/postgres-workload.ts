@@ -1,0 +1,214 @@
+import { chown, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { localHost } from '../../host/local-host.js';
+import { ResourceScope } from '../../lab/scope.js';
+import { clientGapMs, firstAckOf, lastAckOf, type AppAck } from '../../measure/app-metrics.js';
+import type { Timeline } from '../../measure/timeline.js';
+import { emptyVerification } from '../../measure/verifier.js';
+import { RecordType, type AckRecord } from '../records.js';
+import { WorkloadStateError, type Workload, type WorkloadEnv, type WorkloadFigures } from '../workload.js';
+import { checkpointJournal, makeFilesystem, mountFilesystem, sharedMountTree, type MountedFs } from '../http/filesystem.js';
+import { DbLoad } from './load.js';
+import { initCluster, PG_DATA, PgServer, readyTimeOfLog } from './server.js';
+import { transactionsPerSecond } from './tps.js';
+import { checkDatabase } from './verify.js';
+
+export const SOURCE_DB_EPOCH = 1;
+export const DEST_DB_EPOCH = 2;
+/** Server port on each host; a drain volume adds its number. */
+export const PG_PORT = 5432;
+/** Seconds a client waits for a transaction's answer before it counts a timeout. */
+const CLIENT_TIMEOUT_S = 10;
+
+const now = (): number => Number(process.hrtime.bigint());
+
+/**
+ * The PostgreSQL workload (`--workload postgres`), built like the HTTP workload on its
+ * pieces (ext4 on the volume, the front-door idea, the same strategies): set-up makes
+ * ext4 on the source volume and a cluster on it (initdb, the tables); the server runs on
+ * A; the clients run in B's namespace and reach it through a TCP front door. *kill*
+ * crashes the server (every process SIGKILLed at once). *boot* mounts the destination's
+ * filesystem on B and starts PostgreSQL there: crash recovery replays the WAL, timed up
+ * to the first accepted connection (`recovery_ms`); the front door then sends new
+ * connections to B. Verification starts a server on the destination volume once more and
+ * looks up every acknowledged commit and checks the data (verify.ts).
+ */
+export class PostgresWorkload implements Workload {
+  readonly provisionStep = 'initdb';
+  private readonly port: number;
+  private mountDir: string | undefined;
+  private sourceFs: MountedFs | undefined;
+  private source: PgServer | undefined;
+  private load: DbLoad | undefined;
+  private dest: PgServer | undefined;
+  private destFs: MountedFs | undefined;
+  private stopped = false;
+  private recovery: { bootWallMs: number; ms: number } | undefined;
+
+  constructor(private readonly env: WorkloadEnv) {
+    this.port = PG_PORT + (env.volume ?? 0);
+  }
+
+  async provision(sourceDevice: string): Promise<void> {
+    const { scope, workDir } = this.env;
+    await makeFilesystem(sourceDevice);
+    this.mountDir = await sharedMountTree(scope, join(workDir, 'mnt'));
+    this.sourceFs = await mountFilesystem(scope, sourceDevice, join(this.mountDir, 'a'));
+    await initCluster(this.sourceFs.mountpoint);
+    await checkpointJournal(this.sourceFs.mountpoint);
+  }
+
+  async start(device: string): Promise<void> {
+    const { scope, scenario: s, hosts, signal, workDir } = this.env;
+    if (!this.sourceFs) throw new WorkloadStateError('postgres workload: start before provision');
+    // The server writes through the filesystem mounted at set-up, on the raw volume.
+    if (device !== this.sourceFs.device) throw new WorkloadStateError(`postgres workload: cannot run on ${device}, a device in front of its filesystem's ${this.sourceFs.device}`);
+    this.source = PgServer.start(scope, hosts.a, { dataDir: join(this.sourceFs.mountpoint, PG_DATA), address: hosts.a.address, port: this.port, logFile: join(workDir, 'postgres-a.log') });
+    await this.source.waitAccepting(signal);
+    this.load = await DbLoad.start(
+      scope,
+      hosts.b,
+      {
+        target: { host: hosts.a.address, port: this.port },
+        epochs: { [hosts.a.address]: SOURCE_DB_EPOCH, [hosts.b.address]: DEST_DB_EPOCH },
+        clients: s.dbClients,
+        ...(s.tps !== undefined ? { tps: s.tps } : {}),
+        timeoutS: CLIENT_TIMEOUT_S,
+        workDir,
+      },
+      signal,
+    );
+    await this.load.waitAck(SOURCE_DB_EPOCH, 0, signal);
+  }
+
+  async endBaseline(): Promise<void> {
+    // The clients run throughout.
+  }
+
+  async kill(): Promise<void> {
+    if (!this.source || !this.sourceFs) throw new WorkloadStateError('postgres workload: kill before start');
+    await this.source.kill();
+    // A crashed process's writes are in A's page cache, and A's kernel writes them back, as
+    // it would; done now, so that what is read from the device is a settled filesystem. A
+    // copy made while A's kernel still held dirty ext4 metadata (in the block device's own
+    // cache, which the export reads) would be a torn filesystem that no host ever leaves.
+    await checkpointJournal(this.sourceFs.mountpoint);
+  }
+
+  async boot(device: string): Promise<number> {
+    const { scope, hosts, signal, workDir } = this.env;
+    const load = this.started();
+    const since = now();
+    const bootWallMs = Date.now();
+    this.destFs = await mountFilesystem(scope, device, join(this.mountDir!, 'b'));
+    const dataDir = join(this.destFs.mountpoint, PG_DATA);
+    // The lock file names A's postmaster. On a host of its own B would not know that PID;
+    // here A and B share one PID space, and A may still run (copy-boot-kill).
+    await rm(join(dataDir, 'postmaster.pid'), { force: true });
+    this.dest = PgServer.start(scope, hosts.b, { dataDir, address: hosts.b.address, port: this.port, logFile: join(workDir, 'postgres-b.log') });
+    const accepting = await this.dest.waitAccepting(signal);
+    this.recovery = { bootWallMs, ms: (accepting - since) / 1e6 };
+    load.switchTo({ host: hosts.b.address, port: this.port });
+    return load.waitAck(DEST_DB_EPOCH, since, signal);
+  }
+
+  async waitDestAck(ns: number): Promise<number> {
+    return this.started().waitAck(DEST_DB_EPOCH, ns, this.env.signal);
+  }
+
+  /** Clients first (no transaction cut off by a server stopping), then both servers, then both filesystems. */
+  async stop(): Promise<void> {
+    await this.load?.stop();
+    await this.dest?.stop();
+    await this.source?.stop();
+    await this.destFs?.unmount();
+    await this.sourceFs?.unmount();
+    this.stopped = true;
+  }
+
+  async verify(destDevice: string, timeline: Timeline): Promise<WorkloadFigures> {
+    const load = this.started();
+    if (!this.stopped) throw new WorkloadStateError('postgres workload: verify before stop');
+    const { workDir } = this.env;
+    // Its own scope: the server and the mount are gone before the repetition's scope closes.
+    const verifyScope = new ResourceScope(this.env.scope.ledger);
+    let check;
+    try {
+      const fs = await mountFilesystem(verifyScope, destDevice, join(this.mountDir!, 'verify'));
+      const dataDir = join(fs.mountpoint, PG_DATA);
+      await rm(join(dataDir, 'postmaster.pid'), { force: true });
+      const socketDir = join(workDir, 'pgsock');
+      await verifyScope.acquire({ kind: 'dir', path: socketDir }, () => mkdir(socketDir), () => rm(socketDir, { recursive: true, force: true }));
+      const st = await stat(dataDir);
+      await chown(socketDir, st.uid, st.gid);
+      const server = PgServer.start(verifyScope, localHost, { dataDir, address: '', port: this.port, socketDir, logFile: join(workDir, 'postgres-verify.log') });
+      await server.waitAccepting(this.env.signal);
+      check = await checkDatabase(socketDir, this.port, load.acks.map((a) => a.id), load.indeterminate);
+      await server.stop();
+    } finally {
+      await verifyScope.close();
+    }
+    const acks = load.acks;
+    const readyWallMs = this.recovery ? readyTimeOfLog(await readFile(join(workDir, 'postgres-b.log'), 'utf8').catch(() => '')) : undefined;
+    const start = timeline.get('start')!;
+    const end = timeline.get('end')!;
+    const tps = transactionsPerSecond(
+      acks.map((a) => a.tNs),
+      { startNs: start, migrationEndNs: timeline.get('source_released') ?? end, endNs: end },
+    );
+    return {
+      verification: emptyVerification(),
+      staleReads: 0,
+      corruptReads: undefined,
+      checkedReads: [],
+      ackedWrites: acks.length,
+      lastAckSourceNs: lastAckOf(acks, SOURCE_DB_EPOCH),
+      metricReads: { source: [], dest: [] },
+      reads: [],
+      acks: acks.map(asAckRecord),
+      app: {
+        clientGapMs: clientGapMs(
+          acks.map((a) => a.tNs),
+          firstAckOf(acks, SOURCE_DB_EPOCH) ?? start,
+          lastAckOf(acks, DEST_DB_EPOCH) ?? end,
+        ),
+        errors: load.errors,
+        timeouts: load.timeouts,
+        lostRequests: check.lostCommits,
+        lostSample: check.lostSample,
+        corruptSlots: 0,
+        db: {
+          lostCommits: check.lostCommits,
+          indeterminate: load.indeterminate.size,
+          recoveryMs: this.recovery?.ms,
+          recoveryLogMs: readyWallMs !== undefined && this.recovery ? readyWallMs - this.recovery.bootWallMs : undefined,
+          integrityOk: check.integrityOk,
+          integrityDetail: integrityDetail(check),
+          ...tps,
+        },
+      },
+    };
+  }
+
+  private started(): DbLoad {
+    if (!this.load) throw new WorkloadStateError('postgres workload: not started');
+    return this.load;
+  }
+}
+
+/** What failed of the integrity checks, in words ('' when all pass). */
+function integrityDetail(c: Awaited<ReturnType<typeof checkDatabase>>): string {
+  return [
+    c.amcheckError !== undefined ? `amcheck: ${c.amcheckError}` : '',
+    c.partial ? `${c.partial} partial transactions` : '',
+    c.counterMismatches ? `${c.counterMismatches} hot counters off` : '',
+    c.phantoms ? `${c.phantoms} unacknowledged transactions present` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
+/** A commit as a timeline.csv write ack (the transaction id stands in the seq field). */
+function asAckRecord(a: AppAck): AckRecord {
+  return { type: RecordType.Ack, index: 0, epoch: a.epoch, seq: a.id, stampNs: a.tNs, ackNs: a.tNs };
+}
