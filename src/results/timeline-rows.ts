@@ -1,6 +1,7 @@
 import { percentileSorted } from '../measure/percentiles.js';
 import type { TimelineRow } from './columns.js';
 import { precopyWindow } from './precopy-cells.js';
+import { faultWindow } from '../fault/cells.js';
 import type { RepetitionResult } from './repetition-result.js';
 
 /**
@@ -64,6 +65,7 @@ export function timelineRows(runId: string, r: RepetitionResult, windowMs: numbe
       write_acks: acks[k]!,
       wire_bytes: wire ?? '',
       ...precopyWindow(r, start + (first + k) * w, windowEnd),
+      ...faultWindow(r, start + (first + k) * w, windowEnd),
     });
   }
   return rows;

@@ -39,6 +39,8 @@ export function startFioProbe(parent: ResourceScope, o: FioProbeOptions): FioPro
     `--name=${o.name}`,
     `--filename=${o.device}`,
     '--readonly',
+    // A read the device fails (a fault, issue 12) must not end the probe.
+    '--continue_on_error=read',
     '--rw=randread',
     `--bs=${o.blockSize}`,
     '--direct=1',
