@@ -43,6 +43,8 @@ export class FaultInjector implements FaultProbe {
   private readonly signal: AbortSignal;
   private undo: (() => Promise<void>) | undefined;
   private lost = false;
+  /** Set once the repetition is over: a source down for a restart is not started again then. */
+  private finishing = false;
   private readonly endedWaiters: (() => void)[] = [];
   private readonly record: FaultRecord;
   private readonly running: Promise<void>;
@@ -89,6 +91,7 @@ export class FaultInjector implements FaultProbe {
    * after the settle window (a fault still on is cut short there) and by the scope.
    */
   async finish(): Promise<FaultRecord> {
+    this.finishing = true;
     this.stop.abort(new Error('repetition over'));
     await this.running;
     await this.end();
@@ -191,7 +194,7 @@ export class FaultInjector implements FaultProbe {
   private async end(): Promise<void> {
     const undo = this.undo;
     this.undo = undefined;
-    if (undo) {
+    if (undo && !(this.finishing && this.spec.kind === 'source-restart')) {
       try {
         await undo();
       } catch (err) {
