@@ -64,7 +64,7 @@ describe.skipIf(why !== undefined)(`faults on the qemu backend${why ? ` (skipped
   }, RUN_TIMEOUT_MS);
 
   it('an ordering and precopy wait out a link outage at the kill and at a pre-copy round', async () => {
-    const rows = await run(['--strategy', 'kill-copy-boot,precopy', '--fault', 'link-down@kill+0s/2s']);
+    const rows = await run(['--strategy', 'kill-copy-boot,precopy', '--fault', 'link-down@kill+1s/2s']);
     const [round] = await run(['--strategy', 'precopy', '--fault', 'link-down@round:1/1s']);
     for (const r of [...rows, round!]) {
       expect(r.status, `${r.strategy} ${r.fault}: ${r.error}`).toBe('ok');
