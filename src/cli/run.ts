@@ -8,6 +8,7 @@ import { ResourceScope } from '../lab/scope.js';
 import { markChildProcesses } from '../lab/run-marker.js';
 import { describeTool } from '../lab/tools.js';
 import { sweepMeta } from '../results/meta.js';
+import { faultPhaseProblem } from '../fault/phases.js';
 import { collectMeta } from '../results/provenance.js';
 import { ResultsDir } from '../results/results-dir.js';
 import { failedRow, resultRow } from '../results/rows.js';
@@ -109,6 +110,9 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
     // Every sweep point is checked before anything is provisioned.
     const tuning = cloneBackend?.tuningProblem(p.scenario);
     if (tuning) throw usageError(`clone backend ${cloneBackend!.name}: ${tuning}${p.label ? ` (sweep point ${p.label})` : ''}`);
+    // A fault whose phase never comes in a chosen strategy (issue 12).
+    const never = p.scenario.fault && faultPhaseProblem(p.scenario.fault, p.scenario.strategies.map(getStrategy));
+    if (never) throw usageError(`${never}${p.label ? ` (sweep point ${p.label})` : ''}`);
   }
   const tracksWrites = scenario.strategies.some((n) => getStrategy(n).tracksWrites);
   // undefined only in a dry run that could not probe.

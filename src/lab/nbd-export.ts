@@ -22,6 +22,8 @@ export interface ExportOptions {
   readonly?: boolean;
   workDir: string;
   name: string;
+  /** More nbdkit filters (after the delay filter) and their parameters: a fault's triggers (src/fault/source-files.ts). */
+  extraFilters?: { filters: string[]; params: string[] };
 }
 
 /**
@@ -37,7 +39,7 @@ export async function startNbdExport(scope: ResourceScope, host: Host, o: Export
   const daemon = host.start(
     scope,
     'nbdkit',
-    ['--foreground', '--exit-with-parent', '--ipaddr', host.address, '--port', String(port), '--pidfile', pidfile, ...(o.readonly ? ['--readonly'] : []), ...filters, ...o.plugin, ...delay],
+    ['--foreground', '--exit-with-parent', '--ipaddr', host.address, '--port', String(port), '--pidfile', pidfile, ...(o.readonly ? ['--readonly'] : []), ...filters, ...(o.extraFilters?.filters ?? []), ...o.plugin, ...delay, ...(o.extraFilters?.params ?? [])],
   );
   await waitForPidfile(daemon, pidfile, `nbdkit ${o.name} to listen`);
   return { uri: `nbd://${host.address}:${port}`, host: host.address, port, daemon };

@@ -16,6 +16,8 @@ export type EventName =
   | 'backup_start'
   | 'backup_done'
   | 'mirror_ready'
+  | 'fault_start'
+  | 'fault_end'
   | 'end';
 
 /**

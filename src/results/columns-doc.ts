@@ -176,6 +176,15 @@ export const RUN_COLUMN_DOCS: readonly ColumnDoc<RunColumn>[] = [
     meaning: 'semicolon-separated: the baseline delivered more than 5 % less than the asked write or read rate (the row measured another scenario); PostgreSQL workload: which integrity check failed',
   },
   { columns: ['status', 'error'], meaning: '`ok`, or `failed` with the step that failed and why' },
+  // Faults (issue 12; docs/faults.md)
+  { columns: ['fault'], meaning: 'the `--fault` injected (blank without one)' },
+  { columns: ['fault_at_ms', 'fault_ms'], meaning: 'when the fault started, from the migration start, and how long it lasted (blank: its phase never came, or it lasts for good)' },
+  { columns: ['stall_ms'], meaning: "fault rows: the longest time the destination's workload completed no I/O (write acks, reads), from its first ack to the end" },
+  { columns: ['read_errors', 'write_errors'], meaning: 'fault rows: reads and writes that failed (EIO…) in the workload instances of both sides, which counted them and went on' },
+  { columns: ['unavailable_bytes'], meaning: "fault rows: bytes not on the destination when the source died for good (from the clone's map of what is on B): data it can never read; 0 when recovered" },
+  { columns: ['exposure_ms'], meaning: 'clone ready → source released (→ end if never released): how long the destination depended on the source; 0 for strategies that copy before boot' },
+  { columns: ['recovered'], meaning: 'fault rows: `true` when the migration completed after the fault, `false` when it could not (a result, not an error: `status` stays `ok`)' },
+  { columns: ['resume_ms'], meaning: 'fault rows: fault end → the link carries the migration again (first window of the sampler with traffic A→B); blank when nothing moved after it' },
 ];
 
 /** What each timeline.csv column means: one row per `--window` of one repetition. */
@@ -201,6 +210,7 @@ export const TIMELINE_COLUMN_DOCS: readonly ColumnDoc<TimelineColumn>[] = [
     columns: ['working_set_blocks'],
     meaning: 'the cumulative writable working set: distinct blocks acknowledged from the migration start to the end of the window (blank in the baseline and for the HTTP workload)',
   },
+  { columns: ['fault_active'], meaning: '1 when the injected fault was on during part of the window, else 0 (blank without a fault)' },
 ];
 
 /** A Markdown table of `docs`, one line per group in the order of `order`; throws when a column is missing or twice. */

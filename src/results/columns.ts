@@ -89,6 +89,17 @@ export const RUN_COLUMNS = [
   'tps_baseline',
   'tps_migration',
   'tps_after',
+  // Faults (issue 12, src/fault/cells.ts)
+  'fault',
+  'fault_at_ms',
+  'fault_ms',
+  'stall_ms',
+  'read_errors',
+  'write_errors',
+  'unavailable_bytes',
+  'exposure_ms',
+  'recovered',
+  'resume_ms',
   'warnings',
   'status',
   'error',
@@ -119,6 +130,8 @@ export const TIMELINE_COLUMNS = [
   // Access patterns: the working set (src/measure/working-set.ts).
   'distinct_blocks_written',
   'working_set_blocks',
+  // Faults (issue 12)
+  'fault_active',
 ] as const;
 
 /** A timeline.csv column name. */
@@ -131,7 +144,7 @@ export type TimelineRow = Record<TimelineColumn, string | number>;
  * A column added later is a metric (when it holds numbers) unless it is listed here or in
  * {@link PARAMETER_COLUMNS}.
  */
-export const IDENTITY_COLUMNS: ReadonlySet<string> = new Set<RunColumn>(['run_id', 'strategy', 'rep', 'sweep_point', 'volume', 'workload', 'backend', 'tracking', 'warnings', 'status', 'error']);
+export const IDENTITY_COLUMNS: ReadonlySet<string> = new Set<RunColumn>(['run_id', 'strategy', 'rep', 'sweep_point', 'volume', 'workload', 'backend', 'tracking', 'warnings', 'status', 'error', 'fault', 'recovered']);
 
 /** Scenario parameters and link measurements: what a sweep varies and plan fits against. */
 export const PARAMETER_COLUMNS = [

@@ -5,6 +5,7 @@
 import type { Scenario } from '../scenario/scenario.js';
 import type { SweepPoint } from '../scenario/sweep.js';
 import type { MeasuredLink } from './link.js';
+import { FAULT_TOLERANCE } from '../fault/timeouts.js';
 
 /** Provenance of a run: enough to reproduce it and to explain its numbers. */
 export interface RunMeta {
@@ -23,6 +24,8 @@ export interface RunMeta {
   link: { requested_bps: number; measured_bps: number; probe_bytes: number; latency_ms: number; request_rtt_ms: number };
   /** A sweep: the swept options and each point's label (runs.csv `sweep_point`); `scenario` is the first point. */
   sweep?: { options: string[]; points: { label: string; params: Record<string, string> }[] };
+  /** Timeouts and reconnect options set on what talks to the source (issue 12, fault/timeouts.ts). */
+  fault_tolerance?: typeof FAULT_TOLERANCE;
   /** Every lab of the run (one per link setting of a sweep): link asked vs measured. */
   links?: LinkRecord[];
 }
@@ -79,5 +82,6 @@ export function runMeta(runId: string, scenario: Scenario, link: MeasuredLink, v
       latency_ms: scenario.latencyMs,
       request_rtt_ms: link.requestRttMs,
     },
+    fault_tolerance: FAULT_TOLERANCE,
   };
 }

@@ -7,6 +7,7 @@ import type { Timeline } from '../measure/timeline.js';
 import type { Verification } from '../measure/verifier.js';
 import type { LatencySample } from '../workload/fio-log.js';
 import type { AckRecord, ReadRecord } from '../workload/records.js';
+import type { FaultResult } from '../fault/result.js';
 
 /** Everything measured in one strategy × repetition. */
 export interface RepetitionResult {
@@ -42,6 +43,8 @@ export interface RepetitionResult {
   /** The reads whose content was checked (the stamped instances'), for timeline.csv's corrupt_reads; `reads` when absent. */
   checkedReads?: readonly ReadRecord[];
   acks: readonly AckRecord[];
+  /** The injected fault and what the repetition saw of it (`--fault`). */
+  fault?: FaultResult;
 }
 
 /** What the clients of an application workload saw (runs.csv client_gap_ms, errors, timeouts, lost_requests). */

@@ -9,6 +9,7 @@ import { patternParameters, workingSetColumns } from './pattern-cells.js';
 import { precopyColumns } from './precopy-cells.js';
 import type { RepetitionResult } from './repetition-result.js';
 import { achievedRates, rateWarnings } from '../measure/rates.js';
+import { faultColumns, faultWarnings } from '../fault/cells.js';
 
 const round = (x: number | undefined, digits = 3): number | string =>
   x === undefined || Number.isNaN(x) ? '' : Number(x.toFixed(digits));
@@ -91,7 +92,13 @@ export function resultRow(runId: string, s: Scenario, link: MeasuredLink, r: Rep
     status: 'ok',
     error: '',
     ...appColumns(r),
+    ...faultCells(s, r),
   };
+}
+
+/** The fault columns, with the fault's warnings after the row's own (issue 12). */
+function faultCells(s: Scenario, r: RepetitionResult): Partial<RunRow> {
+  return { ...faultColumns(r), ...(r.fault ? { warnings: faultWarnings(r, String(deliveredColumns(s, r).warnings ?? '')) } : {}) };
 }
 
 /**

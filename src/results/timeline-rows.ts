@@ -2,6 +2,7 @@ import { percentileSorted } from '../measure/percentiles.js';
 import { workingSetSeries } from '../measure/working-set.js';
 import type { TimelineRow } from './columns.js';
 import { precopyWindow } from './precopy-cells.js';
+import { faultWindow } from '../fault/cells.js';
 import type { RepetitionResult } from './repetition-result.js';
 
 /**
@@ -69,6 +70,7 @@ export function timelineRows(runId: string, r: RepetitionResult, windowMs: numbe
       ...precopyWindow(r, start + (first + k) * w, windowEnd),
       distinct_blocks_written: ws ? ws.distinct[k]! : '',
       working_set_blocks: ws?.cumulative[k] ?? '',
+      ...faultWindow(r, start + (first + k) * w, windowEnd),
     });
   }
   return rows;

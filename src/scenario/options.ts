@@ -14,6 +14,7 @@ export const OPTION_GROUPS = [
   'Clone and hydration',
   'Pre-copy / mirror / backup',
   'Application workload and drains',
+  'Faults',
   'Output',
 ] as const;
 export type OptionGroup = (typeof OPTION_GROUPS)[number];
@@ -102,6 +103,8 @@ export const RUN_OPTIONS = [
   { flag: 'tps', prop: 'tps', kind: 'event-rate', arg: 'rate', group: 'Application workload and drains', help: 'PostgreSQL workload: open loop, transactions started per second over the --db-clients connections (unset: closed loop)', example: '200/s' },
   { flag: 'volumes', prop: 'volumes', kind: 'count', arg: 'n', default: '1', group: 'Application workload and drains', help: 'drain N volumes (1–16) A→B at once over the one link', example: '2' },
   { flag: 'stagger', prop: 'stagger', kind: 'duration', arg: 'duration', default: '0ms', group: 'Application workload and drains', help: "delay between the migration starts of a drain's volumes", example: '500ms' },
+  // Faults (docs/faults.md)
+  { flag: 'fault', prop: 'fault', kind: 'text', arg: 'spec', keywords: ['none'], default: 'none', sweepable: true, group: 'Faults', help: 'inject a fault during the migration: KIND[:ARG]@PHASE[+DELAY][/DURATION], e.g. link-down@hydration+2s/3s, source-crash@hydration:50% (docs/faults.md), or none; refused when a chosen strategy never reaches the phase', example: 'link-down@hydration+2s/3s' },
   // Output
   { flag: 'out', prop: 'out', kind: 'path', arg: 'dir', inFile: false, group: 'Output', help: 'results directory (default results/<run-id>)', example: 'results/nightly' },
   { flag: 'overwrite', prop: 'overwrite', kind: 'flag', inFile: false, group: 'Output', help: 'replace the results already in --out (refused otherwise)', example: '' },

@@ -1,6 +1,7 @@
 import { HTTP_STRATEGIES, validateAppOptions, type AppOptions } from './app-options.js';
 import { BACKENDS, PROBES, TRACKING_CHOICES, type ChoiceOf, type RawScenario } from './options.js';
 import { formatPattern, parsePattern } from '../workload/pattern/spec.js';
+import { parseFaultSpec, type FaultSpec } from '../fault/spec.js';
 import { formatBitRate, formatBytes, parseCount, parseDuration, parseEventRate, parseRate, parseSize } from './units.js';
 
 /** A validated benchmark scenario: everything a run needs, in base units. */
@@ -54,6 +55,8 @@ export interface Scenario extends AppOptions {
   convergeBytes: number;
   /** backup-restore: how long before the kill the backup is taken, ms. */
   backupAgeMs: number;
+  /** The fault injected during the migration (`--fault`), if any. */
+  fault?: FaultSpec | undefined;
 }
 
 export { DEFAULTS, type RawScenario } from './options.js';
@@ -121,6 +124,7 @@ export function validateScenario(raw: RawScenario, resolveStrategies: (list: str
   const maxRounds = field('max-rounds', () => parseCount(raw.maxRounds, 'rounds'));
   const convergeBytes = field('converge-bytes', () => parseSize(raw.convergeBytes));
   const backupAgeMs = field('backup-age', () => parseDuration(raw.backupAge));
+  const fault = raw.fault === 'none' ? undefined : field('fault', () => parseFaultSpec(raw.fault!));
 
   if (sizeBytes <= 0) throw new ScenarioError('--size must be greater than 0');
   if (blockSize < 512 || (blockSize & (blockSize - 1)) !== 0) {
@@ -146,6 +150,8 @@ export function validateScenario(raw: RawScenario, resolveStrategies: (list: str
   } catch (err) {
     throw new ScenarioError((err as Error).message);
   }
+  // The injector acts on one repetition's export and link; the HTTP workload does not count I/O errors yet.
+  if (fault && (app.workload !== 'stamped' || app.volumes > 1)) throw new ScenarioError('--fault runs with the stamped workload and one volume');
   return {
     ...app,
     strategies,
@@ -176,5 +182,6 @@ export function validateScenario(raw: RawScenario, resolveStrategies: (list: str
     maxRounds,
     convergeBytes,
     backupAgeMs,
+    ...(fault ? { fault } : {}),
   };
 }

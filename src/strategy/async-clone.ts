@@ -1,6 +1,7 @@
 import type { LinkMeasurement } from '../lab/link-probe.js';
 import type { MigrationContext, StrategyDefinition, StrategyOutcome } from './context.js';
 import { boot, kill } from './primitives.js';
+import { hydrateThroughFault } from '../fault/hydration.js';
 
 /**
  * Hydration in flight for `--hydration-inflight auto`: twice the measured
@@ -47,7 +48,9 @@ export const ASYNC_CLONE: StrategyDefinition = {
     // Background hydration starts once the destination is up: before that it would only
     // compete with the boot's own first reads and writes for the link.
     const dest = await boot(ctx, clone.device, () => clone.startHydration());
-    await clone.waitHydrated((p) => ctx.progress(p.hydrated / p.total), s.windowMs);
+    // Under a fault (issue 12) hydration resumes after it, or ends when the source is gone for good.
+    const unrecovered = await hydrateThroughFault(ctx, clone, s.regionSizeBytes, s.sizeBytes);
+    if (unrecovered) return { dest, backend: b.name, afterStop: [() => clone.finalize()], unrecovered };
     ctx.progress(1);
     ctx.timeline.mark('hydration_done');
     await clone.detachSource();

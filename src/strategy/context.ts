@@ -9,6 +9,8 @@ import type { CloneBackend } from '../transfer/clone/backend.js';
 import type { DirtyTracker } from '../transfer/dirty/dirty-tracker.js';
 import type { TrackedSource } from '../transfer/dirty/tracked-source.js';
 import type { Workload } from '../workload/workload.js';
+import type { FaultProbe } from '../fault/probe.js';
+import type { PhaseName } from '../fault/spec.js';
 
 /** Everything a strategy acts on during one migration. Strategies read it; what they produce they return. */
 export interface MigrationContext {
@@ -40,6 +42,8 @@ export interface MigrationContext {
   volume?: number;
   /** The clone backend chosen for this run (`--backend`). */
   cloneBackend: CloneBackend | undefined;
+  /** The fault injected in this repetition (`--fault`), as a strategy may ask about it. */
+  fault?: FaultProbe | undefined;
 }
 
 /** The destination as *boot* left it: the workload runs on `device`, up since `firstAckNs`. */
@@ -63,6 +67,8 @@ export interface StrategyOutcome {
    * dismantling its stack so the raw destination device stands alone).
    */
   afterStop?: (() => Promise<void>)[];
+  /** Set when a fault took the source for good before the data was all on B (the migration did not complete). */
+  unrecovered?: { unavailableBytes: number | undefined; why: string };
 }
 
 /** A migration strategy: a named composition of primitives. */
@@ -79,6 +85,8 @@ export interface Strategy {
   usesClone?: boolean;
   /** Whether it tracks A's writes with `--tracking` (resolved and checked before provisioning). */
   tracksWrites?: boolean;
+  /** The phases it emits, a fault can be tied to (`--fault`); set by the registry from fault/phases.ts. */
+  phases?: readonly PhaseName[];
   run(ctx: MigrationContext): Promise<StrategyOutcome>;
   /**
    * Puts the (provisioned) source volume behind something before the source workload

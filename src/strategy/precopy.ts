@@ -51,6 +51,7 @@ export const PRECOPY: StrategyDefinition = {
     /** One delta pass: close the dirty set and list its extents, then copy exactly those. */
     const pass = async (round: PrecopyRound['round']): Promise<PrecopyRound> => {
       const startNs = Timeline.now();
+      ctx.fault?.reached(`round:${round}`);
       // After the kill A's writer has exited, so no write can still be landing.
       const extents: readonly Extent[] = await tracked.rotate({ quiesced: round === 'final' });
       const listedNs = Timeline.now();

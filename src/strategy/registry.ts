@@ -5,6 +5,7 @@ import { PRECOPY } from './precopy.js';
 import { BACKUP_RESTORE } from './backup-restore.js';
 import { MIRROR } from './mirror.js';
 import { expectationOf, expectsNoLoss } from '../results/expectations.js';
+import { strategyPhases } from '../fault/phases.js';
 
 /**
  * Every strategy migbench can run, by name. What each is predicted to show, and whether it
@@ -12,7 +13,7 @@ import { expectationOf, expectsNoLoss } from '../results/expectations.js';
  * and the report's verdicts read too.
  */
 export const STRATEGIES: ReadonlyMap<string, Strategy> = new Map(
-  [...ORDERINGS, ASYNC_CLONE, PRECOPY, BACKUP_RESTORE, MIRROR].map((s) => [s.name, { ...s, expectsNoLoss: expectsNoLoss(s.name), predicted: expectationOf(s.name).predicted }]),
+  [...ORDERINGS, ASYNC_CLONE, PRECOPY, BACKUP_RESTORE, MIRROR].map((s) => [s.name, { ...s, expectsNoLoss: expectsNoLoss(s.name), predicted: expectationOf(s.name).predicted, phases: strategyPhases(s.name) }]),
 );
 
 /** Named groups a user can ask for instead of a list. */

@@ -3,6 +3,7 @@ import type { Timeline } from '../measure/timeline.js';
 import type { WorkloadFigures } from '../workload/workload.js';
 import type { StrategyOutcome } from './context.js';
 import type { RepetitionResult } from '../results/repetition-result.js';
+import type { FaultRecord } from '../fault/record.js';
 
 /** Everything a finished repetition hands to its result. */
 export interface RepetitionRecord {
@@ -18,6 +19,8 @@ export interface RepetitionRecord {
   outcome: StrategyOutcome;
   /** What the workload's verification returned. */
   figures: WorkloadFigures;
+  /** The injected fault, when the scenario has one. */
+  fault?: FaultRecord | undefined;
 }
 
 /** The repetition result of a successful repetition: the strategy's outcome and the workload's figures, side by side (pure). */
@@ -43,5 +46,6 @@ export function repetitionResult(r: RepetitionRecord): RepetitionResult {
     reads: figures.reads,
     checkedReads: figures.checkedReads,
     acks: figures.acks,
+    ...(r.fault ? { fault: { ...r.fault, unrecovered: outcome.unrecovered, ioErrors: figures.ioErrors, destCompletionsNs: figures.destCompletionsNs } } : {}),
   };
 }

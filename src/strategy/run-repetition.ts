@@ -17,6 +17,8 @@ import { repetitionResult } from './repetition-result.js';
 import type { RepetitionResult } from '../results/repetition-result.js';
 import { sleep } from '../lab/wait.js';
 import { testAbortHook } from './test-abort-hook.js';
+import { attachFault } from '../fault/attach.js';
+import { sourceExportFilters } from '../fault/source-files.js';
 
 export interface RepetitionInput {
   scope: ResourceScope;
@@ -83,13 +85,15 @@ async function provisionRepetition(scope: ResourceScope, input: RepetitionInput)
  * nbdkit serving the source from A's namespace, with the link's latency (`--latency`) as
  * its delay filter; each volume of a drain on a port of its own.
  */
-function exportSource(scope: ResourceScope, input: RepetitionInput, workDir: string, sourceDevice: string): Promise<NbdExport> {
+async function exportSource(scope: ResourceScope, input: RepetitionInput, workDir: string, sourceDevice: string, name = 'source'): Promise<NbdExport> {
   return startNbdExport(scope, input.hosts.a, {
     plugin: ['file', `file=${sourceDevice}`],
     latencyMs: input.scenario.latencyMs,
     workDir,
-    name: 'source',
+    name,
     port: exportPort('source', input.volume),
+    // A fault's triggers (source-eio, slow-source:RATE), only when the fault needs them.
+    extraFilters: await sourceExportFilters(input.scenario.fault, workDir),
   });
 }
 
@@ -145,6 +149,9 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
       cloneBackend: input.cloneBackend,
       volume: input.volume,
     };
+    // `--fault` (issue 12): injected at its phase, undone at its end or with the scope.
+    const fault = attachFault(scope, ctx, () => hydrated, () => exportSource(scope, input, workDir, sourceDevice, 'source-restarted'));
+    ctx.fault = fault?.injector;
     // The baseline ends where the migration starts.
     await workload.endBaseline();
     enter(strategy.name);
@@ -152,6 +159,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
 
     enter('settle');
     await sleep(s.settleMs, signal);
+    const faultRecord = await fault?.finish();
     await workload.stop();
     timeline.mark('end');
     await sampler.final();
@@ -161,7 +169,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
     const figures = await workload.verify(destDevice, timeline);
     const lastAckSource = timeline.mark('last_ack_source', figures.lastAckSourceNs ?? timeline.get('start')!);
     const metrics = migrationMetrics(timeline, lastAckSource, outcome.dest.firstAckNs, figures.metricReads.source, figures.metricReads.dest);
-    return repetitionResult({ strategy: strategy.name, rep: input.rep, volume: input.volume, timeline, metrics, wireBytes, outcome, figures });
+    return repetitionResult({ strategy: strategy.name, rep: input.rep, volume: input.volume, timeline, metrics, wireBytes, outcome, figures, fault: faultRecord });
   });
 }
 

@@ -37,6 +37,10 @@ export interface FioProbe {
   stop(): Promise<LatencySample[]>;
 }
 
+/** Read errors the probe goes on from (a fault, issue 12): EIO, EINVAL (nbdfuse's answer), ENXIO. */
+const IGNORED_READ_ERRORS = 'EIO,EINVAL,ENXIO';
+const IGNORED_READ_ERRNOS: readonly number[] = [5, 22, 6];
+
 /**
  * fio's command line for a probe: random reads at a fixed rate (read-only, O_DIRECT, libaio),
  * each I/O logged with its latency (`--log_avg_msec=0`: per-I/O, never averaged), stamped on
@@ -47,6 +51,9 @@ export function fioProbeArgs(o: Pick<FioProbeOptions, 'device' | 'blockSize' | '
     `--name=${o.name}`,
     `--filename=${o.device}`,
     '--readonly',
+    // A read the device fails (a fault, issue 12: EIO, or EINVAL through nbdfuse) must not end the probe.
+    '--continue_on_error=read',
+    `--ignore_error=${IGNORED_READ_ERRORS}`,
     '--rw=randread',
     `--bs=${o.blockSize}`,
     '--direct=1',
@@ -98,11 +105,13 @@ export function startFioProbe(parent: ResourceScope, o: FioProbeOptions): FioPro
       await scope.close();
       const read = (path: string): Promise<string> => o.host.readFile(path).then(String);
       const summary = parseFioJson(await read(json).catch(() => ''));
-      if (summary.error) throw new Error(`fio probe ${o.name} failed with error ${summary.error}: ${fio.stderrTail()}`);
+      // Reads the device failed (a fault) were ignored, not fatal: fio still reports the first.
+      const ignored = summary.error !== undefined && IGNORED_READ_ERRNOS.includes(summary.error);
+      if (summary.error && !ignored) throw new Error(`fio probe ${o.name} failed with error ${summary.error}: ${fio.stderrTail()}`);
       const entries = parseLatLog(await read(`${prefix}_lat.1.log`));
       const samples = readSamples(entries);
       // Every read fio counted must be in the log, or the percentiles would be of a subset.
-      if (samples.length !== summary.readIos) throw new Error(`fio probe ${o.name}: ${summary.readIos} reads, ${samples.length} logged`);
+      if (samples.length !== summary.readIos && !ignored) throw new Error(`fio probe ${o.name}: ${summary.readIos} reads, ${samples.length} logged`);
       return samples;
     },
   };

@@ -11,7 +11,7 @@ import { constants, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { alignedBuffer } from './aligned-buffer.js';
 import { BlockState, checkBlock, emptyStamp, encodeBlock } from './stamp.js';
-import { encodeRecord, RECORD_BYTES, RecordType, type InstanceRecord } from './records.js';
+import { encodeRecord, IoOp, RECORD_BYTES, RecordType, type InstanceRecord } from './records.js';
 import { blockSampler } from './pattern/sampler.js';
 import { parsePattern } from './pattern/spec.js';
 import type { InstanceConfig } from './instance-config.js';
@@ -26,6 +26,11 @@ function emit(r: InstanceRecord): void {
 }
 
 let stopping = false;
+
+/** An error the device returned (EIO, ENXIO, …), as opposed to a bug: it has an errno code. */
+function isIoError(err: unknown): boolean {
+  return typeof (err as NodeJS.ErrnoException)?.code === 'string' && (err as NodeJS.ErrnoException).syscall !== undefined;
+}
 
 // Reads in flight plus the writer need threads of libuv's pool (4 by default); it reads
 // this when it first starts, after the imports above.
@@ -55,8 +60,14 @@ async function writer(fh: FileHandle, cfg: InstanceConfig): Promise<void> {
     stamp.index = pick();
     stamp.stampNs = now();
     encodeBlock(words, 0, words.length, stamp);
-    await fh.write(buf, 0, cfg.blockSize, stamp.index * cfg.blockSize);
-    emit({ type: RecordType.Ack, index: stamp.index, epoch: cfg.epoch, seq, stampNs: stamp.stampNs, ackNs: now() });
+    try {
+      await fh.write(buf, 0, cfg.blockSize, stamp.index * cfg.blockSize);
+      emit({ type: RecordType.Ack, index: stamp.index, epoch: cfg.epoch, seq, stampNs: stamp.stampNs, ackNs: now() });
+    } catch (err) {
+      // A device that fails a write (its source gone, issue 12): count it and go on.
+      if (!isIoError(err)) throw err;
+      emit({ type: RecordType.IoError, op: IoOp.Write, index: stamp.index, timeNs: now() });
+    }
     seq++;
   }
 }
@@ -82,7 +93,14 @@ async function reader(fh: FileHandle, cfg: InstanceConfig): Promise<void> {
   const readOne = async (slot: number, index: number, scheduledNs: number): Promise<void> => {
     const buf = pool.subarray(slot * stride, slot * stride + cfg.blockSize);
     const words = new Uint32Array(buf.buffer, buf.byteOffset, cfg.blockSize / 4);
-    await fh.read(buf, 0, cfg.blockSize, index * cfg.blockSize);
+    try {
+      await fh.read(buf, 0, cfg.blockSize, index * cfg.blockSize);
+    } catch (err) {
+      // Data the device cannot reach (issue 12): count the failed read and go on.
+      if (!isIoError(err)) throw err;
+      emit({ type: RecordType.IoError, op: IoOp.Read, index, timeNs: now() });
+      return;
+    }
     const completedNs = now();
     const out = emptyStamp();
     const state = checkBlock(words, 0, words.length, index, out);

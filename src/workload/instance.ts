@@ -3,7 +3,7 @@ import { untilExit, exitsWithin } from '../host/race.js';
 import type { ResourceScope } from '../lab/scope.js';
 import { INSTANCE_ENTRY, type InstanceConfig } from './instance-config.js';
 import { drained, startNodeEntry, type NodeEntryProcess } from './node-entry.js';
-import { RecordDecoder, RecordType, type AckRecord, type ReadRecord } from './records.js';
+import { RecordDecoder, RecordType, type AckRecord, type IoErrorRecord, type ReadRecord } from './records.js';
 
 /** How long a graceful stop may take before the process is killed. */
 const STOP_GRACE_MS = 15_000;
@@ -18,6 +18,8 @@ const now = (): number => Number(process.hrtime.bigint());
 export class Instance {
   readonly acks: AckRecord[] = [];
   readonly reads: ReadRecord[] = [];
+  /** Reads and writes that failed and the instance went on from (issue 12). */
+  readonly ioErrors: IoErrorRecord[] = [];
   readonly startNs: number;
   private readonly daemon: NodeEntryProcess;
   private readonly decoder = new RecordDecoder();
@@ -53,6 +55,7 @@ export class Instance {
           }
         }
       } else if (r.type === RecordType.Read) this.reads.push(r);
+      else if (r.type === RecordType.IoError) this.ioErrors.push(r);
     }
   }
 

@@ -15,13 +15,19 @@
  * | 24  | ack ns f64        | scheduled ns f64               | time ns f64    |
  * | 32  | -                 | completed ns f64               | -              |
  *
+ * An I/O error (type 4, issue 12: the instance counts it and goes on) holds the operation
+ * (IoOp) at offset 1, the block index at 4 and the time it failed (ns f64) at 24.
+ *
  * Times are `process.hrtime.bigint()` as float64 ns: every process on the host shares
  * CLOCK_MONOTONIC, so instance and orchestrator times are on one clock.
  */
 
 export const RECORD_BYTES = 40;
 
-export const RecordType = { Ack: 1, Read: 2, Ready: 3 } as const;
+export const RecordType = { Ack: 1, Read: 2, Ready: 3, IoError: 4 } as const;
+
+/** The operation an I/O error record reports. */
+export const IoOp = { Read: 1, Write: 2 } as const;
 
 export interface AckRecord {
   type: typeof RecordType.Ack;
@@ -49,7 +55,15 @@ export interface ReadyRecord {
   timeNs: number;
 }
 
-export type InstanceRecord = AckRecord | ReadRecord | ReadyRecord;
+/** A read or write that failed (EIO from a source that is gone, say); the instance went on. */
+export interface IoErrorRecord {
+  type: typeof RecordType.IoError;
+  op: (typeof IoOp)[keyof typeof IoOp];
+  index: number;
+  timeNs: number;
+}
+
+export type InstanceRecord = AckRecord | ReadRecord | ReadyRecord | IoErrorRecord;
 
 /** Encodes a record into `buf` at `offset` (RECORD_BYTES long). */
 export function encodeRecord(buf: Buffer, offset: number, r: InstanceRecord): void {
@@ -73,6 +87,11 @@ export function encodeRecord(buf: Buffer, offset: number, r: InstanceRecord): vo
       buf.writeDoubleLE(r.completedNs, offset + 32);
       break;
     case RecordType.Ready:
+      buf.writeDoubleLE(r.timeNs, offset + 24);
+      break;
+    case RecordType.IoError:
+      buf.writeUInt8(r.op, offset + 1);
+      buf.writeUInt32LE(r.index, offset + 4);
       buf.writeDoubleLE(r.timeNs, offset + 24);
       break;
   }
@@ -104,6 +123,8 @@ export function decodeRecord(buf: Buffer, offset: number): InstanceRecord {
       };
     case RecordType.Ready:
       return { type, timeNs: buf.readDoubleLE(offset + 24) };
+    case RecordType.IoError:
+      return { type, op: buf.readUInt8(offset + 1) as IoErrorRecord['op'], index: buf.readUInt32LE(offset + 4), timeNs: buf.readDoubleLE(offset + 24) };
     default:
       throw new Error(`unknown instance record type ${type} at offset ${offset}`);
   }

@@ -12,6 +12,7 @@ import { startReadProbe, stampedReadRate } from './read-probe.js';
 import { WorkloadStateError, type Workload, type WorkloadEnv, type WorkloadFigures } from './workload.js';
 
 import { DEST_EPOCH, SOURCE_EPOCH } from './epochs.js';
+import { ioErrorCounts } from '../fault/io-errors.js';
 
 /**
  * The stamped block workload: the volume is filled with stamped blocks, an instance
@@ -108,6 +109,9 @@ export class StampedWorkload implements Workload {
       metricReads: { source: this.sourceProbeReads ?? source.reads, dest: this.destProbeReads ?? dest.reads },
       reads: s.probe === 'fio' ? [...(this.sourceProbeReads ?? []), ...(this.destProbeReads ?? [])] : journal.reads,
       acks: journal.acks,
+      // Issue 12: the errors both instances went on from, and when B completed I/O (stall_ms).
+      ioErrors: ioErrorCounts([...source.ioErrors, ...dest.ioErrors]),
+      destCompletionsNs: [...dest.acks.map((a) => a.ackNs), ...dest.reads.map((r) => r.completedNs), ...(this.destProbeReads ?? []).map((r) => r.completedNs)],
     };
   }
 

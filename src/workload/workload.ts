@@ -7,6 +7,7 @@ import type { Scenario } from '../scenario/scenario.js';
 import type { AppResult } from '../results/repetition-result.js';
 import type { LatencySample } from './fio-log.js';
 import type { AckRecord, ReadRecord } from './records.js';
+import type { IoErrors } from '../fault/result.js';
 
 /** What a workload acts on during one repetition. */
 export interface WorkloadEnv {
@@ -42,6 +43,10 @@ export interface WorkloadFigures {
   acks: readonly AckRecord[];
   /** Client-side figures of an application workload. */
   app?: AppResult;
+  /** I/O errors the workload counted and went on from (a fault, issue 12); undefined when it does not count them. */
+  ioErrors?: IoErrors;
+  /** When the destination's workload completed an I/O (ns), for the longest stall under a fault. */
+  destCompletionsNs?: readonly number[];
 }
 
 /**

@@ -15,7 +15,7 @@ const provenance: Provenance = {
 describe('runMeta', () => {
   it('shapes meta.json from the run, its link and what was collected, keys in file order', () => {
     const m = runMeta('r1', scenario, { measuredBps: 912_345_678.9, probeBytes: 256 * 2 ** 20, requestRttMs: 10.25 }, '0.1.0', undefined, provenance);
-    expect(Object.keys(m)).toEqual(['run_id', 'migbench_version', 'git_revision', 'git_dirty', 'started_at', 'host', 'node', 'tools', 'scenario', 'clone_backend', 'link']);
+    expect(Object.keys(m)).toEqual(['run_id', 'migbench_version', 'git_revision', 'git_dirty', 'started_at', 'host', 'node', 'tools', 'scenario', 'clone_backend', 'link', 'fault_tolerance']);
     expect(m).toMatchObject({ run_id: 'r1', migbench_version: '0.1.0', git_revision: 'abc123', git_dirty: false, started_at: provenance.startedAt, clone_backend: null });
     expect(m.link).toEqual({ requested_bps: 1e9, measured_bps: 912_345_679, probe_bytes: 256 * 2 ** 20, latency_ms: 5, request_rtt_ms: 10.25 });
     expect(runMeta('r1', scenario, { measuredBps: 1, probeBytes: 1, requestRttMs: 1 }, '0.1.0', 'qemu', provenance).clone_backend).toBe('qemu');

@@ -10,6 +10,7 @@ import type { QmpClient } from '../qemu/qmp-client.js';
 import { attachNbdAsLoop, startQsd } from '../qemu/qsd.js';
 import type { Clone, CloneBackend, CloneOptions, CloneProgress, CloneTuning, PreparedClone } from './backend.js';
 import { zeroExtentsToFill, type QemuMapExtent } from './qemu-map.js';
+import { QEMU_NBD_CLIENT } from '../../fault/timeouts.js';
 
 const NODE = { source: 'src', data: 'dest-data', meta: 'meta-file', overlay: 'overlay', cor: 'cor' } as const;
 const EXPORT = 'clone';
@@ -83,6 +84,8 @@ export class QemuCloneBackend implements CloneBackend {
       'node-name': NODE.source,
       server: { type: 'inet', host: o.sourceHost, port: String(o.sourcePort) },
       'read-only': true,
+      // Ride out a restarted source (fault/timeouts.ts, recorded in meta.json).
+      ...QEMU_NBD_CLIENT,
     });
     await qmp.execute('blockdev-add', { driver: 'host_device', 'node-name': NODE.data, filename: o.destDevice, cache: { direct: true }, aio: 'native' });
     await qmp.execute('blockdev-add', { driver: 'file', 'node-name': NODE.meta, filename: meta });

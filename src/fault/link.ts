@@ -1,0 +1,51 @@
+/**
+ * Link faults through the Host seam: commands run in A's and B's namespaces on their
+ * ends of the shaped link.
+ */
+import type { Host } from '../lab/hosts.js';
+
+/** One end of the link: a host that runs commands and the interface it owns. */
+export interface LinkEnd {
+  host: Pick<Host, 'run'>;
+  iface: string;
+}
+
+/**
+ * Takes both ends of the link down: nothing crosses in either direction, and TCP
+ * connections stay open (as in a switch outage) until `linkUp`.
+ */
+export async function linkDown(ends: readonly LinkEnd[]): Promise<void> {
+  for (const e of ends) await e.host.run('ip', ['link', 'set', 'dev', e.iface, 'down']);
+}
+
+/** Brings both ends back up (the shaping qdiscs stay attached across down/up). */
+export async function linkUp(ends: readonly LinkEnd[]): Promise<void> {
+  for (const e of ends) await e.host.run('ip', ['link', 'set', 'dev', e.iface, 'up']);
+}
+
+/** The handle of the root qdisc (the link's tbf) of `end`, e.g. `8001:`. */
+async function rootHandle(end: LinkEnd): Promise<string> {
+  const qdiscs = JSON.parse(await end.host.run('tc', ['-j', 'qdisc', 'show', 'dev', end.iface])) as { kind: string; handle: string; root?: boolean; parent?: string }[];
+  const root = qdiscs.find((q) => q.root);
+  if (!root) throw new Error(`no root qdisc on ${end.iface}`);
+  return root.handle;
+}
+
+/** Handle of the netem qdisc slow-source adds under the tbf. */
+const NETEM_HANDLE = '4d:';
+
+/**
+ * Adds `latencyMs` to every packet `end` sends (A's side: the source's replies), as a
+ * netem qdisc under the link's tbf so that the rate shaping stays. The queue limit holds
+ * a full bandwidth-delay product at the link's rates.
+ */
+export async function addDelay(end: LinkEnd, latencyMs: number): Promise<void> {
+  const parent = `${await rootHandle(end)}1`;
+  await end.host.run('tc', ['qdisc', 'add', 'dev', end.iface, 'parent', parent, 'handle', NETEM_HANDLE, 'netem', 'delay', `${latencyMs}ms`, 'limit', '100000']);
+}
+
+/** Removes the delay `addDelay` added (the tbf's default inner queue comes back). */
+export async function removeDelay(end: LinkEnd): Promise<void> {
+  const parent = `${await rootHandle(end)}1`;
+  await end.host.run('tc', ['qdisc', 'del', 'dev', end.iface, 'parent', parent, 'handle', NETEM_HANDLE]);
+}
