@@ -13,6 +13,8 @@ export interface SshEndpoint {
   identity?: string;
   /** The known_hosts file migbench keeps (host keys are accepted on first use). */
   knownHosts: string;
+  /** Extra `-o Key=Value` options (the inventory's sshOptions). */
+  options?: readonly string[];
   /** Directory of the connection-sharing sockets (short: a socket path has ~100 bytes). */
   controlDir: string;
 }
@@ -43,6 +45,7 @@ export function sshOptions(e: SshEndpoint): string[] {
     ...o(`ConnectTimeout=${CONNECT_TIMEOUT_S}`),
     ...o('StrictHostKeyChecking=accept-new'),
     ...o(`UserKnownHostsFile=${e.knownHosts}`),
+    ...(e.options ?? []).flatMap(o),
     ...(e.port !== undefined ? ['-p', String(e.port)] : []),
     ...(e.identity !== undefined ? ['-i', e.identity, ...o('IdentitiesOnly=yes')] : []),
   ];

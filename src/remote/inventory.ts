@@ -22,6 +22,8 @@ export interface RemoteHostSpec {
   shapeInterface?: string;
   /** Shaping the interface SSH uses is refused unless this is true. */
   shapeSshInterface: boolean;
+  /** Extra `ssh -o` options (`Key=Value`), after migbench's own and before ~/.ssh/config. */
+  sshOptions: string[];
 }
 
 /** Hosts A and B of a remote run. */
@@ -40,7 +42,7 @@ export class InventoryError extends Error {
   override readonly name = 'InventoryError';
 }
 
-const HOST_KEYS = ['ssh', 'port', 'identity', 'dataDir', 'dataAddress', 'shapeInterface', 'shapeSshInterface'] as const;
+const HOST_KEYS = ['ssh', 'port', 'identity', 'dataDir', 'dataAddress', 'shapeInterface', 'shapeSshInterface', 'sshOptions'] as const;
 const TOP_KEYS = ['a', 'b', 'knownHosts'] as const;
 
 /** A target `user@host` / `host` / `ssh://user@host:port` split up (pure); throws InventoryError. */
@@ -81,6 +83,12 @@ function absolute(v: unknown, where: string): string {
   return s;
 }
 
+function sshOptionList(v: unknown, where: string): string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && /^[A-Za-z]+=\S/.test(x))) throw new InventoryError(`${where} must be a list of Key=Value ssh options`);
+  return v as string[];
+}
+
 /** One role's entry of a parsed inventory document (pure). */
 export function hostSpec(role: Role, raw: unknown): RemoteHostSpec {
   const where = `hosts.${role}`;
@@ -102,6 +110,7 @@ export function hostSpec(role: Role, raw: unknown): RemoteHostSpec {
     dataAddress: o.dataAddress !== undefined ? str(o.dataAddress, `${where}.dataAddress`) : t.hostname,
     ...(o.shapeInterface !== undefined ? { shapeInterface: str(o.shapeInterface, `${where}.shapeInterface`) } : {}),
     shapeSshInterface: o.shapeSshInterface === true,
+    sshOptions: sshOptionList(o.sshOptions, `${where}.sshOptions`),
   };
 }
 

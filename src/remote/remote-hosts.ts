@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { stateDir } from '../lab/ledger.js';
+import { execa } from 'execa';
 import { SshHost } from '../host/ssh-host.js';
+import { sshOptions } from '../host/ssh-argv.js';
 import type { Inventory, RemoteHostSpec } from './inventory.js';
 
 /** A real host of a run: the SSH host and what the inventory says about it. */
@@ -31,6 +33,7 @@ export function remoteHosts(inv: Inventory): { a: RemoteHost; b: RemoteHost } {
       target: spec.target,
       knownHosts,
       controlDir,
+      options: spec.sshOptions,
       ...(spec.port !== undefined ? { port: spec.port } : {}),
       ...(spec.identity !== undefined ? { identity: spec.identity } : {}),
     }),
@@ -40,7 +43,5 @@ export function remoteHosts(inv: Inventory): { a: RemoteHost; b: RemoteHost } {
 
 /** Closes the shared connections of `hosts` (`ssh -O exit`); failures ignored (nothing may be open). */
 export async function closeConnections(hosts: readonly RemoteHost[]): Promise<void> {
-  const { execa } = await import('execa');
-  const { sshOptions } = await import('../host/ssh-argv.js');
   await Promise.all(hosts.map((h) => execa('ssh', [...sshOptions(h.host.endpoint), '-O', 'exit', h.host.endpoint.target], { reject: false })));
 }
