@@ -76,7 +76,13 @@ export function buildProgram(signal: AbortSignal, act: (p: Promise<number>) => v
     .option('--host-a <url>', 'host A as ssh://user@host[:port]')
     .option('--host-b <url>', 'host B as ssh://user@host[:port]')
     .action((opts: HostsOptions) => act(doctorCommand(opts)));
-  program.command('cleanup').description('release what killed runs left (only what migbench created)').action(() => act(cleanupCommand()));
+  program
+    .command('cleanup')
+    .description('release what killed runs left (only what migbench created), here and with --hosts on each host')
+    .option('--hosts <file>', 'also on the hosts of an inventory (docs/remote-hosts.md)')
+    .option('--host-a <url>', 'host A as ssh://user@host[:port]')
+    .option('--host-b <url>', 'host B as ssh://user@host[:port]')
+    .action((opts: HostsOptions) => act(cleanupCommand(opts)));
   return program;
 }
 
