@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseInventory } from '../../src/remote/inventory.js';
 import { closeConnections, remoteHosts, type RemoteHost } from '../../src/remote/remote-hosts.js';
 import { remoteLedgerDir } from '../../src/remote/remote-ledger.js';
+import { cleanupHosts } from '../../src/remote/remote-cleanup.js';
 import { freshStateDir, migbench, ROOT } from '../support/cli.js';
 import { sshTestHostsDown, sshTestHostsUp } from '../support/ssh-test-hosts.js';
 
@@ -12,8 +13,8 @@ const DIST = join(ROOT, 'dist', 'src');
 
 /**
  * A controller stand-in: opens a ledger on each host, creates a backing file and a loop
- * device over it there (each recorded first) and starts a marked remote process on
- * each, prints "ready" and waits to be killed.
+ * device over it there (each recorded first), starts a marked remote process and a
+ * detached marked daemon on each, prints "ready" and waits to be killed.
  */
 const LEAVER = `
 const { readFileSync } = await import('node:fs');
@@ -36,6 +37,8 @@ for (const h of [hosts.a, hosts.b]) {
   await l.intend({ kind: 'loop', backingFile: file });
   await h.host.run('losetup', ['--find', file]);
   await h.host.start(scope, 'sleep', ['600']).remotePid;
+  // A daemon that detached from its session and ignores hangups: only its run mark finds it.
+  await h.host.run('sh', ['-c', 'setsid nohup sleep 601 </dev/null >/dev/null 2>&1 &']);
 }
 process.stdout.write('ready\\n');
 setInterval(() => {}, 1000);
@@ -90,10 +93,15 @@ describe('migbench cleanup --hosts', () => {
     leaver.kill('SIGKILL');
     await leaver;
 
+    // The hosts' part alone first: both "hosts" share this kernel, so this machine's own
+    // cleanup (which scans the local /proc for the run mark) would also kill their processes.
+    const remote = await cleanupHosts([hosts.a, hosts.b]);
+    expect(remote.failed).toEqual([]);
+    for (const h of [hosts.a, hosts.b]) expect(await leftOn(h, runId)).toBe('');
+    // Then the command, for the controller's side (the stand-in's ssh clients and its ledger).
     const r = await migbench(['cleanup', '--hosts', inventory], state, 120_000);
     expect(r.stdout).not.toContain('FAILED');
     expect(r.exitCode).toBe(0);
-    for (const h of [hosts.a, hosts.b]) expect(await leftOn(h, runId)).toBe('');
     expect(readdirSync(state).filter((n) => n.endsWith('.jsonl'))).toEqual([]);
     expect(existsSync(bystander)).toBe(true);
   }, 120_000);
