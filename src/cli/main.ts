@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { packageRoot } from '../package-root.js';
 import { cleanupCommand } from './cleanup.js';
 import { doctorCommand } from './doctor.js';
+import type { HostsOptions } from './hosts-option.js';
 import { CLIError } from './errors.js';
 import { runCommand, type RunOptions } from './run.js';
 import { addRunOptions } from './run-options.js';
@@ -68,8 +69,20 @@ export function buildProgram(signal: AbortSignal, act: (p: Promise<number>) => v
     .option('--strategy <list>', 'strategies to plan, comma-separated (default: every strategy in the run)')
     .option('--json [file]', 'the plan as JSON: on stdout instead of text, or into FILE')
     .action((dir: string, opts: PlanOptions) => act(planCommand(dir, opts)));
-  program.command('doctor').description('check this machine for everything the lab needs').action(() => act(doctorCommand()));
-  program.command('cleanup').description('release what killed runs left (only what migbench created)').action(() => act(cleanupCommand()));
+  program
+    .command('doctor')
+    .description('check this machine for everything the lab needs, or with --hosts the real hosts over SSH')
+    .option('--hosts <file>', 'check the hosts of an inventory (docs/remote-hosts.md) instead of this machine')
+    .option('--host-a <url>', 'host A as ssh://user@host[:port]')
+    .option('--host-b <url>', 'host B as ssh://user@host[:port]')
+    .action((opts: HostsOptions) => act(doctorCommand(opts)));
+  program
+    .command('cleanup')
+    .description('release what killed runs left (only what migbench created), here and with --hosts on each host')
+    .option('--hosts <file>', 'also on the hosts of an inventory (docs/remote-hosts.md)')
+    .option('--host-a <url>', 'host A as ssh://user@host[:port]')
+    .option('--host-b <url>', 'host B as ssh://user@host[:port]')
+    .action((opts: HostsOptions) => act(cleanupCommand(opts)));
   return program;
 }
 

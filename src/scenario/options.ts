@@ -64,6 +64,10 @@ export const RUN_OPTIONS = [
   { flag: 'scenario', prop: 'scenario', kind: 'file', arg: 'file', inFile: false, group: 'What to run', help: 'JSON options or a sweep matrix (lists); options on the command line win', example: 'bench/scenarios/nightly.json' },
   { flag: 'strategy', prop: 'strategy', kind: 'strategies', arg: 'list', default: 'all', group: 'What to run', help: 'strategies, comma-separated, or all / all-orderings', example: 'kill-copy-boot,async-clone' },
   { flag: 'reps', prop: 'reps', kind: 'count', arg: 'n', default: '3', group: 'What to run', help: 'repetitions (strategies interleaved)', example: '5' },
+  // Real hosts over SSH (docs/remote-hosts.md)
+  { flag: 'hosts', prop: 'hosts', kind: 'file', arg: 'file', inFile: false, group: 'What to run', help: 'real hosts A and B over SSH instead of the embedded lab: an inventory (JSON or YAML, docs/remote-hosts.md)', example: 'hosts.yaml' },
+  { flag: 'host-a', prop: 'hostA', kind: 'text', arg: 'url', inFile: false, group: 'What to run', help: 'host A as ssh://user@host[:port] (with --host-b; data in /var/tmp/migbench, nothing shaped)', example: 'ssh://root@a.example' },
+  { flag: 'host-b', prop: 'hostB', kind: 'text', arg: 'url', inFile: false, group: 'What to run', help: 'host B as ssh://user@host[:port] (with --host-a)', example: 'ssh://root@b.example' },
   { flag: 'dry-run', prop: 'dryRun', kind: 'flag', inFile: false, group: 'What to run', help: 'validate and print the expanded plan and a wall-time estimate; provisions nothing, needs no root', example: '' },
   // Volume and workload
   { flag: 'size', prop: 'size', kind: 'size', arg: 'size', default: '256MiB', sweepable: true, group: 'Volume and workload', help: 'volume size (IEC or SI: 64MiB, 1GB)', example: '64MiB' },
