@@ -78,6 +78,11 @@ export const RUN_COLUMNS = [
   'kill_at_ms',
   'boot_at_ms',
   'hydration_done_at_ms',
+  // CPU cost per host, from its cgroup (src/results/cpu-cells.ts).
+  'cpu_s_a',
+  'cpu_s_b',
+  'cpu_s_per_gib_a',
+  'cpu_s_per_gib_b',
   'warnings',
   'status',
   'error',
