@@ -54,11 +54,6 @@ export function parseCpuSeconds(version: 1 | 2, text: string): number {
   return Number(m[1]) / 1e6;
 }
 
-/** CPU seconds per GiB: `cpuSeconds` over `bytes` (undefined without bytes) (pure). */
-export function cpuSecondsPerGiB(cpuSeconds: number, bytes: number): number | undefined {
-  return bytes > 0 ? cpuSeconds / (bytes / 2 ** 30) : undefined;
-}
-
 /** One host's group: where its processes join, and its CPU counter. */
 export class CpuGroup {
   constructor(readonly hierarchy: CpuHierarchy, readonly path: string) {}

@@ -2,9 +2,13 @@
  * The CPU cost columns of a runs.csv row (issue 15 §3): each host's CPU seconds during
  * the migration and per GiB A sent over the link meanwhile (pure).
  */
-import { cpuSecondsPerGiB } from '../lab/cpu-cgroup.js';
 import type { RunRow } from './columns.js';
 import type { RepetitionResult } from './repetition-result.js';
+
+/** CPU seconds per GiB: `cpuSeconds` over `bytes` (undefined without bytes) (pure). */
+export function cpuSecondsPerGiB(cpuSeconds: number, bytes: number): number | undefined {
+  return bytes > 0 ? cpuSeconds / (bytes / 2 ** 30) : undefined;
+}
 
 const cell = (x: number | undefined, digits: number): number | string => (x === undefined || !Number.isFinite(x) ? '' : Number(x.toFixed(digits)));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cgroupName, cpuSecondsPerGiB, findCpuHierarchy, isMigbenchCgroup, parseCpuSeconds } from '../../src/lab/cpu-cgroup.js';
+import { cgroupName, findCpuHierarchy, isMigbenchCgroup, parseCpuSeconds } from '../../src/lab/cpu-cgroup.js';
 import { inCgroupArgv } from '../../src/host/lab-host.js';
-import { cpuColumns } from '../../src/results/cpu-cells.js';
+import { cpuColumns, cpuSecondsPerGiB } from '../../src/results/cpu-cells.js';
 import { cpuSecondsSince } from '../../src/strategy/host-cpu.js';
 
 const HYBRID = [
