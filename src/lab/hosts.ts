@@ -1,5 +1,6 @@
 import { LabHost } from '../host/lab-host.js';
 import { localHost } from '../host/local-host.js';
+import type { CpuGroup } from './cpu-cgroup.js';
 import type { ResourceScope } from './scope.js';
 
 /**
@@ -7,6 +8,9 @@ import type { ResourceScope } from './scope.js';
  * namespace, see LabHost) with one end of the link.
  */
 export class Host extends LabHost {
+  /** The host's CPU-accounting group, when it has one: every process it starts from then on runs in it. */
+  cpu: CpuGroup | undefined;
+
   constructor(
     readonly label: 'A' | 'B',
     netns: string,
@@ -14,6 +18,12 @@ export class Host extends LabHost {
     readonly address: string,
   ) {
     super(netns);
+  }
+
+  /** Puts every process this host starts from now on in `group`. */
+  joinCpuGroup(group: CpuGroup): void {
+    this.cpu = group;
+    this.cgroupProcs = group.procsFile;
   }
 }
 
