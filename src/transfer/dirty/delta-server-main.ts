@@ -1,7 +1,8 @@
 /**
  * The delta server: a process on A that serves dirty extents of A's volume to B's round
  * copier over one TCP connection (delta-wire.ts). It reads A's device itself (O_DIRECT,
- * so it sees every completed write and caches nothing) and streams the bytes back to back,
+ * so it sees every completed write and caches nothing — or, for a loop device without
+ * direct I/O, its backing file: loop-backing.ts) and streams the bytes back to back,
  * so a scattered delta costs A a local read per extent and the link only its bytes, not
  * one NBD round trip through nbdkit per 4 KiB block. Prints one NDJSON record
  * `{"listening":true}` once it accepts connections; ends on EOF on stdin.
