@@ -18,6 +18,7 @@ import type { RepetitionResult } from '../results/repetition-result.js';
 import { sleep } from '../lab/wait.js';
 import { testAbortHook } from './test-abort-hook.js';
 import { attachFault } from '../fault/attach.js';
+import { classifySourceLoss, endOnLostSource, loopAllocatedBytes } from '../fault/lost-source.js';
 import { sourceExportFilters } from '../fault/source-files.js';
 import { cpuSecondsSince, hostCpuSeconds, type HostCpuSeconds } from './host-cpu.js';
 
@@ -204,7 +205,12 @@ async function migrate(
   ctx.timeline.mark('start');
   let outcome: StrategyOutcome;
   try {
-    outcome = await strategy.run(ctx);
+    outcome = await strategy.run(ctx).catch(async (error: unknown) => {
+      // Issue 12: a source lost for good is a result (B boots on what it has), not a failure.
+      const lost = classifySourceLoss({ sourceLost: !!ctx.fault?.sourceLost(), aborted: ctx.signal.aborted, progress: hydrated(), presentBytes: ctx.fault?.sourceLost() ? await loopAllocatedBytes(ctx.dest.device) : undefined, sizeBytes: ctx.scenario.sizeBytes, error });
+      if (!lost) throw error;
+      return endOnLostSource(ctx, lost);
+    });
   } finally {
     await sampler.stop();
     migrating = false;
