@@ -131,8 +131,10 @@ export class FaultInjector implements FaultProbe {
 
   private async run(): Promise<void> {
     const phaseNs = await this.phaseNs();
-    const waitMs = (phaseNs + this.spec.delayMs * 1e6 - Timeline.now()) / 1e6;
-    if (waitMs > 0) await sleep(waitMs, this.signal);
+    // A loop, not one sleep: timers run on a coarser clock than the timeline's and can fire
+    // a fraction of a millisecond early, and the fault must never start before its delay.
+    const atNs = phaseNs + this.spec.delayMs * 1e6;
+    for (let left = atNs - Timeline.now(); left > 0; left = atNs - Timeline.now()) await sleep(Math.max(1, Math.ceil(left / 1e6)), this.signal);
     this.record.startNs = this.target.timeline.mark('fault_start');
     await this.apply();
     if (this.spec.kind === 'dest-crash') {
