@@ -25,7 +25,8 @@ import { localHost } from '../src/host/local-host.js';
 import { Ledger } from '../src/lab/ledger.js';
 import { createLoopDevice } from '../src/lab/loop-device.js';
 import { ResourceScope } from '../src/lab/scope.js';
-import { sleep } from '../src/lab/wait.js';
+import { sleep, waitFor } from '../src/lab/wait.js';
+import { treeHasOpen } from '../src/host/proc.js';
 import { summarize } from '../src/measure/percentiles.js';
 import { DEFAULTS, validateScenario } from '../src/scenario/scenario.js';
 import type { LatencySample } from '../src/workload/fio-log.js';
@@ -68,15 +69,37 @@ interface Variant {
   readRate: number;
   /** fio's nice value (the probe's, {@link PROBE_NICE}, unless the variant says otherwise). */
   nice?: number;
+  /**
+   * Who writes at `writeRateBps`: the stamped instance (default), or a second fio job with
+   * the same size, rate and durability (O_DIRECT|O_DSYNC) — the device's own answer to the
+   * writes, with no migbench code in the picture.
+   */
+  writer?: 'stamped' | 'fio';
+}
+
+/** A fio job writing like the stamped instance: random `blockSize` writes at `rateBps`, O_DIRECT|O_DSYNC. */
+function fioWriterArgs(device: string, rateBps: number): string[] {
+  return [
+    '--name=writer', `--filename=${device}`, '--rw=randwrite', `--bs=${s.blockSize}`, '--direct=1', '--sync=dsync',
+    '--ioengine=psync', `--rate=${Math.round(rateBps / 8)}`, '--time_based', '--runtime=24h', '--output=/dev/null',
+  ];
 }
 
 /** One window of `v`: the reads it timed. */
 async function window(scope: ResourceScope, device: string, workDir: string, v: Variant): Promise<LatencySample[]> {
   const child = new ResourceScope(scope.ledger);
   try {
-    const busy = v.writeRateBps > 0 || v.readRate > 0;
-    const inst = busy ? Instance.start(child, localHost, { device, epoch: 1, blockSize: s.blockSize, blocks, writeRateBps: v.writeRateBps, readRate: v.readRate, seed: 0x0a01 }) : undefined;
-    if (v.writeRateBps > 0) await inst!.waitFirstAck();
+    const fioWrites = v.writer === 'fio';
+    const busy = (v.writeRateBps > 0 && !fioWrites) || v.readRate > 0;
+    if (fioWrites) {
+      const writer = localHost.start(child, 'fio', fioWriterArgs(device, v.writeRateBps), { stopSignal: 'SIGINT' });
+      await waitFor('the fio writer to open the device', () => {
+        if (writer.hasExited()) throw new Error(`fio writer exited: ${writer.stderrTail().trim()}`);
+        return treeHasOpen(writer.pid, device, { descendantsOnly: true }) ? true : undefined;
+      });
+    }
+    const inst = busy ? Instance.start(child, localHost, { device, epoch: 1, blockSize: s.blockSize, blocks, writeRateBps: fioWrites ? 0 : v.writeRateBps, readRate: v.readRate, seed: 0x0a01 }) : undefined;
+    if (v.writeRateBps > 0 && !fioWrites) await inst!.waitFirstAck();
     const fio = v.timer === 'fio' ? startFioProbe(child, { device, host: localHost, blockSize: s.blockSize, readRate: s.readRate, workDir, name: 'probe', nice: v.nice ?? PROBE_NICE }) : undefined;
     await fio?.ready;
     const from = Number(process.hrtime.bigint());
@@ -115,6 +138,7 @@ async function main(): Promise<number> {
       { probe: 'fio raw, again', ...idle },
       { probe: 'default: fio + stamped writes and checks', timer: 'fio', writeRateBps: s.writeRateBps, readRate: check },
       { probe: 'fio + stamped writes only', timer: 'fio', writeRateBps: s.writeRateBps, readRate: 0 },
+      { probe: 'fio + fio writes (same rate, no migbench)', timer: 'fio', writeRateBps: s.writeRateBps, readRate: 0, writer: 'fio' },
       { probe: 'fio + stamped checks only', timer: 'fio', writeRateBps: 0, readRate: check },
       { probe: 'fio raw at nice 0', ...idle, nice: 0 },
       { probe: 'default with fio at nice 0', timer: 'fio', writeRateBps: s.writeRateBps, readRate: check, nice: 0 },
@@ -146,7 +170,12 @@ async function main(): Promise<number> {
     const again = rows[1]!;
     if (!within(again)) console.log(`note: fio raw against itself is beyond ${BUDGET}× (the machine's load varies more than the budget): rerun, or more --rounds`);
     const ok = within(rows[2]!);
-    console.log(`default probe within ${BUDGET}× of fio on the raw device (p50 and p99): ${ok ? 'yes' : 'NO'}`);
+    console.log(`default probe within ${BUDGET}× of fio on the idle raw device (p50 and p99): ${ok ? 'yes' : 'NO'}`);
+    // The probe's own overhead: the default against fio timing the same device under the
+    // same writes from a fio writer (no migbench process in that picture at all).
+    const sameWrites = rows.find((r) => r.probe.startsWith('fio + fio writes'))!;
+    const overhead = { p50: rows[2]!.p50 / sameWrites.p50, p99: rows[2]!.p99 / sameWrites.p99 };
+    console.log(`default probe against fio beside fio's own writes at the same rate: ${overhead.p50.toFixed(2)}× p50, ${overhead.p99.toFixed(2)}× p99`);
     return ok ? 0 : 1;
   } finally {
     process.off('SIGINT', onSignal);
