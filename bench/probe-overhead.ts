@@ -8,8 +8,10 @@
  *   a second time, the noise floor of the ratio on a machine shared with other jobs;
  * - `default`: what `migbench run` does by default (`--probe fio`): the stamped instance writes
  *   at `--write-rate` and checks content at its lower rate while fio times the reads;
- * - the default's parts (writes only, checks only), fio alone and the default with fio at
- *   nice 0 instead of the probe's PROBE_NICE, and `--probe stamped`.
+ * - the default's parts (writes only, checks only); the same writes issued by a second fio
+ *   job (the device under the scenario's write rate with no migbench process: the default
+ *   is also printed against it, the probe's own overhead); fio alone and the default with
+ *   fio at nice 0 instead of the probe's PROBE_NICE, and `--probe stamped`.
  * Every round runs each variant once, in a shuffled order, so a load that comes and goes on
  * the machine falls on all of them alike; each variant's reads are pooled over `--rounds`.
  * Prints the configuration, p50 / p99 of each and their ratio to `fio raw`; exits 1 when the
