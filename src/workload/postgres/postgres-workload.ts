@@ -144,7 +144,6 @@ export class PostgresWorkload implements Workload {
     const load = this.started();
     if (!this.stopped) throw new WorkloadStateError('postgres workload: verify before stop');
     const { workDir } = this.env;
-    // Its own scope: the server and the mount are gone before the repetition's scope closes.
     const check = this.bootError === undefined ? await this.checkDest(destDevice, load) : unbootedCheck(load.acks.map((a) => a.id), this.bootError);
     const acks = load.acks;
     const readyWallMs = this.recovery ? readyTimeOfLog(await readFile(join(workDir, 'postgres-b.log'), 'utf8').catch(() => '')) : undefined;
