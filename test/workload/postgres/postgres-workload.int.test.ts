@@ -35,7 +35,7 @@ describe('--workload postgres on real loop devices, ext4 and PostgreSQL 15', () 
     const csv = readCsv(join(out, 'runs.csv'));
     rows = new Map(csv.map((row) => [row.strategy!, row]));
     runPrefixes.push(prefixOf(csv[0]!.run_id!));
-  }, 240_000);
+  }, 300_000);
 
   afterAll(async () => {
     expect(await leftoversOf(state)).toEqual([]);
@@ -102,7 +102,8 @@ describe('--workload postgres on real loop devices, ext4 and PostgreSQL 15', () 
     expect(r.db_boot_error).toBe('');
     expect(Number(r.recovery_ms)).toBeGreaterThan(0);
     expect(Number(r.lost_commits)).toBeLessThan(Number(r.acked_writes));
-    expect(Number(r.split_brain_ms)).toBeGreaterThan(0);
+    // B served: its clients moved there once it was up.
+    expect(Number(r.tps_after)).toBeGreaterThan(0);
   });
 });
 
