@@ -128,6 +128,16 @@ export const RUN_COLUMN_DOCS: readonly ColumnDoc<RunColumn>[] = [
     meaning: 'PostgreSQL workload: commits per second, first commit → migration start; migration start → source released (outage included); then → end',
   },
   {
+    columns: ['fsck_exit', 'fsck_fixes'],
+    meaning:
+      "PostgreSQL workload: empty when B's filesystem mounted and its database started at the first try; otherwise `e2fsck -fy` ran on B's volume before a second try (docs/workloads-postgres.md, \"boot\"): its exit status (1 errors corrected, 4 errors left uncorrected, 8 operational error) and the number of problems it fixed",
+  },
+  {
+    columns: ['db_boot_failed', 'db_boot_error'],
+    meaning:
+      "PostgreSQL workload: `true` when the database never came up on B, even after e2fsck (a result, status stays `ok`): `lost_commits` is then every acknowledged commit, `integrity_ok` false, `recovery_ms`, `interruption_ms`, `split_brain_ms` and `boot_ms` empty; the reason (the mount's or the server's error, with its log's FATAL/PANIC lines)",
+  },
+  {
     columns: ['lost_requests'],
     meaning: "HTTP workload: requests answered 200 (durable) whose record is missing from the destination's filesystem after the run",
   },

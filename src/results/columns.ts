@@ -89,6 +89,11 @@ export const RUN_COLUMNS = [
   'tps_baseline',
   'tps_migration',
   'tps_after',
+  // PostgreSQL on B after a torn copy (issue 17): e2fsck, and a database that never came up
+  'fsck_exit',
+  'fsck_fixes',
+  'db_boot_failed',
+  'db_boot_error',
   // Faults (issue 12, src/fault/cells.ts)
   'fault',
   'fault_at_ms',
@@ -149,7 +154,7 @@ export type TimelineRow = Record<TimelineColumn, string | number>;
  * A column added later is a metric (when it holds numbers) unless it is listed here or in
  * {@link PARAMETER_COLUMNS}.
  */
-export const IDENTITY_COLUMNS: ReadonlySet<string> = new Set<RunColumn>(['run_id', 'strategy', 'rep', 'sweep_point', 'volume', 'workload', 'backend', 'tracking', 'warnings', 'status', 'error', 'fault', 'recovered']);
+export const IDENTITY_COLUMNS: ReadonlySet<string> = new Set<RunColumn>(['run_id', 'strategy', 'rep', 'sweep_point', 'volume', 'workload', 'backend', 'tracking', 'warnings', 'status', 'error', 'fault', 'recovered', 'fsck_exit', 'db_boot_error']);
 
 /** Scenario parameters and link measurements: what a sweep varies and plan fits against. */
 export const PARAMETER_COLUMNS = [

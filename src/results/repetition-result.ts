@@ -84,6 +84,10 @@ export interface DbResult {
   tpsBaseline: number | undefined;
   tpsMigration: number | undefined;
   tpsAfter: number | undefined;
+  /** Why the database never came up on B, even after e2fsck; undefined when it did. */
+  bootError?: string | undefined;
+  /** e2fsck on B's volume, when the first boot attempt failed and it ran. */
+  fsck?: { exitCode: number; fixes: number } | undefined;
 }
 
 /** One pre-copy pass. */

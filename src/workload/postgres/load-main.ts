@@ -6,7 +6,8 @@
  * client is busy starts late, as soon as one is free). Every answer is reported as it
  * arrives (load-config.ts); a failed connection is replaced, and a new connection that
  * the server turns away (still starting up: crash recovery) is tried again every 10 ms
- * without counting as a failed transaction.
+ * without counting as a failed transaction. When the door switches, a client still
+ * connected to the old server moves to the new one after its current transaction.
  */
 import pg from 'pg';
 import { encodeRecord, readLines } from '../../host/lines.js';
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
   const door = new TcpFrontDoor(cfg.target);
   const port = await door.listen();
   let stopping = false;
+  /** The epoch of the server the door sends new connections to. */
+  let targetEpoch = cfg.epochs[cfg.target.host];
   const t0 = now();
   let ticket = 0;
   /** Waits for this client's next transaction's scheduled instant (open loop), or not at all. */
@@ -68,6 +71,13 @@ async function main(): Promise<void> {
     let seq = 0;
     let conn: { client: pg.Client; epoch: number } | undefined;
     while (!stopping) {
+      if (conn && targetEpoch !== undefined && conn.epoch !== targetEpoch) {
+        // The door switched while this client's server still answers it (A lives on when B
+        // boots first): between transactions, move over, as a pooler's RECONNECT does.
+        const old = conn.client;
+        conn = undefined;
+        await old.end().catch(() => undefined);
+      }
       try {
         conn ??= await connect();
       } catch {
@@ -103,6 +113,7 @@ async function main(): Promise<void> {
     const command = decodeDbLoadCommand(JSON.parse(line));
     if (command.kind === 'stop') break;
     door.switchTo(command.target);
+    targetEpoch = cfg.epochs[command.target.host];
   }
   stopping = true;
   await Promise.all(clients);

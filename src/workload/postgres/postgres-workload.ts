@@ -11,7 +11,8 @@ import { checkpointJournal, makeFilesystem, mountFilesystem, sharedMountTree, ty
 import { DbLoad } from './load.js';
 import { initCluster, PG_DATA, PgServer, readyTimeOfLog } from './server.js';
 import { transactionsPerSecond } from './tps.js';
-import { checkDatabase } from './verify.js';
+import { bootDestination, type FsckRun } from './dest-boot.js';
+import { checkDatabase, unbootedCheck, type DbCheck } from './verify.js';
 
 export const SOURCE_DB_EPOCH = 1;
 export const DEST_DB_EPOCH = 2;
@@ -44,6 +45,10 @@ export class PostgresWorkload implements Workload {
   private destFs: MountedFs | undefined;
   private stopped = false;
   private recovery: { bootWallMs: number; ms: number } | undefined;
+  /** Why the database never came up on B (dest-boot.ts), if it did not. */
+  private bootError: string | undefined;
+  /** e2fsck on B's volume, if the boot needed it. */
+  private fsck: FsckRun | undefined;
 
   constructor(private readonly env: WorkloadEnv) {
     this.port = PG_PORT + (env.volume ?? 0);
@@ -95,24 +100,33 @@ export class PostgresWorkload implements Workload {
     await checkpointJournal(this.sourceFs.mountpoint);
   }
 
+  /**
+   * Boots the database on B the way an operator would (dest-boot.ts: mount, start; on
+   * failure e2fsck -fy and once more). If it never comes up, that is the repetition's
+   * result: the clients stay where they are, and this resolves with the moment the
+   * operator gave up (no commit on B follows; the row blanks the cut-over figures).
+   */
   async boot(device: string): Promise<number> {
     const { scope, hosts, signal, workDir } = this.env;
     const load = this.started();
     const since = now();
     const bootWallMs = Date.now();
-    this.destFs = await mountFilesystem(scope, device, join(this.mountDir!, 'b'));
-    const dataDir = join(this.destFs.mountpoint, PG_DATA);
-    // The lock file names A's postmaster. On a host of its own B would not know that PID;
-    // here A and B share one PID space, and A may still run (copy-boot-kill).
-    await rm(join(dataDir, 'postmaster.pid'), { force: true });
-    this.dest = PgServer.start(scope, hosts.b, { dataDir, address: hosts.b.address, port: this.port, logFile: join(workDir, 'postgres-b.log') });
-    const accepting = await this.dest.waitAccepting(signal);
-    this.recovery = { bootWallMs, ms: (accepting - since) / 1e6 };
+    const b = await bootDestination(scope, { device, mountDir: this.mountDir!, host: hosts.b, address: hosts.b.address, port: this.port, logFile: join(workDir, 'postgres-b.log'), signal });
+    this.fsck = b.fsck;
+    if (!b.ok) {
+      this.bootError = b.error;
+      return now();
+    }
+    this.destFs = b.fs;
+    this.dest = b.server;
+    this.recovery = { bootWallMs, ms: (b.acceptingNs - since) / 1e6 };
     load.switchTo({ host: hosts.b.address, port: this.port });
     return load.waitAck(DEST_DB_EPOCH, since, signal);
   }
 
   async waitDestAck(ns: number): Promise<number> {
+    // Nothing on B to wait for when its database never came up.
+    if (this.bootError !== undefined) return ns;
     return this.started().waitAck(DEST_DB_EPOCH, ns, this.env.signal);
   }
 
@@ -130,24 +144,7 @@ export class PostgresWorkload implements Workload {
     const load = this.started();
     if (!this.stopped) throw new WorkloadStateError('postgres workload: verify before stop');
     const { workDir } = this.env;
-    // Its own scope: the server and the mount are gone before the repetition's scope closes.
-    const verifyScope = new ResourceScope(this.env.scope.ledger);
-    let check;
-    try {
-      const fs = await mountFilesystem(verifyScope, destDevice, join(this.mountDir!, 'verify'));
-      const dataDir = join(fs.mountpoint, PG_DATA);
-      await rm(join(dataDir, 'postmaster.pid'), { force: true });
-      const socketDir = join(workDir, 'pgsock');
-      await verifyScope.acquire({ kind: 'dir', path: socketDir }, () => mkdir(socketDir), () => rm(socketDir, { recursive: true, force: true }));
-      const st = await stat(dataDir);
-      await chown(socketDir, st.uid, st.gid);
-      const server = PgServer.start(verifyScope, localHost, { dataDir, address: '', port: this.port, socketDir, logFile: join(workDir, 'postgres-verify.log') });
-      await server.waitAccepting(this.env.signal);
-      check = await checkDatabase(socketDir, this.port, load.acks.map((a) => a.id), load.indeterminate);
-      await server.stop();
-    } finally {
-      await verifyScope.close();
-    }
+    const check = this.bootError === undefined ? await this.checkDest(destDevice, load) : unbootedCheck(load.acks.map((a) => a.id), this.bootError);
     const acks = load.acks;
     const readyWallMs = this.recovery ? readyTimeOfLog(await readFile(join(workDir, 'postgres-b.log'), 'utf8').catch(() => '')) : undefined;
     const start = timeline.get('start')!;
@@ -183,11 +180,36 @@ export class PostgresWorkload implements Workload {
           recoveryMs: this.recovery?.ms,
           recoveryLogMs: readyWallMs !== undefined && this.recovery ? readyWallMs - this.recovery.bootWallMs : undefined,
           integrityOk: check.integrityOk,
-          integrityDetail: integrityDetail(check),
+          integrityDetail: [integrityDetail(check), this.fsck ? `e2fsck: ${this.fsck.summary}` : ''].filter(Boolean).join('; '),
+          bootError: this.bootError,
+          fsck: this.fsck ? { exitCode: this.fsck.exitCode, fixes: this.fsck.fixes } : undefined,
           ...tps,
         },
       },
     };
+  }
+
+  /** Starts a server on the destination volume once more (controller, unix socket) and checks it against the clients' journal. */
+  private async checkDest(destDevice: string, load: DbLoad): Promise<DbCheck> {
+    const { workDir } = this.env;
+    // Its own scope: the server and the mount are gone before the repetition's scope closes.
+    const verifyScope = new ResourceScope(this.env.scope.ledger);
+    try {
+      const fs = await mountFilesystem(verifyScope, destDevice, join(this.mountDir!, 'verify'));
+      const dataDir = join(fs.mountpoint, PG_DATA);
+      await rm(join(dataDir, 'postmaster.pid'), { force: true });
+      const socketDir = join(workDir, 'pgsock');
+      await verifyScope.acquire({ kind: 'dir', path: socketDir }, () => mkdir(socketDir), () => rm(socketDir, { recursive: true, force: true }));
+      const st = await stat(dataDir);
+      await chown(socketDir, st.uid, st.gid);
+      const server = PgServer.start(verifyScope, localHost, { dataDir, address: '', port: this.port, socketDir, logFile: join(workDir, 'postgres-verify.log') });
+      await server.waitAccepting(this.env.signal);
+      const check = await checkDatabase(socketDir, this.port, load.acks.map((a) => a.id), load.indeterminate);
+      await server.stop();
+      return check;
+    } finally {
+      await verifyScope.close();
+    }
   }
 
   private started(): DbLoad {
@@ -197,8 +219,9 @@ export class PostgresWorkload implements Workload {
 }
 
 /** What failed of the integrity checks, in words ('' when all pass). */
-function integrityDetail(c: Awaited<ReturnType<typeof checkDatabase>>): string {
+function integrityDetail(c: DbCheck): string {
   return [
+    c.notBooted !== undefined ? 'database did not start on B' : '',
     c.amcheckError !== undefined ? `amcheck: ${c.amcheckError}` : '',
     c.partial ? `${c.partial} partial transactions` : '',
     c.counterMismatches ? `${c.counterMismatches} hot counters off` : '',

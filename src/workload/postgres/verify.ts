@@ -15,6 +15,8 @@ export interface DbCheck {
   counterMismatches: number;
   /** amcheck's bt_index_check (heapallindexed) failure on the tables' indexes, if any. */
   amcheckError: string | undefined;
+  /** Why the database never came up on B, when it did not: nothing could be checked. */
+  notBooted?: string;
   /** All of the above hold: PostgreSQL's own check passes and the data is self-consistent. */
   integrityOk: boolean;
 }
@@ -67,5 +69,14 @@ export function judge(present: ReadonlySet<number>, acked: readonly number[], in
   return { lostCommits, lostSample, phantoms };
 }
 
+/**
+ * The verdict when the database never came up on B (pure): the destination shows none of
+ * the acknowledged commits, so all are lost, and nothing of it passed a check.
+ */
+export function unbootedCheck(acked: readonly number[], bootError: string): DbCheck {
+  const c = { lostCommits: new Set(acked).size, lostSample: acked.slice(0, 16), phantoms: 0, partial: 0, counterMismatches: 0, amcheckError: undefined, notBooted: bootError };
+  return { ...c, integrityOk: integrityOk(c) };
+}
+
 /** Whether the checks of `c` pass (pure). */
-export const integrityOk = (c: Omit<DbCheck, 'integrityOk'>): boolean => c.amcheckError === undefined && c.partial === 0 && c.counterMismatches === 0 && c.phantoms === 0;
+export const integrityOk = (c: Omit<DbCheck, 'integrityOk'>): boolean => c.notBooted === undefined && c.amcheckError === undefined && c.partial === 0 && c.counterMismatches === 0 && c.phantoms === 0;

@@ -35,31 +35,32 @@ describe('--workload postgres on real loop devices, ext4 and PostgreSQL 15', () 
     const csv = readCsv(join(out, 'runs.csv'));
     rows = new Map(csv.map((row) => [row.strategy!, row]));
     runPrefixes.push(prefixOf(csv[0]!.run_id!));
-  }, 240_000);
+  }, 300_000);
 
   afterAll(async () => {
     expect(await leftoversOf(state)).toEqual([]);
     expect(readdirSync(state)).toEqual([]);
   });
 
-  it('runs every strategy asked; the ones that boot B each have a recovery time and TPS by phase', () => {
+  it('runs every strategy asked to a result row; the ones whose B boots each have a recovery time and TPS by phase', () => {
     expect([...rows.keys()].sort()).toEqual(['async-clone', 'copy-boot-kill', 'kill-copy-boot']);
-    // copy-boot-kill may fail at boot (see below): the run then exits 1, for that row only.
-    expect(exitCode, stderr).toBe(rows.get('copy-boot-kill')!.status === 'failed' ? 1 : 0);
+    // A database that cannot come up on B is what the benchmark measured, not a failed run.
+    expect(exitCode, stderr).toBe(0);
     for (const [name, r] of rows) {
-      if (name === 'copy-boot-kill' && r.status === 'failed') continue;
       expect(r.status, r.error).toBe('ok');
       expect(r.workload).toBe('postgres');
       expect(Number(r.acked_writes), name).toBeGreaterThan(0);
-      // Mount + crash recovery take time; the server log's "ready" line comes no later than our poll saw it accept (±1 ms of log resolution).
-      expect(Number(r.recovery_ms), name).toBeGreaterThan(0);
-      expect(Number(r.recovery_log_ms), name).toBeLessThanOrEqual(Number(r.recovery_ms) + 1);
       expect(Number(r.tps_baseline), name).toBeGreaterThan(0);
-      expect(Number(r.tps_after), name).toBeGreaterThan(0);
-      expect(Number(r.client_gap_ms), name).toBeGreaterThan(0);
       // The loss is counted in commits.
       expect(r.lost_requests).toBe('');
       expect(r.lost_bytes).toBe('');
+      if (r.db_boot_failed === 'true') continue;
+      expect(r.db_boot_failed, name).toBe('false');
+      // Mount + crash recovery take time; the server log's "ready" line comes no later than our poll saw it accept (±1 ms of log resolution).
+      expect(Number(r.recovery_ms), name).toBeGreaterThan(0);
+      expect(Number(r.recovery_log_ms), name).toBeLessThanOrEqual(Number(r.recovery_ms) + 1);
+      expect(Number(r.tps_after), name).toBeGreaterThan(0);
+      expect(Number(r.client_gap_ms), name).toBeGreaterThan(0);
     }
   });
 
@@ -69,6 +70,9 @@ describe('--workload postgres on real loop devices, ext4 and PostgreSQL 15', () 
       expect(Number(r.lost_commits), name).toBe(0);
       expect(r.integrity_ok, `${name}: ${r.warnings}`).toBe('true');
       expect(Number(r.split_brain_ms), name).toBe(0);
+      // A volume copied after the kill is a settled filesystem: no e2fsck, a database that boots.
+      expect(r.db_boot_failed, name).toBe('false');
+      expect(r.fsck_exit, name).toBe('');
       // The clients saw the server go away: at least the cutover is a gap.
       expect(Number(r.client_gap_ms), name).toBeGreaterThanOrEqual(Number(r.interruption_ms) - 1);
     }
@@ -77,20 +81,29 @@ describe('--workload postgres on real loop devices, ext4 and PostgreSQL 15', () 
   /*
    * copy-boot-kill copies A's volume while A's ext4 is mounted and PostgreSQL writes to it:
    * B gets a block copy of a live filesystem, torn (metadata copied at different moments).
-   * Physically guaranteed: B either cannot recover from it (ext4 reports EBADMSG, or
-   * PostgreSQL's recovery gives up: the server exits), or it boots without the commits A
-   * acknowledged after the copy passed their WAL — never both booted and lossless while
-   * the clients commit throughout.
+   * Physically guaranteed: B's database either does not come up from it, even after
+   * e2fsck (then the destination shows none of the acknowledged commits), or it boots
+   * without the commits A acknowledged after the copy passed their WAL — never both booted
+   * and lossless while the clients commit throughout. Either way a result row.
    */
-  it('copy-boot-kill either cannot boot B from its torn copy, or loses commits A acknowledged after the copy', () => {
+  it('copy-boot-kill either cannot boot B from its torn copy (all commits lost), or loses commits A acknowledged after the copy', () => {
     const r = rows.get('copy-boot-kill')!;
-    if (r.status === 'failed') {
-      expect(r.error).toMatch(/step "copy-boot-kill" failed: postgres on \S+ exited .*its log: .*(FATAL|PANIC)/);
+    expect(Number(r.lost_commits)).toBeGreaterThan(0);
+    if (r.db_boot_failed === 'true') {
+      // The server's own reason, after e2fsck had its go at the volume.
+      expect(r.db_boot_error).toMatch(/FATAL|PANIC|mount/);
+      expect(r.fsck_exit).toMatch(/^\d+$/);
+      expect(Number(r.lost_commits)).toBe(Number(r.acked_writes));
+      expect(r.integrity_ok).toBe('false');
+      expect(r.recovery_ms).toBe('');
+      expect(r.interruption_ms).toBe('');
       return;
     }
-    expect(Number(r.lost_commits)).toBeGreaterThan(0);
+    expect(r.db_boot_error).toBe('');
+    expect(Number(r.recovery_ms)).toBeGreaterThan(0);
     expect(Number(r.lost_commits)).toBeLessThan(Number(r.acked_writes));
-    expect(Number(r.split_brain_ms)).toBeGreaterThan(0);
+    // B served: its clients moved there once it was up.
+    expect(Number(r.tps_after)).toBeGreaterThan(0);
   });
 });
 
