@@ -1,5 +1,5 @@
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { SwitchingServer } from '../switching-server.js';
 
 /** Where the front door sends requests. */
 export interface Target {
@@ -20,38 +20,20 @@ export const NOT_SENT: ReadonlySet<string> = new Set(['ECONNREFUSED', 'EHOSTUNRE
  * Switching the target sends the next requests to the new service; requests in flight
  * finish where they are.
  */
-export class FrontDoor {
-  private target: Target;
-  private readonly server: Server;
+export class FrontDoor extends SwitchingServer {
   private readonly agents = new Map<string, Agent>();
-  private readonly sockets = new Set<Socket>();
 
   constructor(initial: Target, private readonly retryMs = 10) {
-    this.target = initial;
-    this.server = createServer({ keepAlive: true }, (req, res) => this.handle(req, res));
-    this.server.on('connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
+    super(initial);
   }
 
-  /** Listens on 127.0.0.1 on a free port; resolves with the port. */
-  async listen(): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    return (this.server.address() as AddressInfo).port;
+  protected createServer(): Server {
+    return createServer({ keepAlive: true }, (req, res) => this.handle(req, res));
   }
 
-  switchTo(t: Target): void {
-    this.target = t;
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
+  override async close(): Promise<void> {
     for (const a of this.agents.values()) a.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await super.close();
   }
 
   private agent(t: Target): Agent {

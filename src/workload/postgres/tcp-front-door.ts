@@ -1,4 +1,5 @@
-import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { SwitchingServer } from '../switching-server.js';
 import { NOT_SENT, type Target } from '../http/front-door.js';
 
 /**
@@ -10,41 +11,16 @@ import { NOT_SENT, type Target } from '../http/front-door.js';
  * a failover. Connections already made stay where they are when the target is switched;
  * one whose server goes away is closed, and the client sees it.
  */
-export class TcpFrontDoor {
-  private target: Target;
-  private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
-
+export class TcpFrontDoor extends SwitchingServer {
   constructor(initial: Target, private readonly retryMs = 10) {
-    this.target = initial;
-    this.server = createServer((client) => this.handle(client));
+    super(initial);
   }
 
-  /** Listens on 127.0.0.1 on a free port; resolves with the port. */
-  async listen(): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    return (this.server.address() as AddressInfo).port;
-  }
-
-  switchTo(t: Target): void {
-    this.target = t;
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private track(s: Socket): void {
-    this.sockets.add(s);
-    s.on('close', () => this.sockets.delete(s));
+  protected createServer(): Server {
+    return createServer((client) => this.handle(client));
   }
 
   private handle(client: Socket): void {
-    this.track(client);
     client.pause();
     client.on('error', () => client.destroy());
     const attempt = (): void => {
