@@ -13,8 +13,6 @@ import { encodeRecord, readLines } from '../../host/lines.js';
 import { splitRequests, type Extent } from './extents.js';
 import { DeltaStream } from './delta-stream.js';
 import { BufferedWriter, DirectWriter, type DeltaSink } from './direct-writer.js';
-import { BackingWriter } from './backing-writer.js';
-import { loopBackingFile } from './loop-backing.js';
 import { alignedBuffer } from '../../workload/aligned-buffer.js';
 import { NbdReader } from './nbd-reader.js';
 import { decodeRoundCopierBatch, type RoundCopierConfig, type RoundCopierReply } from './round-copier-config.js';
@@ -35,12 +33,7 @@ async function main(): Promise<void> {
   const direct = stream ? await open(cfg.device, constants.O_RDWR | constants.O_DIRECT) : undefined;
   const slots = direct ? await Promise.all(Array.from({ length: SLOTS }, () => alignedBuffer(direct, SLOT_BYTES))) : [];
   const mode = process.env.MIGBENCH_B_WRITES ?? 'direct';
-  // `backing`: write the loop device's backing file (backing-writer.ts), where it has one.
-  const backingPath = stream && mode === 'backing' ? await loopBackingFile(cfg.device) : undefined;
-  const backing = backingPath ? await open(backingPath, 'r+') : undefined;
-  const backingWriter = backing ? new BackingWriter(fh.fd, backing.fd, cfg.device) : undefined;
-  const writer: DeltaSink | undefined =
-    backingWriter ?? (!direct ? undefined : mode === 'direct' || mode === 'backing' ? new DirectWriter(direct.fd, fh.fd, slots) : new BufferedWriter(fh.fd, mode === 'buffered' ? Infinity : 1 << 20));
+  const writer: DeltaSink | undefined = !direct ? undefined : mode === 'direct' ? new DirectWriter(direct.fd, fh.fd, slots) : new BufferedWriter(fh.fd, mode === 'buffered' ? Infinity : 1 << 20);
   const dryWriter = direct ? new DirectWriter(direct.fd, fh.fd, slots, true) : undefined;
   const viaNbd = async (extents: Extent[]): Promise<number> => {
     const requests = splitRequests(extents, cfg.requestBytes);
@@ -61,11 +54,10 @@ async function main(): Promise<void> {
   const copy = async (extents: Extent[], warm: boolean): Promise<{ bytes: number; copyMs: number; flushMs: number }> => {
     const t0 = process.hrtime.bigint();
     if (warm && !stream) throw new Error('a warm-up batch needs the delta server');
-    if (!warm) await backingWriter?.begin();
     const bytes = stream ? await stream.fetch(extents, warm ? dryWriter! : writer!) : await viaNbd(extents);
     const t1 = process.hrtime.bigint();
     // The O_DIRECT writes are on the device; this flushes its cache (and any unaligned piece).
-    if (!warm) await (backingWriter ? backingWriter.finish() : fh.datasync());
+    if (!warm) await fh.datasync();
     return { bytes, copyMs: Number(t1 - t0) / 1e6, flushMs: Number(process.hrtime.bigint() - t1) / 1e6 };
   };
   for await (const line of readLines(process.stdin)) {
@@ -81,7 +73,6 @@ async function main(): Promise<void> {
   await Promise.all(readers.map((r) => r.close()));
   await stream?.close();
   await direct?.close();
-  await backing?.close();
   await fh.close();
 }
 

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectWriter, type DeltaSink } from '../../../src/transfer/dirty/direct-writer.js';
-import { BackingWriter } from '../../../src/transfer/dirty/backing-writer.js';
 import { alignedBuffer } from '../../../src/workload/aligned-buffer.js';
 
 const BS = 4096;
@@ -85,27 +84,5 @@ describe('DirectWriter', () => {
     await direct.close();
     await buffered.close();
     expect((await readFile(path)).equals(Buffer.alloc(8 * BS))).toBe(true);
-  });
-});
-
-describe('BackingWriter', () => {
-  it('writes every piece at its offset in the backing file, aligned or not', async () => {
-    const path = join(dir, 'backing');
-    await writeFile(path, Buffer.alloc(32 * BS));
-    const fh = await open(path, 'r+');
-    const src = Buffer.alloc(32 * BS);
-    for (let k = 0; k < src.length; k++) src[k] = (k * 13 + (k >> 12)) & 0xff;
-    const extents = [
-      { offset: 1 * BS, length: BS },
-      { offset: 4 * BS, length: 6 * BS },
-      { offset: 12 * BS + 100, length: 300 },
-      { offset: 31 * BS, length: BS },
-    ];
-    // begin/finish need a loop device (fdatasync, BLKFLSBUF); the writes are what is checked here.
-    await feed(new BackingWriter(fh.fd, fh.fd, path), src, extents, 1500);
-    await fh.close();
-    const want = Buffer.alloc(32 * BS);
-    for (const e of extents) src.copy(want, e.offset, e.offset, e.offset + e.length);
-    expect((await readFile(path)).equals(want)).toBe(true);
   });
 });
