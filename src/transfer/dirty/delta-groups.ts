@@ -23,12 +23,10 @@ export interface Group {
 
 /**
  * Splits `extents` into groups of reads that fit one buffer, merging extents at most
- * `gap` (default {@link DELTA_GAP_BYTES}) apart into one read of at most {@link SPAN_MAX}, each group
- * covering at most `bufBytes` (default {@link DELTA_READ_BUFFER_BYTES}). Order is kept: the parts,
+ * `gap` (default {@link DELTA_GAP_BYTES}) apart into one read of at most {@link SPAN_MAX}. Order is kept: the parts,
  * concatenated, are the extents' bytes in the order asked.
  */
-export function* readGroups(extents: readonly Extent[], gap = GAP, bufBytes = BUF): Generator<Group> {
-  const BUF = bufBytes;
+export function* readGroups(extents: readonly Extent[], gap = GAP): Generator<Group> {
   let g: Group = { reads: [], parts: [], bytes: 0 };
   let used = 0;
   let span: { at: number; n: number; pos: number } | undefined;

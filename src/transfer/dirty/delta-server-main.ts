@@ -26,9 +26,6 @@ import { loopBackingFile } from './loop-backing.js';
 // topped out at ~5–30k reads/s on a busy 2-core machine). Set before the pool starts.
 process.env.UV_THREADPOOL_SIZE ??= '16';
 
-/** Bytes per group on the backing-file path: small, so that reads and sends alternate finely. */
-const BACKING_GROUP_BYTES = 128 * 1024;
-
 async function main(): Promise<void> {
   const cfg = decodeDeltaServerConfig(JSON.parse(process.argv[2] ?? ''));
   const direct = await open(cfg.device, constants.O_RDONLY | constants.O_DIRECT);
@@ -56,7 +53,15 @@ async function main(): Promise<void> {
 
   /** Reads one group (all its reads at once) into `buf`; resolves with the parts to send, copied out. */
   const readGroup = async (buf: Buffer, g: Group): Promise<Buffer> => {
-    await Promise.all(g.reads.map((r) => readAt(buf, r.at, r.n, r.pos)));
+    if (backing) {
+      for (const r of g.reads) {
+        for (let k = 0; k < r.n; ) {
+          const got = readSync(backing.fd, buf, r.at + k, r.n - k, r.pos + k);
+          if (got === 0) throw new Error(`${backingPath} ends before ${r.pos + k}`);
+          k += got;
+        }
+      }
+    } else await Promise.all(g.reads.map((r) => readAt(buf, r.at, r.n, r.pos)));
     // The socket may hold the bytes until they are sent: hand it its own, refill ours.
     const out = Buffer.allocUnsafe(g.bytes);
     let o = 0;
@@ -67,8 +72,7 @@ async function main(): Promise<void> {
   /** Streams `extents` to `socket` in order, reading the next group while this one is sent. */
   const serve = async (socket: Socket, extents: readonly Extent[]): Promise<void> => {
     if (cfg.latencyMs > 0) await sleep(cfg.latencyMs);
-    if (backing) return serveBacking(socket, extents, backing.fd);
-    const it = readGroups(extents);
+    const it = readGroups(extents, backing ? 0 : undefined);
     let k = 0;
     const start = (): Promise<Buffer> | undefined => {
       const g = it.next();
@@ -80,28 +84,6 @@ async function main(): Promise<void> {
       // A failed read surfaces at its await below; until then it must not count as unhandled.
       pending?.catch(() => undefined);
       if (!socket.write(data)) await once(socket, 'drain');
-    }
-  };
-
-  /**
-   * The backing-file path: reads are memory copies done synchronously on this thread, so
-   * they are interleaved with the sends in small groups — each group handed to the socket
-   * (which writes it to the kernel at once when there is room) before the next is read.
-   * Reading 4 MiB groups ahead (the device path's double buffering) kept the socket idle
-   * while a whole group was read: the link and the reads took turns.
-   */
-  const serveBacking = async (socket: Socket, extents: readonly Extent[], fd: number): Promise<void> => {
-    // With gap 0 a group's reads fill its buffer back to back: read straight into what is sent.
-    for (const g of readGroups(extents, 0, BACKING_GROUP_BYTES)) {
-      const out = Buffer.allocUnsafe(g.bytes);
-      for (const r of g.reads) {
-        for (let k = 0; k < r.n; ) {
-          const got = readSync(fd, out, r.at + k, r.n - k, r.pos + k);
-          if (got === 0) throw new Error(`${backingPath} ends before ${r.pos + k}`);
-          k += got;
-        }
-      }
-      if (!socket.write(out)) await once(socket, 'drain');
     }
   };
 

@@ -73,32 +73,6 @@ describe('readGroups', () => {
     ];
     expect(served(cut).bytes.equals(expected(cut))).toBe(true);
   });
-
-  it('with gap 0 and small groups (the backing-file path): reads fill each group back to back, which is what is sent', () => {
-    const random = mulberry32(11);
-    const extents: Extent[] = [];
-    for (let at = 0; extents.length < 500; ) {
-      at += Math.floor(random() * 3) * 4 * KiB;
-      const length = (1 + Math.floor(random() * 40)) * 4 * KiB;
-      extents.push({ offset: at, length });
-      at += length;
-    }
-    const group = 128 * KiB;
-    const out: Buffer[] = [];
-    for (const g of readGroups(extents, 0, group)) {
-      const buf = Buffer.alloc(g.bytes);
-      let used = 0;
-      for (const r of g.reads) {
-        expect(r.at).toBe(used);
-        used += r.n;
-        DEVICE.copy(buf, r.at, r.pos, r.pos + r.n);
-      }
-      expect(used).toBe(g.bytes);
-      expect(g.bytes).toBeLessThanOrEqual(group);
-      out.push(buf);
-    }
-    expect(Buffer.concat(out).equals(expected(extents))).toBe(true);
-  });
 });
 
 describe('delta wire', () => {
