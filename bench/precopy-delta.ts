@@ -12,7 +12,9 @@
  * and flush times, and the copy rate (copy + flush) over the link probe's measured rate;
  * B is checked byte for byte against A on the copied blocks. `dry ms` is the same fetch
  * again written nowhere (A's reads and the link alone; delta copier only). The delta copier
- * is warmed first as precopy warms it during its full copy. Exits 1 when the first
+ * is warmed first as precopy warms it during its full copy. Per pass it also prints the
+ * CPU time and run-queue wait of A's server and B's copier (sched-stat.ts), the machine's
+ * kernel threads' CPU time and its busy share, to show which stage sets the pace. Exits 1 when the first
  * copier's median rate is below 0.9 of the measured link or a block differs.
  * Run as root with `npm run bench:precopy [-- --link 1Gbit/s --delta 16MiB --reps 3 --copier delta,nbd]`.
  */
