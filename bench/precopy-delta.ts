@@ -12,7 +12,9 @@
  * and flush times, and the copy rate (copy + flush) over the link probe's measured rate;
  * B is checked byte for byte against A on the copied blocks. `dry ms` is the same fetch
  * again written nowhere (A's reads and the link alone; delta copier only). The delta copier
- * is warmed first as precopy warms it during its full copy. Exits 1 when the first
+ * is warmed first as precopy warms it during its full copy. Per pass it also prints the
+ * CPU time and run-queue wait of A's server and B's copier (sched-stat.ts), the machine's
+ * kernel threads' CPU time and its busy share, to show which stage sets the pace. Exits 1 when the first
  * copier's median rate is below 0.9 of the measured link or a block differs.
  * Run as root with `npm run bench:precopy [-- --link 1Gbit/s --delta 16MiB --reps 3 --copier delta,nbd]`.
  */
@@ -36,6 +38,7 @@ import { RoundCopier, warmUpBatches } from '../src/transfer/dirty/round-copier.j
 import { TrackedSource } from '../src/transfer/dirty/tracked-source.js';
 import { fillVolume } from '../src/workload/fill.js';
 import { alignedBuffer } from '../src/workload/aligned-buffer.js';
+import { kernelThreadsRunNs, machineTicks, schedDelta, schedOf } from './sched-stat.js';
 
 const BS = 4096;
 const GOAL = 0.9;
@@ -133,8 +136,8 @@ async function main(): Promise<number> {
     const tracked = await TrackedSource.create(scope, { sourceDevice: src, granularityBytes: BS, workDir, host: hosts.a, latencyMs: 0, signal });
     const server = await DeltaServer.start(scope, hosts.a, { address: hosts.a.address, port: exportPort('delta'), device: tracked.dataDevice, latencyMs: 0 }, signal);
     await tracked.startTracking();
-    console.log(`link ${values.link} asked, ${(link.measuredBps / 1e6).toFixed(0)} Mbit/s measured; ${values.size} volume, ${deltaBlocks} scattered 4 KiB blocks per delta`);
-    console.log('copier  rep  extents  list ms  copy ms  flush ms  total ms  Mbit/s  of link  dry ms  B≠A');
+    console.log(`B writes: ${process.env.MIGBENCH_B_WRITES ?? 'direct'}; link ${values.link} asked, ${(link.measuredBps / 1e6).toFixed(0)} Mbit/s measured; ${values.size} volume, ${deltaBlocks} scattered 4 KiB blocks per delta`);
+    console.log('copier  rep  extents  list ms  copy ms  flush ms  total ms  Mbit/s  of link  dry ms  B≠A  A cpu/wait ms  B cpu/wait ms  kthr ms  busy');
     const medians: number[] = [];
     let bad = 0;
     for (const [k, name] of copiers.entries()) {
@@ -155,9 +158,15 @@ async function main(): Promise<number> {
         await dirty(tracked.device, list, seed);
         const t0 = process.hrtime.bigint();
         const extents = await tracked.rotate();
+        const [a0, b0, k0, m0] = [schedOf(server.pid), schedOf(copier.pid), kernelThreadsRunNs(), machineTicks()];
         const t1 = process.hrtime.bigint();
         const r = await copier.copy(extents, signal);
         const t2 = process.hrtime.bigint();
+        const [a1, b1, k1, m1] = [schedOf(server.pid), schedOf(copier.pid), kernelThreadsRunNs(), machineTicks()];
+        const [da, db] = [schedDelta(a0, a1), schedDelta(b0, b1)];
+        // Machine-wide share of CPU busy during the pass (every session's, not only ours).
+        const busy = (m1.busy - m0.busy) / Math.max(1, m1.total - m0.total);
+        const cpu = `${da.runMs.toFixed(0)}/${da.waitMs.toFixed(0)}`.padStart(13) + `  ${`${db.runMs.toFixed(0)}/${db.waitMs.toFixed(0)}`.padStart(13)}  ${((k1 - k0) / 1e6).toFixed(0).padStart(7)}  ${busy.toFixed(2)}`;
         const totalMs = Number(t2 - t1) / 1e6;
         const bps = (extentBytes(extents) * 8) / (totalMs / 1e3);
         fractions.push(bps / link.measuredBps);
@@ -166,7 +175,7 @@ async function main(): Promise<number> {
         const m = await mismatches(src, dst, list);
         bad += m;
         console.log(
-          `${name.padEnd(6)}  ${String(rep).padStart(3)}  ${String(extents.length).padStart(7)}  ${(Number(t1 - t0) / 1e6).toFixed(1).padStart(7)}  ${r.copyMs.toFixed(1).padStart(7)}  ${r.flushMs.toFixed(1).padStart(8)}  ${totalMs.toFixed(1).padStart(8)}  ${(bps / 1e6).toFixed(0).padStart(6)}  ${(bps / link.measuredBps).toFixed(2).padStart(7)}  ${dry.padStart(6)}  ${m}`,
+          `${name.padEnd(6)}  ${String(rep).padStart(3)}  ${String(extents.length).padStart(7)}  ${(Number(t1 - t0) / 1e6).toFixed(1).padStart(7)}  ${r.copyMs.toFixed(1).padStart(7)}  ${r.flushMs.toFixed(1).padStart(8)}  ${totalMs.toFixed(1).padStart(8)}  ${(bps / 1e6).toFixed(0).padStart(6)}  ${(bps / link.measuredBps).toFixed(2).padStart(7)}  ${dry.padStart(6)}  ${String(m).padStart(3)}  ${cpu}`,
         );
       }
       await copier.stop();

@@ -19,6 +19,11 @@ export class DeltaServer {
     readonly port: number,
   ) {}
 
+  /** The server's process id (for CPU accounting in benchmarks). */
+  get pid(): number {
+    return this.process.pid;
+  }
+
   /** Starts the server on `on` (A) and waits until it listens. */
   static async start(scope: ResourceScope, on: Host, config: DeltaServerConfig, signal?: AbortSignal): Promise<DeltaServer> {
     const entry = join(packageRoot(), DELTA_SERVER_ENTRY);

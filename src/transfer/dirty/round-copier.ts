@@ -67,6 +67,11 @@ export class RoundCopier {
     } else this.replies.push(r);
   }
 
+  /** The copier's process id (for CPU accounting in benchmarks). */
+  get pid(): number {
+    return this.process.pid;
+  }
+
   /** Starts the copier on `on` (B); it connects to the NBD export at once. */
   static start(scope: ResourceScope, on: Host, config: RoundCopierConfig): RoundCopier {
     const entry = join(packageRoot(), ROUND_COPIER_ENTRY);
