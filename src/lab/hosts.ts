@@ -73,9 +73,12 @@ export async function deleteNetns(name: string): Promise<void> {
   if (list.split('\n').some((l) => l.split(' ')[0] === name)) await localHost.run('ip', ['netns', 'delete', name]);
 }
 
-/** Bytes sent by `host` on its end of the link (interface counter). */
-export async function txBytes(host: Host): Promise<number> {
-  const out = await localHost.run('ip', ['-n', host.netns, '-s', '-j', 'link', 'show', 'dev', host.iface]);
+/**
+ * Bytes sent by `host` on its end of the link (interface counter), read on the host
+ * itself (in a lab namespace, `ip` there sees its own interfaces).
+ */
+export async function txBytes(host: Pick<Host, 'run' | 'iface'>): Promise<number> {
+  const out = await host.run('ip', ['-s', '-j', 'link', 'show', 'dev', host.iface]);
   const [info] = JSON.parse(out) as [{ stats64: { tx: { bytes: number } } }];
   return info.stats64.tx.bytes;
 }

@@ -76,8 +76,9 @@ async function provisionRepetition(scope: ResourceScope, input: RepetitionInput)
   const workDir = join(input.workDir, name);
   await scope.acquire({ kind: 'dir', path: workDir }, () => mkdir(workDir, { recursive: true }), () => rm(workDir, { recursive: true, force: true }));
   const stem = join(input.scenario.backingDir, `migbench-${input.runId}-${name}`);
-  const sourceDevice = await createLoopDevice(scope, `${stem}-src.img`, input.scenario.sizeBytes);
-  const destDevice = await createLoopDevice(scope, `${stem}-dst.img`, input.scenario.sizeBytes);
+  // Each on the host that uses it: the source on A, the destination on B.
+  const sourceDevice = await createLoopDevice(scope, `${stem}-src.img`, input.scenario.sizeBytes, { host: input.hosts.a });
+  const destDevice = await createLoopDevice(scope, `${stem}-dst.img`, input.scenario.sizeBytes, { host: input.hosts.b });
   return { workDir, sourceDevice, destDevice };
 }
 

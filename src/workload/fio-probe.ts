@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Host } from '../host/host.js';
 import { ResourceScope } from '../lab/scope.js';
 import { waitFor } from '../lab/wait.js';
-import { treeHasOpen } from '../host/proc.js';
+import { processTreeHasOpen } from '../host/tree-open.js';
 import { parseFioJson, parseLatLog, readSamples, type LatencySample } from './fio-log.js';
 
 export interface FioProbeOptions {
@@ -90,11 +90,11 @@ export function startFioProbe(parent: ResourceScope, o: FioProbeOptions): FioPro
   // `nice` execs fio (as nsenter does): the pid is fio's, and so is the tree below it.
   const fio = o.host.start(scope, 'nice', ['-n', String(o.nice ?? PROBE_NICE), 'fio', ...args], { stopSignal: 'SIGINT' });
   // fio announces nothing when its job starts; a probe stopped before then writes no log.
-  // (treeHasOpen reads this machine's /proc: a lab host's processes are local ones.)
-  const ready = waitFor(`fio probe ${o.name} to open ${o.device}`, () => {
+  // (Read on fio's host: this machine's /proc for a lab namespace, over the host otherwise.)
+  const ready = waitFor(`fio probe ${o.name} to open ${o.device}`, async () => {
     if (fio.hasExited()) throw new Error(`fio probe ${o.name} exited: ${fio.stderrTail().trim()}`);
     // fio's main process opens the device too, before it forks the job: wait for the job.
-    return treeHasOpen(fio.pid, o.device, { descendantsOnly: true }) ? true : undefined;
+    return (await processTreeHasOpen(fio, o.device, { descendantsOnly: true })) ? true : undefined;
   }).then(() => undefined);
   ready.catch(() => undefined); // awaited by the caller and by stop()
   return {
