@@ -66,7 +66,8 @@ export async function cleanupLeftovers(ledgers: LedgerState[] = readLedgers(), s
     const marked: LedgerEntry[] = (l.runId ? processesOfRun(l.runId) : [])
       .filter((p) => !recorded.has(p.pid))
       .map((p) => ({ kind: 'process', ...p, comm: `process of run ${l.runId}` }));
-    for (const e of [...marked, ...releaseOrder(l.open)]) {
+    // Entries on real hosts are left to `cleanup --hosts` (that host's own ledger names them too).
+    for (const e of [...marked, ...releaseOrder(l.open.filter((e) => e.host === undefined))]) {
       const what = `${e.kind} ${JSON.stringify(e)}`;
       try {
         await bounded(releaseEntry(e), stepTimeoutMs);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { localHost } from '../host/local-host.js';
 import type { Host as AnyHost } from '../host/host.js';
 import { ExecaHost } from '../host/execa-host.js';
+import { ledgerHost } from '../host/ledger-host.js';
 import type { ResourceScope } from './scope.js';
 import { waitFor } from './wait.js';
 
@@ -110,7 +111,7 @@ export class DmDevice {
 /** Creates a device-mapper device from one table, owned by `scope` (and the ledger). */
 export async function createDmDevice(scope: ResourceScope, name: string, table: string, host: AnyHost = localHost): Promise<DmDevice> {
   return scope.acquire(
-    { kind: 'dm', name },
+    { kind: 'dm', name, ...ledgerHost(host) },
     async () => {
       await dmsetup(['create', name, '--table', table], undefined, host);
       const dev = new DmDevice(name, host);

@@ -3,6 +3,7 @@ import { localHost } from '../host/local-host.js';
 import { ToolError } from '../host/errors.js';
 import type { Host as AnyHost } from '../host/host.js';
 import { ExecaHost } from '../host/execa-host.js';
+import { ledgerHost } from '../host/ledger-host.js';
 import type { ResourceScope } from './scope.js';
 
 /** How long one `losetup` may take before a release gives up on it (a starved machine, a dead FUSE file). */
@@ -29,7 +30,7 @@ export async function createLoopDevice(
   { directIo = false, host = localHost }: { directIo?: boolean; host?: AnyHost } = {},
 ): Promise<string> {
   await scope.acquire(
-    { kind: 'file', path: backingFile },
+    { kind: 'file', path: backingFile, ...ledgerHost(host) },
     // On the host that attaches it (`set -C`: refuses an existing file, as `wx` did).
     () => host.run('sh', ['-c', 'set -C && : > "$1" && truncate -s "$2" "$1"', 'sh', backingFile, String(sizeBytes)]),
     async () => {
@@ -51,7 +52,7 @@ export async function attachLoop(scope: ResourceScope, file: string, { directIo 
     const device = (await host.run('losetup', ['--find'], { timeoutMs: LOSETUP_TIMEOUT_MS })).trim();
     const identity = { backingFile: file, device };
     const attached = await scope.acquire(
-      { kind: 'loop', ...identity },
+      { kind: 'loop', ...identity, ...ledgerHost(host) },
       async () => {
         try {
           await host.run('losetup', [...(directIo ? ['--direct-io=on'] : []), device, file], { timeoutMs: LOSETUP_TIMEOUT_MS });

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { localHost } from '../host/local-host.js';
 import { ExecaHost } from '../host/execa-host.js';
+import { ledgerHost } from '../host/ledger-host.js';
 import type { Host as AnyHost } from '../host/host.js';
 import type { Host } from './hosts.js';
 import { ProcessExitedError } from '../host/errors.js';
@@ -94,7 +95,7 @@ export async function attachNbd(scope: ResourceScope, o: NbdAttachOptions): Prom
     scope.defer(`nbd-client for ${device}`, () => clientScope.close());
     try {
       return await scope.acquire(
-        { kind: 'nbd', device, sizeBytes: o.sizeBytes },
+        { kind: 'nbd', device, sizeBytes: o.sizeBytes, ...ledgerHost(o.from) },
         async () => {
           // -b 4096: the workload's block size, so no request is split into 512 B sectors.
           const args = ['-N', o.exportName, o.host, String(o.port), device, '-b', '4096', '-t', '60', '-nonetlink', '-nofork', ...(o.readonly ? ['-R'] : [])];
