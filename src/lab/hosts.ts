@@ -1,12 +1,26 @@
+import type { Host as AnyHost } from '../host/host.js';
 import { LabHost } from '../host/lab-host.js';
 import { localHost } from '../host/local-host.js';
 import type { ResourceScope } from './scope.js';
 
 /**
- * One side of the migration: a lab host (commands and processes run in its network
- * namespace, see LabHost) with one end of the link.
+ * One side of the migration, on whatever machine runs it: a host (commands, processes,
+ * files) with one end of the link. The embedded lab's is a {@link LabSide}; a real host
+ * reached over SSH can implement it too.
  */
-export class Host extends LabHost {
+export interface Host extends AnyHost {
+  readonly label: 'A' | 'B';
+  /** Its end of the link (counted by txBytes, taken down by link faults). */
+  readonly iface: string;
+  /** The address the other side reaches it on. */
+  readonly address: string;
+}
+
+/**
+ * A side of the embedded lab: commands and processes run in its network namespace (see
+ * LabHost), with one end of the veth pair.
+ */
+export class LabSide extends LabHost implements Host {
   constructor(
     readonly label: 'A' | 'B',
     netns: string,
@@ -46,8 +60,8 @@ export function tbfArgs(rateBps: number): string[] {
  * the root host (`ip -n`, `tc -n`).
  */
 export async function createHostPair(scope: ResourceScope, prefix: string, link: LinkSpec): Promise<HostPair> {
-  const a = new Host('A', `${prefix}a`, `${prefix}a0`, '10.213.0.1');
-  const b = new Host('B', `${prefix}b`, `${prefix}b0`, '10.213.0.2');
+  const a = new LabSide('A', `${prefix}a`, `${prefix}a0`, '10.213.0.1');
+  const b = new LabSide('B', `${prefix}b`, `${prefix}b0`, '10.213.0.2');
   const ip = (args: string[]): Promise<string> => localHost.run('ip', args);
   for (const h of [a, b]) {
     await scope.acquire(

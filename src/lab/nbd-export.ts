@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { ExecaProcess } from '../host/execa-host.js';
+import type { HostProcess } from '../host/host.js';
 import { waitForPidfile } from '../host/pidfile.js';
 import type { Host } from './hosts.js';
 import { NBD_PORT } from './ports.js';
@@ -10,7 +10,7 @@ export interface NbdExport {
   uri: string;
   host: string;
   port: number;
-  daemon: ExecaProcess;
+  daemon: HostProcess;
 }
 
 export interface ExportOptions {

@@ -1,0 +1,42 @@
+import type { Host } from '../lab/hosts.js';
+import { SshHost } from '../host/ssh-host.js';
+import type { SshEndpoint } from '../host/ssh-argv.js';
+import type { RemoteHostSpec } from './inventory.js';
+
+/**
+ * A side of a migration on a real host: the {@link SshHost} plus what the lab's side
+ * carries (role, data address, its end of the link) and where its files go (`dataDir`).
+ */
+export class RemoteSide extends SshHost implements Host {
+  constructor(
+    name: string,
+    endpoint: SshEndpoint,
+    readonly label: 'A' | 'B',
+    /** The data address the other side reaches this one at. */
+    readonly address: string,
+    /** Its end of the link: `shapeInterface`, else the interface of the route to the other side. */
+    readonly iface: string,
+    /** Backing files and work directories on this host. */
+    readonly dataDir: string,
+  ) {
+    super(name, endpoint);
+  }
+}
+
+/** The device of `ip -j route get ADDRESS`'s answer (pure); throws when it names none. */
+export function parseRouteDevice(json: string, address: string): string {
+  const routes = JSON.parse(json) as { dev?: string }[];
+  const dev = routes[0]?.dev;
+  if (!dev) throw new Error(`no route to ${address}: ip route get answered ${json.trim()}`);
+  return dev;
+}
+
+/**
+ * Makes the side for `spec` from its SSH host: its end of the link is the inventory's
+ * `shapeInterface`, or the interface the host routes the other side's data address over
+ * (asked on the host, never assumed).
+ */
+export async function remoteSide(host: SshHost, spec: RemoteHostSpec, peer: RemoteHostSpec): Promise<RemoteSide> {
+  const iface = spec.shapeInterface ?? parseRouteDevice(await host.run('ip', ['-j', 'route', 'get', peer.dataAddress]), peer.dataAddress);
+  return new RemoteSide(host.name, host.endpoint, spec.role === 'a' ? 'A' : 'B', spec.dataAddress, iface, spec.dataDir);
+}
