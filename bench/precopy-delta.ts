@@ -10,7 +10,9 @@
  * per extent through nbdkit and qemu-storage-daemon, 4 connections × 16 in flight, the
  * copier precopy used before). Per repetition it prints the rotate + list time, the copy
  * and flush times, and the copy rate (copy + flush) over the link probe's measured rate;
- * B is checked byte for byte against A on the copied blocks. Exits 1 when the first
+ * B is checked byte for byte against A on the copied blocks. `dry ms` is the same fetch
+ * again written nowhere (A's reads and the link alone; delta copier only). The delta copier
+ * is warmed first as precopy warms it during its full copy. Exits 1 when the first
  * copier's median rate is below 0.9 of the measured link or a block differs.
  * Run as root with `npm run bench:precopy [-- --link 1Gbit/s --delta 16MiB --reps 3 --copier delta,nbd]`.
  */
@@ -30,7 +32,7 @@ import { exportPort } from '../src/lab/ports.js';
 import { DeltaServer } from '../src/transfer/dirty/delta-server.js';
 import { mulberry32 } from '../src/measure/prng.js';
 import { extentBytes } from '../src/transfer/dirty/extents.js';
-import { RoundCopier } from '../src/transfer/dirty/round-copier.js';
+import { RoundCopier, warmUpBatches } from '../src/transfer/dirty/round-copier.js';
 import { TrackedSource } from '../src/transfer/dirty/tracked-source.js';
 import { fillVolume } from '../src/workload/fill.js';
 import { alignedBuffer } from '../src/workload/aligned-buffer.js';
@@ -46,6 +48,7 @@ const { values } = parseArgs({
     delta: { type: 'string', default: '16MiB' },
     reps: { type: 'string', default: '3' },
     copier: { type: 'string', default: 'delta,nbd' },
+    warm: { type: 'boolean', default: true },
   },
 });
 const linkBps = parseRate(values.link!);
@@ -131,7 +134,7 @@ async function main(): Promise<number> {
     const server = await DeltaServer.start(scope, hosts.a, { address: hosts.a.address, port: exportPort('delta'), device: tracked.dataDevice, latencyMs: 0 }, signal);
     await tracked.startTracking();
     console.log(`link ${values.link} asked, ${(link.measuredBps / 1e6).toFixed(0)} Mbit/s measured; ${values.size} volume, ${deltaBlocks} scattered 4 KiB blocks per delta`);
-    console.log('copier  rep  extents  list ms  copy ms  flush ms  total ms  Mbit/s  of link  B≠A');
+    console.log('copier  rep  extents  list ms  copy ms  flush ms  total ms  Mbit/s  of link  dry ms  B≠A');
     const medians: number[] = [];
     let bad = 0;
     for (const [k, name] of copiers.entries()) {
@@ -143,6 +146,8 @@ async function main(): Promise<number> {
         ...COPIER_SHAPE,
         ...(name === 'delta' ? { delta: { host: server.address, port: server.port } } : {}),
       });
+      // As precopy does during its full copy: warm the delta path with fetches written nowhere.
+      if (name === 'delta' && values.warm) for (const w of warmUpBatches(sizeBytes, BS)) await copier.warm(w, signal);
       const fractions: number[] = [];
       for (let rep = 1; rep <= reps; rep++) {
         const seed = k * 1000 + rep;
@@ -156,10 +161,12 @@ async function main(): Promise<number> {
         const totalMs = Number(t2 - t1) / 1e6;
         const bps = (extentBytes(extents) * 8) / (totalMs / 1e3);
         fractions.push(bps / link.measuredBps);
+        // The same extents again, written nowhere: A's reads and the link alone.
+        const dry = name === 'delta' ? (await copier.warm(extents, signal)).copyMs.toFixed(1) : '-';
         const m = await mismatches(src, dst, list);
         bad += m;
         console.log(
-          `${name.padEnd(6)}  ${String(rep).padStart(3)}  ${String(extents.length).padStart(7)}  ${(Number(t1 - t0) / 1e6).toFixed(1).padStart(7)}  ${r.copyMs.toFixed(1).padStart(7)}  ${r.flushMs.toFixed(1).padStart(8)}  ${totalMs.toFixed(1).padStart(8)}  ${(bps / 1e6).toFixed(0).padStart(6)}  ${(bps / link.measuredBps).toFixed(2).padStart(7)}  ${m}`,
+          `${name.padEnd(6)}  ${String(rep).padStart(3)}  ${String(extents.length).padStart(7)}  ${(Number(t1 - t0) / 1e6).toFixed(1).padStart(7)}  ${r.copyMs.toFixed(1).padStart(7)}  ${r.flushMs.toFixed(1).padStart(8)}  ${totalMs.toFixed(1).padStart(8)}  ${(bps / 1e6).toFixed(0).padStart(6)}  ${(bps / link.measuredBps).toFixed(2).padStart(7)}  ${dry.padStart(6)}  ${m}`,
         );
       }
       await copier.stop();

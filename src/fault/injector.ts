@@ -49,6 +49,7 @@ export class FaultInjector implements FaultProbe {
   private readonly record: FaultRecord;
   private readonly running: Promise<void>;
   private readonly files: SourceFaultFiles;
+  private destCrash: (() => Promise<void>) | undefined;
 
   private constructor(scope: ResourceScope, private readonly spec: FaultSpec, private readonly target: FaultTarget, signal: AbortSignal) {
     this.record = { spec: spec.text, sourceLost: false, warnings: [] };
@@ -74,12 +75,18 @@ export class FaultInjector implements FaultProbe {
     return this.lost;
   }
 
+  onDestCrash(crashAndReboot: () => Promise<void>): void {
+    this.destCrash = crashAndReboot;
+  }
+
   started(): boolean {
     return this.record.startNs !== undefined;
   }
 
   ended(signal: AbortSignal): Promise<void> {
-    if (this.record.endNs !== undefined || this.spec.durationMs === undefined) return this.record.endNs !== undefined ? Promise.resolve() : new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+    // A dest-crash ends when B is up again; the other faults without a duration never end.
+    const ends = this.spec.durationMs !== undefined || this.spec.kind === 'dest-crash';
+    if (this.record.endNs !== undefined || !ends) return this.record.endNs !== undefined ? Promise.resolve() : new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
     return new Promise((resolve, reject) => {
       this.endedWaiters.push(resolve);
       signal.addEventListener('abort', () => reject(signal.reason), { once: true });
@@ -124,10 +131,18 @@ export class FaultInjector implements FaultProbe {
 
   private async run(): Promise<void> {
     const phaseNs = await this.phaseNs();
-    const waitMs = (phaseNs + this.spec.delayMs * 1e6 - Timeline.now()) / 1e6;
-    if (waitMs > 0) await sleep(waitMs, this.signal);
+    // A loop, not one sleep: timers run on a coarser clock than the timeline's and can fire
+    // a fraction of a millisecond early, and the fault must never start before its delay.
+    const atNs = phaseNs + this.spec.delayMs * 1e6;
+    for (let left = atNs - Timeline.now(); left > 0; left = atNs - Timeline.now()) await sleep(Math.max(1, Math.ceil(left / 1e6)), this.signal);
     this.record.startNs = this.target.timeline.mark('fault_start');
     await this.apply();
+    if (this.spec.kind === 'dest-crash') {
+      // Over once B has rebooted: fault_end marks it, resume_ms counts from there.
+      this.undo = () => Promise.resolve();
+      await this.end();
+      return;
+    }
     if (this.spec.durationMs === undefined) return;
     if (this.spec.kind === 'link-flap') await this.flap();
     else await sleep(this.spec.durationMs, this.signal);
@@ -167,8 +182,12 @@ export class FaultInjector implements FaultProbe {
         this.undo = () => this.target.restartSource();
         await this.killSource();
         return;
-      case 'dest-crash':
-        throw new Error('dest-crash is not implemented');
+      case 'dest-crash': {
+        // The strategy registers the crash once B is up (async-clone, after boot).
+        while (!this.destCrash) await sleep(POLL_MS, this.signal);
+        await this.destCrash();
+        return;
+      }
     }
   }
 

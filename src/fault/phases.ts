@@ -36,7 +36,11 @@ const EXPORT_FAULTS: readonly FaultSpec['kind'][] = ['source-eio', 'source-resta
  * or undefined when every one of them reaches the fault's phase and can take the fault.
  */
 export function faultPhaseProblem(fault: FaultSpec, strategies: readonly FaultableStrategy[]): string | undefined {
-  if (fault.kind === 'dest-crash') return `--fault ${fault.text}: dest-crash is not implemented yet`;
+  if (fault.kind === 'dest-crash') {
+    // Only a clone has a destination to crash mid-migration and reassemble.
+    const other = strategies.filter((s) => s.name !== 'async-clone').map((s) => s.name);
+    if (other.length) return `--fault ${fault.text}: dest-crash needs a clone to reassemble after the crash (async-clone), not ${other.join(', ')}`;
+  }
   if (EXPORT_FAULTS.includes(fault.kind) || (fault.kind === 'slow-source' && fault.rateBps !== undefined)) {
     const prepared = strategies.filter((s) => s.prepareSource).map((s) => s.name);
     if (prepared.length) return `--fault ${fault.text}: ${fault.kind} acts on the source's nbdkit export, which ${prepared.join(', ')} do not read (they serve A through qemu-storage-daemon)`;

@@ -12,4 +12,9 @@ export interface FaultProbe {
   started(): boolean;
   /** Resolves once the fault has ended (at once if it did or never will start; never for a fault that lasts for good). */
   ended(signal: AbortSignal): Promise<void>;
+  /**
+   * Registers what `dest-crash` does: crash B (workload and clone stack) and reboot it. The
+   * fault ends once it resolves; until a strategy registers one, the fault waits.
+   */
+  onDestCrash(crashAndReboot: () => Promise<void>): void;
 }

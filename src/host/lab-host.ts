@@ -18,11 +18,24 @@ export function netnsArgv(netns: string, cmd: string, args: readonly string[]): 
 }
 
 /**
+ * argv that runs `argv` as a member of the cgroup whose `cgroup.procs` is `procsFile`: a
+ * shell writes its own PID there and execs the command in place (same PID), so the
+ * process is in the group before its first instruction and everything it forks inherits
+ * the membership.
+ */
+export function inCgroupArgv(procsFile: string, [file, args]: [string, string[]]): [string, string[]] {
+  return ['sh', ['-c', 'echo $$ > "$0" && exec "$@"', procsFile, file, ...args]];
+}
+
+/**
  * A host of the embedded lab: a network namespace on this machine (created with
  * `ip netns add`, so its handle is /run/netns/NAME), sharing the controller's
  * filesystem and mounts.
  */
 export class LabHost extends ExecaHost {
+  /** The `cgroup.procs` of the host's CPU-accounting group (cpu-cgroup.ts), once it has one. */
+  cgroupProcs: string | undefined;
+
   constructor(readonly netns: string) {
     super();
   }
@@ -32,7 +45,8 @@ export class LabHost extends ExecaHost {
   }
 
   argv(cmd: string, args: readonly string[]): [string, string[]] {
-    return netnsArgv(this.netns, cmd, args);
+    const argv = netnsArgv(this.netns, cmd, args);
+    return this.cgroupProcs ? inCgroupArgv(this.cgroupProcs, argv) : argv;
   }
 
   /** nsenter itself missing, or nsenter reporting that it could not find `cmd` (exit 127). */

@@ -18,9 +18,10 @@ export const RELEASE_STEP_TIMEOUT_MS = 30_000;
  * The order cleanup releases kinds in: what holds memory and space first, so cleanup
  * works on a starved machine (a tmpfs full of backing files, daemons holding memory):
  * processes, then the mounts, device-mapper and NBD devices stacked on loop devices, the
- * loop devices themselves, then their backing files; directories and namespaces last.
+ * loop devices themselves, then their backing files; directories, the hosts' CPU cgroups
+ * (empty once their processes are gone) and namespaces last.
  */
-const KIND_ORDER: readonly LedgerEntry['kind'][] = ['process', 'mount', 'dm', 'nbd', 'loop', 'file', 'dir', 'netns'];
+const KIND_ORDER: readonly LedgerEntry['kind'][] = ['process', 'mount', 'dm', 'nbd', 'loop', 'file', 'dir', 'cgroup', 'netns'];
 
 /**
  * A ledger's open entries in release order (pure): by {@link KIND_ORDER}, and newest

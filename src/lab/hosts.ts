@@ -1,6 +1,7 @@
 import type { Host as AnyHost } from '../host/host.js';
 import { LabHost } from '../host/lab-host.js';
 import { localHost } from '../host/local-host.js';
+import type { CpuGroup } from './cpu-cgroup.js';
 import type { ResourceScope } from './scope.js';
 
 /**
@@ -14,6 +15,8 @@ export interface Host extends AnyHost {
   readonly iface: string;
   /** The address the other side reaches it on. */
   readonly address: string;
+  /** The host's CPU-accounting group, when it has one: every process it starts from then on runs in it. */
+  readonly cpu: CpuGroup | undefined;
 }
 
 /**
@@ -21,6 +24,9 @@ export interface Host extends AnyHost {
  * LabHost), with one end of the veth pair.
  */
 export class LabSide extends LabHost implements Host {
+  /** The host's CPU-accounting group, when it has one: every process it starts from then on runs in it. */
+  cpu: CpuGroup | undefined;
+
   constructor(
     readonly label: 'A' | 'B',
     netns: string,
@@ -28,6 +34,12 @@ export class LabSide extends LabHost implements Host {
     readonly address: string,
   ) {
     super(netns);
+  }
+
+  /** Puts every process this host starts from now on in `group`. */
+  joinCpuGroup(group: CpuGroup): void {
+    this.cpu = group;
+    this.cgroupProcs = group.procsFile;
   }
 }
 
@@ -42,6 +54,12 @@ export interface HostPair {
   a: Host;
   b: Host;
   link: LinkSpec;
+}
+
+/** The embedded lab's pair: both sides are namespaces of this machine. */
+export interface LabPair extends HostPair {
+  a: LabSide;
+  b: LabSide;
 }
 
 /**
@@ -59,7 +77,7 @@ export function tbfArgs(rateBps: number): string[] {
  * Each direction is shaped with tbf to `link.rateBps`. The namespaces are set up from
  * the root host (`ip -n`, `tc -n`).
  */
-export async function createHostPair(scope: ResourceScope, prefix: string, link: LinkSpec): Promise<HostPair> {
+export async function createHostPair(scope: ResourceScope, prefix: string, link: LinkSpec): Promise<LabPair> {
   const a = new LabSide('A', `${prefix}a`, `${prefix}a0`, '10.213.0.1');
   const b = new LabSide('B', `${prefix}b`, `${prefix}b0`, '10.213.0.2');
   const ip = (args: string[]): Promise<string> => localHost.run('ip', args);

@@ -1,6 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Scenario } from '../scenario/scenario.js';
+import { createCpuGroup } from './cpu-cgroup.js';
 import { createHostPair, type HostPair } from './hosts.js';
 import { stateDir } from './ledger.js';
 import { measureLink, type LinkMeasurement } from './link-probe.js';
@@ -23,6 +24,10 @@ export async function openLab(scope: ResourceScope, runId: string, s: Scenario):
   const workDir = join(stateDir(), runId);
   await scope.acquire({ kind: 'dir', path: workDir }, () => mkdir(workDir, { recursive: true }), () => rm(workDir, { recursive: true, force: true }));
   const hosts = await createHostPair(scope, labPrefix(runId), { rateBps: s.linkBps });
+  for (const h of [hosts.a, hosts.b]) {
+    const group = await createCpuGroup(scope, runId, h.label.toLowerCase());
+    if (group) h.joinCpuGroup(group);
+  }
   const link = await measureLink(scope, hosts, s.latencyMs, workDir);
   return { hosts, link, workDir };
 }

@@ -18,6 +18,8 @@ export type LedgerEntry = (
   | { kind: 'nbd'; device: string; sizeBytes: number }
   /** A device-mapper device; migbench's names start with its lab prefix. */
   | { kind: 'dm'; name: string }
+  /** A cgroup migbench created for a host's CPU accounting (cpu-cgroup.ts), by its path. */
+  | { kind: 'cgroup'; path: string }
   | { kind: 'process'; pid: number; startTime: number; comm: string }
 ) & {
   /**

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { localHost } from '../host/local-host.js';
+import { removeCpuGroup } from './cpu-cgroup.js';
 import { deleteNetns } from './hosts.js';
 import type { LedgerEntry } from './ledger.js';
 import { removeDmDeviceIfPresent } from './device-mapper.js';
@@ -47,6 +48,8 @@ export async function releaseEntry(e: LedgerEntry): Promise<void> {
       return rm(e.path, { force: true });
     case 'dir':
       return rm(e.path, { recursive: true, force: true });
+    case 'cgroup':
+      return removeCpuGroup(e.path);
   }
 }
 

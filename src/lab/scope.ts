@@ -69,5 +69,6 @@ function describe(e: LedgerEntry): string {
     case 'process': return `${e.comm} (pid ${e.pid})`;
     case 'nbd': return `NBD connection ${e.device}`;
     case 'dm': return `device-mapper device ${e.name}`;
+    case 'cgroup': return `cgroup ${e.path}`;
   }
 }

@@ -1,3 +1,4 @@
+import type { CpuGroup } from '../lab/cpu-cgroup.js';
 import type { Host } from '../lab/hosts.js';
 import { SshHost } from '../host/ssh-host.js';
 import type { SshEndpoint } from '../host/ssh-argv.js';
@@ -8,6 +9,9 @@ import type { RemoteHostSpec } from './inventory.js';
  * carries (role, data address, its end of the link) and where its files go (`dataDir`).
  */
 export class RemoteSide extends SshHost implements Host {
+  /** No CPU accounting on real hosts yet: cpu_s_* columns stay empty for them. */
+  readonly cpu: CpuGroup | undefined = undefined;
+
   constructor(
     name: string,
     endpoint: SshEndpoint,

@@ -85,6 +85,15 @@ export const RUN_COLUMN_DOCS: readonly ColumnDoc<RunColumn>[] = [
     meaning:
       'when the kill started, the boot started, and all data was on a running B (where `hydration_ms` ends), in ms from the migration start (`kill_start`, `boot_start`, `hydration_done`; the report marks them on the timelines); empty when the repetition has no such mark',
   },
+  {
+    columns: ['cpu_s_a', 'cpu_s_b'],
+    meaning:
+      "CPU seconds (user + system) used by host A's / B's cgroup (`migbench-<run>-a` / `-b`: every process migbench starts on that host — daemons, copiers, workload instances) from the migration start until the strategy returned (after the boot; for clones after hydration and the source's release); kernel threads (loop workers) and processes on the controller (nbdfuse, losetup) are not counted; empty without a cgroup hierarchy",
+  },
+  {
+    columns: ['cpu_s_per_gib_a', 'cpu_s_per_gib_b'],
+    meaning: '`cpu_s_a` / `cpu_s_b` per GiB A sent over the link in the same window (`bytes_on_wire` / 2^30): the CPU a strategy costs per GiB it moves; see [performance.md](performance.md)',
+  },
   { columns: ['workload'], meaning: '`stamped`, `http` or `postgres`' },
   {
     columns: ['volume', 'drain_ms'],

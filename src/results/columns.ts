@@ -100,6 +100,11 @@ export const RUN_COLUMNS = [
   'exposure_ms',
   'recovered',
   'resume_ms',
+  // CPU cost per host, from its cgroup (src/results/cpu-cells.ts).
+  'cpu_s_a',
+  'cpu_s_b',
+  'cpu_s_per_gib_a',
+  'cpu_s_per_gib_b',
   'warnings',
   'status',
   'error',

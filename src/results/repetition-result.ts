@@ -36,6 +36,12 @@ export interface RepetitionResult {
   /** Volume number within a drain (`--volumes`). */
   volume?: number;
   /**
+   * CPU seconds used by each host's cgroup (its processes: daemons, copiers, workload
+   * instances) from the migration start until the strategy returned; a side is absent
+   * when it had no cgroup.
+   */
+  cpuSeconds?: { a?: number; b?: number };
+  /**
    * Timed reads of both sides: the stamped instances' (with what they returned) or, with
    * `--probe fio`, fio's (latency only).
    */

@@ -3,6 +3,7 @@
  */
 import type { Scenario } from '../scenario/scenario.js';
 import { appColumns } from './app-cells.js';
+import { cpuColumns } from './cpu-cells.js';
 import { RUN_COLUMNS, type RunRow } from './columns.js';
 import type { MeasuredLink } from './link.js';
 import { patternParameters, workingSetColumns } from './pattern-cells.js';
@@ -89,6 +90,7 @@ export function resultRow(runId: string, s: Scenario, link: MeasuredLink, r: Rep
     ...precopyColumns(r),
     ...deliveredColumns(s, r),
     ...workingSetColumns(r),
+    ...cpuColumns(r),
     status: 'ok',
     error: '',
     ...appColumns(r),

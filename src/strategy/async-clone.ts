@@ -2,6 +2,7 @@ import type { LinkMeasurement } from '../lab/link-probe.js';
 import type { MigrationContext, StrategyDefinition, StrategyOutcome } from './context.js';
 import { boot, kill } from './primitives.js';
 import { hydrateThroughFault } from '../fault/hydration.js';
+import type { Clone } from '../transfer/clone/backend.js';
 
 /**
  * Hydration in flight for `--hydration-inflight auto`: twice the measured
@@ -48,6 +49,7 @@ export const ASYNC_CLONE: StrategyDefinition = {
     // Background hydration starts once the destination is up: before that it would only
     // compete with the boot's own first reads and writes for the link.
     const dest = await boot(ctx, clone.device, () => clone.startHydration());
+    ctx.fault?.onDestCrash(() => crashAndReboot(ctx, clone));
     // Under a fault (issue 12) hydration resumes after it, or ends when the source is gone for good.
     const unrecovered = await hydrateThroughFault(ctx, clone, s.regionSizeBytes, s.sizeBytes);
     if (unrecovered) return { dest, backend: b.name, afterStop: [() => clone.finalize()], unrecovered };
@@ -58,3 +60,16 @@ export const ASYNC_CLONE: StrategyDefinition = {
     return { dest, backend: b.name, afterStop: [() => clone.finalize()] };
   },
 };
+
+/**
+ * `--fault dest-crash`: B's workload and clone stack killed, the clone reassembled from what
+ * persisted, the workload booted again on it; hydration resumes through hydrateThroughFault.
+ */
+async function crashAndReboot(ctx: MigrationContext, clone: Clone): Promise<void> {
+  const w = ctx.workload;
+  if (!w.crashDest || !w.rebootDest) throw new Error('dest-crash: this workload cannot be crashed and booted again (use the stamped workload)');
+  if (!clone.crash || !clone.reassemble) throw new Error(`dest-crash: the ${ctx.cloneBackend?.name} clone cannot be reassembled after a crash`);
+  await w.crashDest();
+  await clone.crash();
+  await w.rebootDest(await clone.reassemble());
+}

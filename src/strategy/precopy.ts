@@ -2,7 +2,7 @@ import { Timeline } from '../measure/timeline.js';
 import { copyVolume } from '../transfer/copy.js';
 import { extentBytes, type Extent } from '../transfer/dirty/extents.js';
 import { DeltaServer } from '../transfer/dirty/delta-server.js';
-import { RoundCopier } from '../transfer/dirty/round-copier.js';
+import { RoundCopier, warmUpBatches } from '../transfer/dirty/round-copier.js';
 import { exportPort } from '../lab/ports.js';
 import type { MigrationContext, PrecopyRound, StrategyDefinition, StrategyOutcome } from './context.js';
 import { nextStep } from './precopy-policy.js';
@@ -66,7 +66,14 @@ export const PRECOPY: StrategyDefinition = {
     // The full copy is one sequential sweep: nbdcopy (in B's namespace, over the link)
     // moves it with less CPU than the extent copier, which is kept for the deltas.
     const t0 = ctx.timeline.mark('copy_start');
+    // Meanwhile, warm the delta server and the copier (fetches written nowhere): with
+    // `rounds` 1 the final pass is otherwise their first request, run cold.
+    const warmUp = (async () => {
+      for (const extents of warmUpBatches(s.sizeBytes, s.blockSize)) await copier.warm(extents, ctx.signal);
+    })();
+    warmUp.catch(() => undefined);
     const r0 = await copyVolume(ctx.scope, tracked.tcp.uri, ctx.dest.device, ctx.hosts.b);
+    await warmUp;
     const full: PrecopyRound = { round: 0, startNs: t0, listedNs: t0, doneNs: ctx.timeline.mark('copy_done'), dirtyBytes: s.sizeBytes, copiedBytes: s.sizeBytes };
     passes.push(full);
     let last = full;

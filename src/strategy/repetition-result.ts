@@ -15,6 +15,8 @@ export interface RepetitionRecord {
   metrics: MigrationMetrics;
   /** Bytes A sent during the migration (interface counter). */
   wireBytes: number;
+  /** CPU seconds each host's cgroup used during the migration (absent without cgroups). */
+  cpuSeconds?: { a?: number; b?: number };
   /** What the strategy returned. */
   outcome: StrategyOutcome;
   /** What the workload's verification returned. */
@@ -43,6 +45,7 @@ export function repetitionResult(r: RepetitionRecord): RepetitionResult {
     ...(outcome.precopy ? { precopy: outcome.precopy } : {}),
     ...(figures.app ? { app: figures.app } : {}),
     ...(r.volume !== undefined ? { volume: r.volume } : {}),
+    ...(r.cpuSeconds ? { cpuSeconds: r.cpuSeconds } : {}),
     reads: figures.reads,
     checkedReads: figures.checkedReads,
     acks: figures.acks,

@@ -18,7 +18,9 @@ import type { RepetitionResult } from '../results/repetition-result.js';
 import { sleep } from '../lab/wait.js';
 import { testAbortHook } from './test-abort-hook.js';
 import { attachFault } from '../fault/attach.js';
+import { classifySourceLoss, endOnLostSource, loopAllocatedBytes } from '../fault/lost-source.js';
 import { sourceExportFilters } from '../fault/source-files.js';
+import { cpuSecondsSince, hostCpuSeconds, type HostCpuSeconds } from './host-cpu.js';
 
 export interface RepetitionInput {
   scope: ResourceScope;
@@ -156,7 +158,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
     // The baseline ends where the migration starts.
     await workload.endBaseline();
     enter(strategy.name);
-    const { outcome, wireBytes, sampler } = await migrate(ctx, strategy, () => hydrated, input.onProgress);
+    const { outcome, wireBytes, cpuSeconds, sampler } = await migrate(ctx, strategy, () => hydrated, input.onProgress);
 
     enter('settle');
     await sleep(s.settleMs, signal);
@@ -170,7 +172,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
     const figures = await workload.verify(destDevice, timeline);
     const lastAckSource = timeline.mark('last_ack_source', figures.lastAckSourceNs ?? timeline.get('start')!);
     const metrics = migrationMetrics(timeline, lastAckSource, outcome.dest.firstAckNs, figures.metricReads.source, figures.metricReads.dest);
-    return repetitionResult({ strategy: strategy.name, rep: input.rep, volume: input.volume, timeline, metrics, wireBytes, outcome, figures, fault: faultRecord });
+    return repetitionResult({ strategy: strategy.name, rep: input.rep, volume: input.volume, timeline, metrics, wireBytes, outcome, figures, cpuSeconds, fault: faultRecord });
   });
 }
 
@@ -185,14 +187,16 @@ export class RepetitionError extends Error {
 /**
  * The migration itself: marks `start`, runs the strategy while sampling the link and the
  * progress it reports (`hydrated`), and returns its outcome, the bytes A sent meanwhile
- * (interface counter) and the sampler (for its final sample once everything has stopped).
+ * (interface counter), the CPU seconds each host's cgroup used meanwhile, and the sampler
+ * (for its final sample once everything has stopped).
  */
 async function migrate(
   ctx: MigrationContext,
   strategy: Strategy,
   hydrated: () => number,
   onProgress: ((fraction: number) => void) | undefined,
-): Promise<{ outcome: StrategyOutcome; wireBytes: number; sampler: Sampler }> {
+): Promise<{ outcome: StrategyOutcome; wireBytes: number; cpuSeconds: HostCpuSeconds; sampler: Sampler }> {
+  const cpu0 = await hostCpuSeconds(ctx.hosts);
   const tx0 = await txBytes(ctx.hosts.a);
   let migrating = true;
   const report = onProgress && ((s: Sample): void => {
@@ -202,12 +206,18 @@ async function migrate(
   ctx.timeline.mark('start');
   let outcome: StrategyOutcome;
   try {
-    outcome = await strategy.run(ctx);
+    outcome = await strategy.run(ctx).catch(async (error: unknown) => {
+      // Issue 12: a source lost for good is a result (B boots on what it has), not a failure.
+      const lost = classifySourceLoss({ sourceLost: !!ctx.fault?.sourceLost(), aborted: ctx.signal.aborted, progress: hydrated(), presentBytes: ctx.fault?.sourceLost() ? await loopAllocatedBytes(ctx.dest.device) : undefined, sizeBytes: ctx.scenario.sizeBytes, error });
+      if (!lost) throw error;
+      return endOnLostSource(ctx, lost);
+    });
   } finally {
     await sampler.stop();
     migrating = false;
   }
-  return { outcome, wireBytes: (await txBytes(ctx.hosts.a)) - tx0, sampler };
+  const wireBytes = (await txBytes(ctx.hosts.a)) - tx0;
+  return { outcome, wireBytes, cpuSeconds: cpuSecondsSince(cpu0, await hostCpuSeconds(ctx.hosts)), sampler };
 }
 
 /** Takes samples until stopped. */

@@ -9,3 +9,6 @@ export const SOURCE_EPOCH = 1;
 
 /** The epoch of the instance booted on B, the destination. */
 export const DEST_EPOCH = 2;
+
+/** The epoch of the instance booted again on B after B crashed (`--fault dest-crash`). */
+export const DEST_REBOOT_EPOCH = 3;

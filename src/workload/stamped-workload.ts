@@ -11,7 +11,7 @@ import type { InstanceConfig } from './instance-config.js';
 import { startReadProbe, stampedReadRate } from './read-probe.js';
 import { WorkloadStateError, type Workload, type WorkloadEnv, type WorkloadFigures } from './workload.js';
 
-import { DEST_EPOCH, SOURCE_EPOCH } from './epochs.js';
+import { DEST_EPOCH, DEST_REBOOT_EPOCH, SOURCE_EPOCH } from './epochs.js';
 import { ioErrorCounts } from '../fault/io-errors.js';
 
 /**
@@ -31,6 +31,11 @@ export class StampedWorkload implements Workload {
   private dest: Instance | undefined;
   private destProbe: FioProbe | undefined;
   private destProbeReads: LatencySample[] | undefined;
+  /** B's instances a dest-crash killed, and their probes' reads: their acks must survive. */
+  private readonly crashed: Instance[] = [];
+  private readonly crashedProbeReads: LatencySample[] = [];
+  /** First ack of the instance booted again after a dest-crash. */
+  private rebootAckNs: number | undefined;
 
   constructor(private readonly env: WorkloadEnv) {
     this.blocks = env.scenario.sizeBytes / env.scenario.blockSize;
@@ -73,6 +78,29 @@ export class StampedWorkload implements Workload {
     return up;
   }
 
+  async crashDest(): Promise<void> {
+    const dest = this.booted();
+    // The instance dies mid-I/O (SIGKILL); the probe only reads, and its reads still count.
+    await dest.kill();
+    this.crashedProbeReads.push(...((await this.destProbe?.stop()) ?? []));
+    this.destProbe = undefined;
+    this.crashed.push(dest);
+    this.dest = undefined;
+  }
+
+  async rebootDest(device: string): Promise<number> {
+    const { scope, scenario: s, hosts, signal, workDir } = this.env;
+    this.dest = Instance.start(
+      scope,
+      hosts.b,
+      { device, epoch: DEST_REBOOT_EPOCH, blockSize: s.blockSize, blocks: this.blocks, writeRateBps: s.writeRateBps, readRate: stampedReadRate(s), seed: 0x0b00 + DEST_REBOOT_EPOCH, ...this.patterns() },
+    );
+    const up = await this.dest.waitFirstAck(signal);
+    this.rebootAckNs = up;
+    this.destProbe = startReadProbe(scope, s, hosts.b, device, workDir, 'dest');
+    return up;
+  }
+
   async waitDestAck(ns: number): Promise<number> {
     return this.booted().waitAckAtOrAfter(ns, this.env.signal);
   }
@@ -86,17 +114,21 @@ export class StampedWorkload implements Workload {
   async verify(destDevice: string, timeline: Timeline): Promise<WorkloadFigures> {
     const s = this.env.scenario;
     const source = this.started();
-    const dest = this.booted();
+    const current = this.booted();
     if (!this.fill) throw new WorkloadStateError('stamped workload: verify before provision');
+    // B's instances in boot order: a dest-crash's victim, then the instance booted again.
+    const dests = [...this.crashed, current];
     const journal: Journal = {
       blockSize: s.blockSize,
       blocks: this.blocks,
       fill: this.fill,
-      acks: [...source.acks, ...dest.acks],
-      reads: [...source.reads, ...dest.reads],
+      acks: [...source.acks, ...dests.flatMap((d) => d.acks)],
+      reads: [...source.reads, ...dests.flatMap((d) => d.reads)],
     };
     const latest = latestAcks(journal);
-    const forked = forkedBlocks(latest, new Map([[dest.epoch, timeline.get('first_ack_dest')!]]));
+    const starts = new Map([[DEST_EPOCH, timeline.get('first_ack_dest')!]]);
+    if (this.rebootAckNs !== undefined) starts.set(DEST_REBOOT_EPOCH, this.rebootAckNs);
+    const forked = forkedBlocks(latest, starts);
     const verification = await scanDevice(destDevice, s.blockSize, this.blocks, latest, forked);
     const reads = staleReads(journal);
     return {
@@ -106,12 +138,15 @@ export class StampedWorkload implements Workload {
       checkedReads: journal.reads,
       ackedWrites: journal.acks.length,
       lastAckSourceNs: source.lastAckNs,
-      metricReads: { source: this.sourceProbeReads ?? source.reads, dest: this.destProbeReads ?? dest.reads },
-      reads: s.probe === 'fio' ? [...(this.sourceProbeReads ?? []), ...(this.destProbeReads ?? [])] : journal.reads,
+      metricReads: { source: this.sourceProbeReads ?? source.reads, dest: this.destProbeReads ? [...this.crashedProbeReads, ...this.destProbeReads] : dests.flatMap((d) => d.reads) },
+      reads: s.probe === 'fio' ? [...(this.sourceProbeReads ?? []), ...this.crashedProbeReads, ...(this.destProbeReads ?? [])] : journal.reads,
       acks: journal.acks,
       // Issue 12: the errors both instances went on from, and when B completed I/O (stall_ms).
-      ioErrors: ioErrorCounts([...source.ioErrors, ...dest.ioErrors]),
-      destCompletionsNs: [...dest.acks.map((a) => a.ackNs), ...dest.reads.map((r) => r.completedNs), ...(this.destProbeReads ?? []).map((r) => r.completedNs)],
+      ioErrors: ioErrorCounts([...source.ioErrors, ...dests.flatMap((d) => d.ioErrors)]),
+      destCompletionsNs: [
+        ...dests.flatMap((d) => [...d.acks.map((a) => a.ackNs), ...d.reads.map((r) => r.completedNs)]),
+        ...[...this.crashedProbeReads, ...(this.destProbeReads ?? [])].map((r) => r.completedNs),
+      ],
     };
   }
 

@@ -71,6 +71,13 @@ export interface Workload {
   boot(device: string): Promise<number>;
   /** Resolves once B has acknowledged a write at or after `ns` (the health check). */
   waitDestAck(ns: number): Promise<number>;
+  /**
+   * `--fault dest-crash`: SIGKILL of B's instance (and its probe), as B's crash would do.
+   * Optional: only workloads that can tell a rebooted instance's writes apart have it.
+   */
+  crashDest?(): Promise<void>;
+  /** After `crashDest`: boots the workload again on B over `device`; resolves with its first ack. */
+  rebootDest?(device: string): Promise<number>;
   /** End of the run: stops whatever still runs on either side, gracefully. */
   stop(): Promise<void>;
   /** Reads `destDevice` (nothing else uses it any more) and checks it against what was acknowledged. */

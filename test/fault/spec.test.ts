@@ -63,10 +63,11 @@ describe('fault phases', () => {
     expect(faultPhaseProblem(parseFaultSpec('link-down@kill+0s/2s'), strategies('kill-copy-boot,precopy,mirror,backup-restore'))).toBeUndefined();
   });
 
-  it('refuses export faults for strategies that serve A through qemu-storage-daemon, and dest-crash for now', () => {
+  it('refuses export faults for strategies that serve A through qemu-storage-daemon, and dest-crash without a clone', () => {
     expect(faultPhaseProblem(parseFaultSpec('source-eio@kill/1s'), strategies('precopy'))).toMatch(/nbdkit export/);
     expect(faultPhaseProblem(parseFaultSpec('source-eio@kill/1s'), strategies('kill-copy-boot,async-clone'))).toBeUndefined();
-    expect(faultPhaseProblem(parseFaultSpec('dest-crash@hydration:50%'), strategies('async-clone'))).toMatch(/not implemented/);
+    expect(faultPhaseProblem(parseFaultSpec('dest-crash@hydration:50%'), strategies('async-clone'))).toBeUndefined();
+    expect(faultPhaseProblem(parseFaultSpec('dest-crash@kill+1s'), strategies('async-clone,kill-copy-boot'))).toMatch(/dest-crash needs a clone.*not kill-copy-boot/);
   });
 });
 

@@ -25,9 +25,10 @@ describe('loop identity', () => {
 });
 
 describe('cleanup order', () => {
-  it('processes, stacked devices, loops, files, then dirs and namespaces; newest first within a kind', () => {
+  it('processes, stacked devices, loops, files, then dirs, cgroups and namespaces; newest first within a kind', () => {
     const open: LedgerEntry[] = [
       { kind: 'netns', name: 'n' },
+      { kind: 'cgroup', path: 'cg' },
       { kind: 'dir', path: 'd' },
       { kind: 'file', path: 'f1' },
       { kind: 'loop', backingFile: 'f1' },
@@ -38,7 +39,7 @@ describe('cleanup order', () => {
       { kind: 'process', pid: 2, startTime: 2, comm: 'nbdfuse' },
     ];
     expect(releaseOrder(open).map((e) => ('path' in e ? e.path : 'backingFile' in e ? `loop ${e.backingFile}` : 'pid' in e ? e.comm : e.name))).toEqual([
-      'nbdfuse', 'nbdkit', 'm', 'loop f2', 'loop f1', 'f2', 'f1', 'd', 'n',
+      'nbdfuse', 'nbdkit', 'm', 'loop f2', 'loop f1', 'f2', 'f1', 'd', 'cg', 'n',
     ]);
   });
 });

@@ -40,6 +40,10 @@ export async function migbenchLeftovers(): Promise<string[]> {
   if (existsSync('/sys/block/nbd0')) {
     found.push(...readdirSync('/sys/block').filter((n) => /^nbd\d+$/.test(n) && existsSync(`/sys/block/${n}/pid`)).map((n) => `nbd /dev/${n}`));
   }
+  // The hosts' CPU-accounting groups (src/lab/cpu-cgroup.ts), in whichever hierarchy.
+  for (const root of ['/sys/fs/cgroup', '/sys/fs/cgroup/unified', '/sys/fs/cgroup/cpuacct']) {
+    found.push(...(existsSync(root) ? readdirSync(root) : []).filter((n) => /^migbench-/.test(n)).map((n) => `cgroup ${root}/${n}`));
+  }
   const mounts = await execa('sh', ['-c', 'grep -E "migbench|mgb" /proc/mounts || true']);
   found.push(...mounts.stdout.split('\n').filter(Boolean).map((l) => `mount ${l}`));
   return found;

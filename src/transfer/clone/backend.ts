@@ -49,6 +49,10 @@ export interface Clone {
   waitHydrated(onProgress: (p: CloneProgress) => void, pollMs: number): Promise<void>;
   /** Drops the dependency on the source: after this the source can be destroyed. */
   detachSource(): Promise<void>;
+  /** `--fault dest-crash`: kills the whole stack without a clean shutdown and drops B's page cache of it. Optional. */
+  crash?(): Promise<void>;
+  /** After `crash`: rebuilds the clone from what persisted on B; resolves with the device B boots on again. */
+  reassemble?(): Promise<string>;
   /**
    * Once the destination workload has stopped: dismantles the clone stack so that
    * `destDevice` alone holds the volume (zero-filling what only metadata recorded).

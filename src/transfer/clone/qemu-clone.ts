@@ -11,6 +11,7 @@ import { attachNbdAsLoop, startQsd } from '../qemu/qsd.js';
 import type { Clone, CloneBackend, CloneOptions, CloneProgress, CloneTuning, PreparedClone } from './backend.js';
 import { zeroExtentsToFill, type QemuMapExtent } from './qemu-map.js';
 import { QEMU_NBD_CLIENT } from '../../fault/timeouts.js';
+import { allocatedBytes, crashStack, reopenStack } from './qemu-clone-crash.js';
 
 const NODE = { source: 'src', data: 'dest-data', meta: 'meta-file', overlay: 'overlay', cor: 'cor' } as const;
 const EXPORT = 'clone';
@@ -77,7 +78,8 @@ export class QemuCloneBackend implements CloneBackend {
     await writeFile(meta, '');
 
     // On release a clean `quit` flushes the qcow2 metadata the zero-fill reads afterwards.
-    const { qmp } = await startQsd(scope, dir, { on: o.host, signal: o.signal });
+    const qsd = await startQsd(scope, dir, { on: o.host, signal: o.signal });
+    const { qmp } = qsd;
 
     await qmp.execute('blockdev-add', {
       driver: 'nbd',
@@ -117,6 +119,7 @@ export class QemuCloneBackend implements CloneBackend {
     const uri = `nbd+unix:///${EXPORT}?socket=${nbdSock}`;
     const device = await attachNbdAsLoop(scope, uri, fuseFile);
     const clone = new QemuClone(device, qmp, o, uri, meta, scope);
+    clone.crashable = { parent, daemon: qsd.daemon, dir, nbdSock, fuseFile };
     return {
       activate: async () => {
         // The one thing left for after the kill: proof that nothing reached B before it (a
@@ -151,15 +154,42 @@ export function readerShape(inflightBytes: number, regionBytes: number): { conne
 class QemuClone implements Clone {
   private reader: HostProcess | undefined;
   private streamed = false;
+  /** What `crash`/`reassemble` (dest-crash) need: the stack's daemon, paths, the scope that owns it. */
+  crashable: { parent: ResourceScope; daemon: HostProcess; dir: string; nbdSock: string; fuseFile: string } | undefined;
+  /** Bytes the overlay held when it was reassembled after a crash (the new bitmap starts empty). */
+  private reassembledBytes = 0;
 
   constructor(
-    readonly device: string,
-    private readonly qmp: QmpClient,
+    public device: string,
+    private qmp: QmpClient,
     private readonly o: CloneOptions,
     private readonly uri: string,
     private readonly meta: string,
-    private readonly scope: ResourceScope,
+    private scope: ResourceScope,
   ) {}
+
+  /** dest-crash: the whole stack killed without a clean shutdown (qemu-clone-crash.ts). */
+  async crash(): Promise<void> {
+    const c = this.crashable!;
+    const reader = this.reader;
+    this.reader = undefined;
+    await crashStack(this.scope, () => c.daemon.stop('SIGKILL'), reader ? [() => reader.stop('SIGKILL')] : [], c.fuseFile, this.meta, this.o.destDevice);
+  }
+
+  /** After `crash`: the stack rebuilt from the metadata and data file; returns B's new device. */
+  async reassemble(): Promise<string> {
+    const c = this.crashable!;
+    // Progress after the reboot: what the overlay held, plus what the new bitmap counts
+    // (an upper bound: a write to an already present cluster counts twice, clamped to the total).
+    this.reassembledBytes = await allocatedBytes(this.meta);
+    const names = { node: NODE, exportName: EXPORT, bitmap: PRESENT_BITMAP };
+    const stack = await reopenStack(c.parent, this.o, names, { dir: c.dir, meta: this.meta, nbdSock: c.nbdSock, fuseFile: c.fuseFile });
+    this.scope = stack.scope;
+    this.qmp = stack.qmp;
+    this.device = stack.device;
+    c.daemon = stack.daemon;
+    return stack.device;
+  }
 
   private get totalRegions(): number {
     return Math.ceil(this.o.sizeBytes / this.o.regionSizeBytes);
@@ -200,7 +230,7 @@ class QemuClone implements Clone {
     const nodes = await this.qmp.execute<NamedNode[]>('query-named-block-nodes', { flat: true });
     const bitmap = nodes.find((n) => n['node-name'] === NODE.data)?.['dirty-bitmaps']?.find((b) => b.name === PRESENT_BITMAP);
     if (!bitmap) throw new Error(`B's device node has no ${PRESENT_BITMAP} bitmap`);
-    return bitmap.count;
+    return bitmap.count + this.reassembledBytes;
   }
 
   async waitHydrated(onProgress: (p: CloneProgress) => void, pollMs: number): Promise<void> {

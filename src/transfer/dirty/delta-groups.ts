@@ -22,11 +22,11 @@ export interface Group {
 }
 
 /**
- * Splits `extents` into groups of reads that fit one buffer, merging extents less than
- * {@link GAP} apart into one read of at most {@link SPAN_MAX}. Order is kept: the parts,
+ * Splits `extents` into groups of reads that fit one buffer, merging extents at most
+ * `gap` (default {@link DELTA_GAP_BYTES}) apart into one read of at most {@link SPAN_MAX}. Order is kept: the parts,
  * concatenated, are the extents' bytes in the order asked.
  */
-export function* readGroups(extents: readonly Extent[]): Generator<Group> {
+export function* readGroups(extents: readonly Extent[], gap = GAP): Generator<Group> {
   let g: Group = { reads: [], parts: [], bytes: 0 };
   let used = 0;
   let span: { at: number; n: number; pos: number } | undefined;
@@ -34,7 +34,7 @@ export function* readGroups(extents: readonly Extent[]): Generator<Group> {
     for (let off = 0; off < e.length; ) {
       const pos = e.offset + off;
       const end = span ? span.pos + span.n : 0;
-      if (span && pos >= end && pos - end <= GAP) {
+      if (span && pos >= end && pos - end <= gap) {
         // Extend the open read over the gap and as much of this extent as fits.
         const n = Math.min(e.length - off, span.pos + SPAN_MAX - pos, BUF - used - (pos - end));
         if (n > 0) {

@@ -1,12 +1,13 @@
 /**
  * The delta server: a process on A that serves dirty extents of A's volume to B's round
  * copier over one TCP connection (delta-wire.ts). It reads A's device itself (O_DIRECT,
- * so it sees every completed write and caches nothing) and streams the bytes back to back,
+ * so it sees every completed write and caches nothing — or, for a loop device without
+ * direct I/O, its backing file: loop-backing.ts) and streams the bytes back to back,
  * so a scattered delta costs A a local read per extent and the link only its bytes, not
  * one NBD round trip through nbdkit per 4 KiB block. Prints one NDJSON record
  * `{"listening":true}` once it accepts connections; ends on EOF on stdin.
  */
-import { constants, read } from 'node:fs';
+import { constants, read, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { once } from 'node:events';
@@ -18,6 +19,7 @@ import { decodeDeltaServerConfig } from './delta-server-config.js';
 import { DELTA_READ_BUFFER_BYTES as BUF, readGroups, type Group } from './delta-groups.js';
 import type { Extent } from './extents.js';
 import { ByteQueue } from './nbd-reader.js';
+import { loopBackingFile } from './loop-backing.js';
 
 // Reads run in libuv's thread pool; many in flight let the device's worker take them in
 // batches (one synchronous read at a time paid two context switches per 4 KiB block, and
@@ -29,6 +31,12 @@ async function main(): Promise<void> {
   const direct = await open(cfg.device, constants.O_RDONLY | constants.O_DIRECT);
   // For a piece O_DIRECT refuses (not sector-aligned): read it through the page cache.
   const buffered = await open(cfg.device, 'r');
+  // A loop device without direct I/O holds its bytes in its backing file's page cache:
+  // read them there, synchronously (a memory copy), with no loop-worker round trip per
+  // block and no clean bytes read between neighbours (loop-backing.ts says why that is
+  // the device's content). MIGBENCH_DELTA_READ=device keeps the O_DIRECT device reads.
+  const backingPath = process.env.MIGBENCH_DELTA_READ === 'device' ? undefined : await loopBackingFile(cfg.device);
+  const backing = backingPath ? await open(backingPath, 'r') : undefined;
   // Two buffers: one group of extents is read into one while the other's bytes are sent.
   const bufs = [await alignedBuffer(direct, BUF), await alignedBuffer(direct, BUF)];
 
@@ -45,7 +53,15 @@ async function main(): Promise<void> {
 
   /** Reads one group (all its reads at once) into `buf`; resolves with the parts to send, copied out. */
   const readGroup = async (buf: Buffer, g: Group): Promise<Buffer> => {
-    await Promise.all(g.reads.map((r) => readAt(buf, r.at, r.n, r.pos)));
+    if (backing) {
+      for (const r of g.reads) {
+        for (let k = 0; k < r.n; ) {
+          const got = readSync(backing.fd, buf, r.at + k, r.n - k, r.pos + k);
+          if (got === 0) throw new Error(`${backingPath} ends before ${r.pos + k}`);
+          k += got;
+        }
+      }
+    } else await Promise.all(g.reads.map((r) => readAt(buf, r.at, r.n, r.pos)));
     // The socket may hold the bytes until they are sent: hand it its own, refill ours.
     const out = Buffer.allocUnsafe(g.bytes);
     let o = 0;
@@ -56,7 +72,7 @@ async function main(): Promise<void> {
   /** Streams `extents` to `socket` in order, reading the next group while this one is sent. */
   const serve = async (socket: Socket, extents: readonly Extent[]): Promise<void> => {
     if (cfg.latencyMs > 0) await sleep(cfg.latencyMs);
-    const it = readGroups(extents);
+    const it = readGroups(extents, backing ? 0 : undefined);
     let k = 0;
     const start = (): Promise<Buffer> | undefined => {
       const g = it.next();
@@ -99,6 +115,7 @@ async function main(): Promise<void> {
   server.close();
   await direct.close();
   await buffered.close();
+  await backing?.close();
 }
 
 main().then(

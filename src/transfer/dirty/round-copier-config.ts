@@ -19,9 +19,14 @@ export interface RoundCopierConfig {
   delta?: { host: string; port: number };
 }
 
-/** One batch to copy, an NDJSON record on the copier's stdin: `[offset, length]` pairs. */
+/**
+ * One batch to copy, an NDJSON record on the copier's stdin: `[offset, length]` pairs.
+ * With `warm`, the batch is a warm-up: the extents are fetched from A's delta server and
+ * written nowhere (B's device is never touched, so no older bytes can land on newer ones).
+ */
 export interface RoundCopierBatch {
   extents: [number, number][];
+  warm?: boolean;
 }
 
 /**
@@ -45,7 +50,8 @@ export function decodeRoundCopierReply(v: unknown): RoundCopierReply {
 
 /** Checks one parsed batch record (the copier's side of the wire). */
 export function decodeRoundCopierBatch(v: unknown): RoundCopierBatch {
-  const extents = (v as { extents?: unknown } | null)?.extents;
+  const { extents, warm } = (v ?? {}) as { extents?: unknown; warm?: unknown };
   if (!Array.isArray(extents) || !extents.every((e) => Array.isArray(e) && e.length === 2 && e.every(Number.isSafeInteger))) throw new TypeError('not a round copier batch');
-  return { extents: extents as [number, number][] };
+  if (warm !== undefined && typeof warm !== 'boolean') throw new TypeError('not a round copier batch');
+  return { extents: extents as [number, number][], ...(warm ? { warm } : {}) };
 }

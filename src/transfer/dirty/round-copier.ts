@@ -24,6 +24,20 @@ export class RoundCopyError extends Error {
   override readonly name = 'RoundCopyError';
 }
 
+/**
+ * Warm-up batches: `count` lists of `blocks` scattered `blockBytes` extents over a volume of
+ * `sizeBytes` (a different spread each, like a real pass's), for {@link RoundCopier.warm}.
+ */
+export function warmUpBatches(sizeBytes: number, blockBytes: number, count = 6, blocks = 256): Extent[][] {
+  const total = Math.floor(sizeBytes / blockBytes);
+  const stride = Math.max(2, Math.floor(total / blocks));
+  return Array.from({ length: count }, (_, k) => {
+    const out: Extent[] = [];
+    for (let b = k % stride; b < total && out.length < blocks; b += stride) out.push({ offset: b * blockBytes, length: blockBytes });
+    return out;
+  });
+}
+
 /** Time the copier gets to exit by itself after EOF on stdin before it is stopped. */
 const EXIT_AFTER_EOF_MS = 10_000;
 
@@ -61,13 +75,26 @@ export class RoundCopier {
   }
 
   /** Copies `extents` A → B; resolves once they are durable on B. */
-  async copy(extents: readonly Extent[], signal?: AbortSignal): Promise<BatchResult> {
+  copy(extents: readonly Extent[], signal?: AbortSignal): Promise<BatchResult> {
+    return this.batch(extents, false, signal);
+  }
+
+  /**
+   * Warm-up (delta server only): fetches `extents` from A and writes them nowhere, so that
+   * the pass that counts does not run cold code, buffers and connection (the first
+   * requests took 69–135 ms, later ones 19–30 ms). Never writes B's device.
+   */
+  warm(extents: readonly Extent[], signal?: AbortSignal): Promise<BatchResult> {
+    return this.batch(extents, true, signal);
+  }
+
+  private async batch(extents: readonly Extent[], warm: boolean, signal?: AbortSignal): Promise<BatchResult> {
     const answer = new Promise<RoundCopierReply>((resolve) => {
       const queued = this.replies.shift();
       if (queued) resolve(queued);
       else this.waiter = resolve;
     });
-    const batch: RoundCopierBatch = { extents: extents.map((e) => [e.offset, e.length]) };
+    const batch: RoundCopierBatch = { extents: extents.map((e) => [e.offset, e.length]), ...(warm ? { warm } : {}) };
     this.process.stdin!.write(encodeRecord(batch));
     const r = await untilExit(this.process, answer, 'round copier', signal);
     if (!r.ok) throw new RoundCopyError(`round copy failed: ${r.error}`, this.badRecord ? { cause: this.badRecord } : {});

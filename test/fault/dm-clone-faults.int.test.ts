@@ -1,0 +1,59 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cloneBackend } from '../../src/transfer/clone/registry.js';
+import { freshStateDir, migbench, readCsv } from '../support/cli.js';
+import { migbenchLeftovers } from '../support/leftovers.js';
+
+/**
+ * Faults during an async clone on the dm-clone backend (issue 12). Runs only inside
+ * scripts/kernel-lab (`npm run test:kernel-lab`, `-t 'dm-clone|dm-era'`): the build machines'
+ * kernel has no device-mapper, and the skip condition is the one the other dm-clone tests
+ * use (the backend's own `unavailable()`). A 32 MiB volume over 100 Mbit/s hydrates in ~3 s.
+ */
+const RUN_TIMEOUT_MS = 900_000;
+const why = await cloneBackend('dm-clone').unavailable();
+const state = freshStateDir();
+const COMMON = ['--backend', 'dm-clone', '--size', '32MiB', '--link', '100Mbit/s', '--reps', '1', '--warmup', '1s', '--settle', '1s', '--timeout', '10min', '--strategy', 'async-clone'];
+
+async function run(args: string[]): Promise<Map<string, Record<string, string>>> {
+  const out = join(mkdtempSync(join(tmpdir(), 'migbench-dm-clone-fault-')), 'results');
+  const r = await migbench(['run', ...COMMON, ...args, '--out', out], state, RUN_TIMEOUT_MS);
+  expect(r.exitCode, r.stderr).toBe(0);
+  return new Map(readCsv(join(out, 'runs.csv')).map((row) => [row.fault!, row]));
+}
+
+describe.skipIf(why !== undefined)(`faults on the dm-clone backend${why ? ` (skipped: ${why})` : ''}`, () => {
+  afterAll(async () => {
+    expect(await migbenchLeftovers()).toEqual([]);
+    expect(readdirSync(state)).toEqual([]);
+  });
+
+  it('dm-clone rides out a link outage and a failing source (nbdkit error filter on A export)', async () => {
+    const faults = ['link-down@hydration+1s/2s', 'source-eio@hydration:20%/2s'];
+    const rows = await run(['--fault', faults.join(',')]);
+    for (const f of faults) {
+      const r = rows.get(f)!;
+      expect(r.status, `${f}: ${r.error}`).toBe('ok');
+      expect(r.backend).toBe('dm-clone');
+      expect(r.recovered, f).toBe('true');
+      for (const c of ['lost_bytes', 'corrupt_bytes', 'unavailable_bytes']) expect(Number(r[c]), `${f} ${c}`).toBe(0);
+      expect(Number(r.fault_ms), f).toBeGreaterThan(0);
+      expect(r.warnings, f).not.toMatch(/never came|stuck|failed/);
+    }
+  }, RUN_TIMEOUT_MS);
+
+  it('dm-clone source-crash mid-hydration is a result: not recovered, data unavailable, nothing left attached', async () => {
+    const r = (await run(['--probe', 'stamped', '--fault', 'source-crash@hydration:50%'])).get('source-crash@hydration:50%')!;
+    expect(r.status, r.error).toBe('ok');
+    expect(r.recovered).toBe('false');
+    expect(Number(r.unavailable_bytes)).toBeGreaterThan(0);
+    expect(Number(r.unavailable_bytes)).toBeLessThan(32 * 2 ** 20);
+    expect(r.warnings).toMatch(/not recovered/);
+  }, RUN_TIMEOUT_MS);
+
+  // dest-crash with resume from dm-clone's metadata device: the dm-clone Clone has no
+  // crash()/reassemble() yet (src/transfer/clone/backend.ts), so the case waits for it.
+  it.todo('dm-clone dest-crash@hydration:50% resumes from the metadata device with lost_bytes 0');
+});
