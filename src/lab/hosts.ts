@@ -17,6 +17,8 @@ export interface Host extends AnyHost {
   readonly address: string;
   /** The host's CPU-accounting group, when it has one: every process it starts from then on runs in it. */
   readonly cpu: CpuGroup | undefined;
+  /** Where a real host keeps backing files (its data directory); absent: `--backing-dir` on this machine. */
+  readonly dataDir?: string;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Host } from '../lab/hosts.js';
 import { SshHost } from '../host/ssh-host.js';
 import type { SshEndpoint } from '../host/ssh-argv.js';
 import type { RemoteHostSpec } from './inventory.js';
+import { mapWorkPath } from './work-path.js';
 
 /**
  * A side of a migration on a real host: the {@link SshHost} plus what the lab's side
@@ -24,6 +25,21 @@ export class RemoteSide extends SshHost implements Host {
     readonly dataDir: string,
   ) {
     super(name, endpoint);
+  }
+
+  /** The controller's work root and where this host keeps it (set by the remote lab). */
+  workRoot: { controller: string; host: string } | undefined;
+
+  /**
+   * host clock − controller clock, ns, as measured before the run: subtracted from every
+   * timestamp a process on this host reports (see src/remote/clock.ts). 0 until measured.
+   */
+  clockOffsetNs = 0;
+
+  /** A controller work path as this host keeps it: under `<dataDir>/work`. */
+  workPath(path: string): string {
+    if (!this.workRoot) throw new Error(`${this.name}: no work directory yet (the remote lab sets it)`);
+    return mapWorkPath(this.workRoot.controller, this.workRoot.host, path);
   }
 }
 
