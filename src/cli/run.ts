@@ -36,8 +36,8 @@ import { HTTP_TOOLS, POSTGRES_TOOLS } from '../scenario/app-options.js';
 import { PG_BIN } from '../workload/postgres/server.js';
 import { parseDuration } from '../scenario/units.js';
 import { DEFAULT_MAX_CLOCK_UNCERTAINTY_MS } from '../remote/clock.js';
-import { finishRemoteLedgers, openRemoteLab } from '../remote/remote-lab.js';
-import type { RemoteLedger } from '../remote/remote-ledger.js';
+import { openRemoteLab } from '../remote/remote-lab.js';
+import type { RemoteSide } from '../remote/remote-side.js';
 import { ClockUncertaintyError, RunClocks } from '../remote/run-clocks.js';
 import { remoteHostsMeta, remoteScenarioProblem } from '../remote/remote-run.js';
 import { closeConnections, remoteHosts } from '../remote/remote-hosts.js';
@@ -192,8 +192,7 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
   markChildProcesses(runId);
   const scope = new ResourceScope(ledger);
   let failures = 0;
-  // Real hosts: each host's ledger and the clocks, once the lab is open.
-  let remoteLedgers: RemoteLedger[] = [];
+  // Real hosts: their clocks, once measured.
   let clocks: RunClocks | undefined;
   let remote: Omit<RemoteMeta, 'clocks'> | undefined;
   try {
@@ -207,17 +206,17 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
       try {
         progress.status(`provisioning the lab and measuring the link${groups.length > 1 ? ` (${g + 1}/${groups.length})` : ''}…`);
         const labId = groups.length > 1 ? `${runId}-${g}` : runId;
-        const remoteLab = inventory ? await openRemoteLab(labScope, ledger, labId, at, inventory) : undefined;
-        const lab = remoteLab ?? (await openLab(labScope, labId, at));
-        if (inventory && remoteLab) {
-          remoteLedgers = [...remoteLedgers, ...remoteLab.ledgers];
-          const sides = [remoteLab.hosts.a, remoteLab.hosts.b];
+        // Real hosts: their clocks are measured (and a bad one refused) before the link probe.
+        const measureClocks = async (sides: RemoteSide[]): Promise<void> => {
           progress.status("measuring the hosts' clocks…");
           clocks = await RunClocks.before(labScope, sides, maxClockUncertaintyNs).catch((err: unknown) => {
             throw err instanceof ClockUncertaintyError ? usageError(err.message, err) : err;
           });
-          remote = { hosts: remoteHostsMeta(inventory, sides), max_clock_uncertainty_ms: maxClockUncertaintyNs / 1e6 };
-        }
+          remote = { hosts: remoteHostsMeta(inventory!, sides), max_clock_uncertainty_ms: maxClockUncertaintyNs / 1e6 };
+          progress.status('measuring the link…');
+        };
+        const remoteLab = inventory ? await openRemoteLab(labScope, ledger, labId, at, inventory, measureClocks) : undefined;
+        const lab = remoteLab ?? (await openLab(labScope, labId, at));
         progress.line(`link: asked ${group[0]!.raw.link}, measured ${formatBitRate(lab.link.measuredBps)}; request round trip ${lab.link.requestRttMs.toFixed(2)} ms`);
         results ??= new ResultsDir(outDir, sweepMeta(await collectMeta(runId, scenario, lab.link, version, cloneBackend?.name), points), {
           appendAs: outDecision.action === 'append' ? runId : undefined,
@@ -293,7 +292,6 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
     progress.status('releasing the lab…');
     await scope.close();
     ledger.finished();
-    await finishRemoteLedgers(remoteLedgers);
     if (inventory) await closeConnections(Object.values(remoteHosts(inventory)));
     progress.close();
     // A run cut short says that it left nothing behind (a finished one ends with its summary).

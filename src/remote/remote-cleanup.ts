@@ -23,7 +23,13 @@ export function releaseScript(e: LedgerEntry, dataDir: string): string | undefin
     case 'process':
       return `s=$(cut -d' ' -f22 /proc/${e.pid}/stat 2>/dev/null || true); [ "$s" = ${q(String(e.startTime))} ] && kill -9 ${e.pid} || true`;
     case 'loop':
-      return `losetup -n -O NAME -j ${q(e.backingFile)} | while read -r d; do losetup -d "$d"; done`;
+      // And its recorded device when that shows `/`: a loop over an nbdfuse file whose
+      // daemon is gone (as lab/loop-device.ts loopsOf).
+      return `losetup -n -O NAME -j ${q(e.backingFile)} | while read -r d; do losetup -d "$d"; done${
+        e.device && /^\/dev\/loop\d+$/.test(e.device)
+          ? `; [ "$(cat /sys/block/${e.device.slice(5)}/loop/backing_file 2>/dev/null)" = / ] && losetup -d ${e.device} || true`
+          : ''
+      }`;
     case 'mount':
       return `if mountpoint -q ${q(e.path)}; then umount --lazy ${q(e.path)}; fi`;
     case 'dm':

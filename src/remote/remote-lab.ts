@@ -17,7 +17,7 @@ export interface RemoteLab {
   link: LinkMeasurement;
   /** The controller's work path of the run (each host maps it under its data directory). */
   workDir: string;
-  /** Each host's ledger of the run (closed by {@link finishRemoteLedgers}). */
+  /** Each host's ledger of the run (removed with the scope once empty). */
   ledgers: RemoteLedger[];
 }
 
@@ -27,27 +27,37 @@ export interface RemoteLab {
  * optionally shaped with tc on the inventory's interface (restored on release), and the
  * real network between them measured with the lab's own probe (nbdkit on A, nbdcopy on B).
  */
-export async function openRemoteLab(scope: ResourceScope, ledger: Ledger, runId: string, s: Scenario, inv: Inventory): Promise<RemoteLab> {
+export async function openRemoteLab(
+  scope: ResourceScope,
+  ledger: Ledger,
+  runId: string,
+  s: Scenario,
+  inv: Inventory,
+  /** Runs once the sides are open, before anything is shaped or measured (the clocks: a refusal costs no probe). */
+  beforeLink?: (sides: [RemoteSide, RemoteSide]) => Promise<void>,
+): Promise<RemoteLab> {
   const workDir = join(stateDir(), runId);
   await scope.acquire({ kind: 'dir', path: workDir }, () => mkdir(workDir, { recursive: true }), () => rm(workDir, { recursive: true, force: true }));
   const { a, b } = remoteHosts(inv);
   const sides = { a: await remoteSide(a.host, a.spec, b.spec), b: await remoteSide(b.host, b.spec, a.spec) };
+  // Each host's ledger is open before anything is created there, and closed (if empty) with the scope.
   const ledgers: RemoteLedger[] = [];
   for (const [side, spec] of [[sides.a, a.spec], [sides.b, b.spec]] as const) {
     const remote = await RemoteLedger.open(side, spec, runId);
     ledgers.push(remote);
     ledger.mirror(side.name, remote);
+    // Released last of the lab: once every release is appended there, an empty ledger goes.
+    scope.defer(`ledger on ${side.name}`, async () => {
+      await ledger.synced().catch(() => undefined);
+      await remote.finished();
+    });
     side.workRoot = { controller: stateDir(), host: spec.dataDir };
     const dir = side.workPath(workDir);
     await scope.acquire({ kind: 'dir', path: dir, host: side.name }, () => side.run('mkdir', ['-p', dir]), () => side.run('rm', ['-rf', dir]).then(() => undefined));
   }
+  await beforeLink?.([sides.a, sides.b]);
   const hosts = { a: sides.a, b: sides.b, link: { rateBps: s.linkBps } };
   if (inv.a.shapeInterface || inv.b.shapeInterface) await shapeRemoteLink(scope, hosts, inv);
   const link = await measureLink(scope, hosts, s.latencyMs, workDir);
   return { hosts, link, workDir, ledgers };
-}
-
-/** Removes each host's ledger of the run once everything it named is released. */
-export async function finishRemoteLedgers(ledgers: readonly RemoteLedger[]): Promise<void> {
-  await Promise.all(ledgers.map((l) => l.finished().catch(() => undefined)));
 }
