@@ -30,7 +30,7 @@ afterAll(async () => {
 
 /**
  * What migbench left on a host: processes carrying run `runId`'s mark, mounts and loop devices in
- * its data directory, files there other than the (empty) ledger directory, open ledgers.
+ * its data directory, anything there but migbench's own (empty) ledger and work directories.
  */
 async function leftOn(h: RemoteHost, runId: string | undefined): Promise<string> {
   const d = h.spec.dataDir;
@@ -40,7 +40,8 @@ async function leftOn(h: RemoteHost, runId: string | undefined): Promise<string>
     `${processes}
      grep -F ' ${d}/' /proc/mounts | sed 's/^/mount /'
      losetup -n -O NAME,BACK-FILE | grep -F '${d}/' | sed 's/^/loop /'
-     find ${d} -mindepth 1 -not -path '${remoteLedgerDir(h.spec)}' | sed 's/^/path /'
+     find ${d} -mindepth 1 -not -path '${remoteLedgerDir(h.spec)}' -not -path '${d}/work' | sed 's/^/path /'
+     ls ${remoteLedgerDir(h.spec)} 2>/dev/null | sed 's/^/ledger /'
      true`,
   );
 }
