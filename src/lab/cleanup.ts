@@ -21,7 +21,7 @@ export const RELEASE_STEP_TIMEOUT_MS = 30_000;
  * loop devices themselves, then their backing files; directories, the hosts' CPU cgroups
  * (empty once their processes are gone) and namespaces last.
  */
-const KIND_ORDER: readonly LedgerEntry['kind'][] = ['process', 'mount', 'dm', 'nbd', 'loop', 'file', 'dir', 'cgroup', 'netns'];
+const KIND_ORDER: readonly LedgerEntry['kind'][] = ['process', 'mount', 'dm', 'nbd', 'loop', 'file', 'dir', 'cgroup', 'qdisc', 'netns'];
 
 /**
  * A ledger's open entries in release order (pure): by {@link KIND_ORDER}, and newest

@@ -20,6 +20,8 @@ export type LedgerEntry = (
   | { kind: 'dm'; name: string }
   /** A cgroup migbench created for a host's CPU accounting (cpu-cgroup.ts), by its path. */
   | { kind: 'cgroup'; path: string }
+  /** A root qdisc migbench put on a real host's interface (`shapeInterface`); released by deleting it. */
+  | { kind: 'qdisc'; dev: string }
   | { kind: 'process'; pid: number; startTime: number; comm: string }
 ) & {
   /**

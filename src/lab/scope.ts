@@ -70,5 +70,6 @@ function describe(e: LedgerEntry): string {
     case 'nbd': return `NBD connection ${e.device}`;
     case 'dm': return `device-mapper device ${e.name}`;
     case 'cgroup': return `cgroup ${e.path}`;
+    case 'qdisc': return `qdisc on ${e.dev}`;
   }
 }

@@ -40,6 +40,9 @@ export function releaseScript(e: LedgerEntry, dataDir: string): string | undefin
       return inside(e.path) ? `rm -f -- ${q(e.path)}` : undefined;
     case 'dir':
       return inside(e.path) ? `rm -rf -- ${q(e.path)}` : undefined;
+    case 'qdisc':
+      // Deleting the root gives the interface back the kernel's default (remote-shaping.ts shaped only over that).
+      return `tc qdisc del dev ${q(e.dev)} root 2>/dev/null || true`;
     case 'netns':
       return `ip netns delete ${q(e.name)} 2>/dev/null || true`;
   }

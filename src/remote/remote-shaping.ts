@@ -1,6 +1,7 @@
 import { tbfArgs, type HostPair } from '../lab/hosts.js';
 import type { ResourceScope } from '../lab/scope.js';
 import type { Inventory } from './inventory.js';
+import { ledgerHost } from '../host/ledger-host.js';
 
 /** One entry of `tc -j qdisc show dev IFACE`. */
 interface QdiscInfo {
@@ -31,9 +32,13 @@ export async function shapeRemoteLink(scope: ResourceScope, hosts: HostPair, inv
     if (!dev) continue;
     const before = await side.run('tc', ['-j', 'qdisc', 'show', 'dev', dev]);
     if (!rootIsDefault(before)) throw new Error(`${side.name}: ${dev} has a configured root qdisc; migbench will not replace it (remove it, or drop shapeInterface)`);
-    scope.defer(`tc on ${side.name} ${dev}`, async () => {
-      await side.run('tc', ['qdisc', 'del', 'dev', dev, 'root']).catch(() => undefined);
-    });
-    await side.run('tc', ['qdisc', 'replace', 'dev', dev, 'root', ...tbfArgs(hosts.link.rateBps)]);
+    // In the host's ledger first, so `cleanup --hosts` takes it off after a killed run.
+    await scope.acquire(
+      { kind: 'qdisc', dev, ...ledgerHost(side) },
+      () => side.run('tc', ['qdisc', 'replace', 'dev', dev, 'root', ...tbfArgs(hosts.link.rateBps)]),
+      async () => {
+        await side.run('tc', ['qdisc', 'del', 'dev', dev, 'root']).catch(() => undefined);
+      },
+    );
   }
 }

@@ -42,6 +42,7 @@ async function leftOn(h: RemoteHost, runId: string | undefined): Promise<string>
      losetup -n -O NAME,BACK-FILE | grep -F '${d}/' | sed 's/^/loop /'
      find ${d} -mindepth 1 -not -path '${remoteLedgerDir(h.spec)}' -not -path '${d}/work' | sed 's/^/path /'
      ls ${remoteLedgerDir(h.spec)} 2>/dev/null | sed 's/^/ledger /'
+     ${h.spec.shapeInterface ? `tc qdisc show dev ${h.spec.shapeInterface} | grep -q tbf && echo 'qdisc ${h.spec.shapeInterface}'` : ''}
      true`,
   );
 }
@@ -87,6 +88,7 @@ describe('migbench run --hosts (two SSH hosts)', () => {
     const runId = (JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as { run_id: string }).run_id;
     const before = (await leftOn(hosts.a, runId)) + (await leftOn(hosts.b, runId));
     expect(before).toMatch(/^(process|loop|mount|path) /m);
+    expect(before).toMatch(/^qdisc /m);
     const c = await migbench(['cleanup', '--hosts', inventory], state, 120_000);
     expect(c.exitCode, c.stdout + c.stderr).toBe(0);
     expect(c.stdout).not.toContain('FAILED');
