@@ -31,7 +31,8 @@ export function releaseScript(e: LedgerEntry, dataDir: string): string | undefin
           : ''
       }`;
     case 'mount':
-      return `if mountpoint -q ${q(e.path)}; then umount --lazy ${q(e.path)}; fi`;
+      // The mount table, not `mountpoint`: nbdfuse mounts over a file, and `mountpoint` wants a directory.
+      return `if awk -v p=${q(e.path)} '$2 == p { f = 1 } END { exit !f }' /proc/self/mounts; then umount --lazy ${q(e.path)}; fi`;
     case 'dm':
       return `if dmsetup info ${q(e.name)} >/dev/null 2>&1; then dmsetup remove --force ${q(e.name)}; fi`;
     case 'nbd':

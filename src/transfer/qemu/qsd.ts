@@ -48,7 +48,11 @@ export async function attachNbdAsLoop(scope: ResourceScope, uri: string, fuseFil
   // directory (sockets included).
   await host.writeFile(fuseFile, '');
   const pidfile = `${fuseFile}.pid`;
-  const mounted = (): Promise<boolean> => (host === localHost ? Promise.resolve(isMounted(fuseFile)) : host.run('mountpoint', ['-q', fuseFile]).then(() => true, () => false));
+  // On a real host, its mount table (a mount over a file: `mountpoint` wants a directory).
+  const mounted = (): Promise<boolean> =>
+    host === localHost
+      ? Promise.resolve(isMounted(fuseFile))
+      : host.run('awk', ['-v', `p=${fuseFile}`, '$2 == p { f = 1 } END { exit !f }', '/proc/self/mounts']).then(() => true, () => false);
   await scope.acquire(
     { kind: 'mount', path: fuseFile, ...ledgerHost(host) },
     async () => {
