@@ -34,6 +34,14 @@ import { decideOut, inspectOut } from './out-dir.js';
 import { checkCapacity } from '../scenario/capacity.js';
 import { HTTP_TOOLS, POSTGRES_TOOLS } from '../scenario/app-options.js';
 import { PG_BIN } from '../workload/postgres/server.js';
+import { parseDuration } from '../scenario/units.js';
+import { DEFAULT_MAX_CLOCK_UNCERTAINTY_MS } from '../remote/clock.js';
+import { openRemoteLab } from '../remote/remote-lab.js';
+import type { RemoteSide } from '../remote/remote-side.js';
+import { ClockUncertaintyError, RunClocks } from '../remote/run-clocks.js';
+import { remoteHostsMeta, remoteScenarioProblem } from '../remote/remote-run.js';
+import { closeConnections, remoteHosts } from '../remote/remote-hosts.js';
+import type { RemoteMeta } from '../results/meta.js';
 
 export interface RunOptions extends RawScenario, HostsOptions {
   out?: string;
@@ -45,6 +53,8 @@ export interface RunOptions extends RawScenario, HostsOptions {
   overwrite?: boolean;
   /** `--append`: add to the results already in `--out`. */
   append?: boolean;
+  /** `--max-clock-uncertainty`: with real hosts, the bound on a clock offset's uncertainty. */
+  maxClockUncertainty?: string;
 }
 
 /** A run id that sorts by time and is unique enough for namespaces: 20261125-201502-3fa9c1. */
@@ -65,7 +75,7 @@ function readScenarioFile(path: string): Partial<RawScenario> {
 }
 
 /** Everything that must hold before anything is provisioned; throws exit-2 errors. */
-async function preflight(s: Scenario, needRoot: boolean): Promise<void> {
+async function preflight(s: Scenario, needRoot: boolean, local: boolean): Promise<void> {
   if (needRoot && process.getuid?.() !== 0) throw usageError('migbench run needs root (loop devices, network namespaces, tc)');
   for (const t of REQUIRED_TOOLS) {
     if (!(await hasTool(t))) throw usageError(`${describeTool(t)} is not installed (run \`migbench doctor\`)`);
@@ -74,6 +84,8 @@ async function preflight(s: Scenario, needRoot: boolean): Promise<void> {
     if (!(await hasTool(t))) throw usageError(`--workload ${s.workload}: ${describeTool(t)} is not installed`);
   }
   if (s.workload === 'postgres' && !existsSync(join(PG_BIN, 'postgres'))) throw usageError(`--workload postgres: ${PG_BIN}/postgres is missing (install postgresql-15 and postgresql-contrib)`);
+  // On real hosts the backing files go to each host's data directory (doctor --hosts checks it).
+  if (!local) return;
   if (!existsSync(s.backingDir)) throw usageError(`--backing-dir ${s.backingDir} does not exist`);
   try {
     accessSync(s.backingDir, constants.W_OK);
@@ -84,8 +96,8 @@ async function preflight(s: Scenario, needRoot: boolean): Promise<void> {
 
 /** `migbench run`: validate, provision the lab, run every strategy × repetition, write results. */
 export async function runCommand(opts: RunOptions, signal: AbortSignal, version: string, fromCommandLine: ReadonlySet<string> = new Set()): Promise<number> {
-  // Real hosts: the inventory is checked (bad input is exit 2); running on them is not there yet.
-  if (inventoryOf(opts)) throw usageError('--hosts: running strategies on real hosts is not implemented yet (the inventory is valid; `migbench doctor --hosts` and `migbench cleanup --hosts` work; docs/remote-hosts.md, "Status")');
+  // Real hosts (issue 13): the inventory is checked here (bad input is exit 2).
+  const inventory = inventoryOf(opts);
   let points: SweepPoint[];
   try {
     const raw = opts.scenario ? mergeScenario(opts, readScenarioFile(opts.scenario), fromCommandLine) : opts;
@@ -96,9 +108,23 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
   }
   // The first point stands for the run where one scenario is needed (tools, backend, summary line).
   const scenario: Scenario = points[0]!.scenario;
+  let maxClockUncertaintyNs = 0;
+  if (inventory) {
+    for (const p of points) {
+      const why = remoteScenarioProblem(p.scenario);
+      if (why) throw usageError(why);
+      // The clone on a real host is qemu's (auto would probe this machine's kernel).
+      p.scenario.backend = 'qemu';
+    }
+    try {
+      maxClockUncertaintyNs = parseDuration(opts.maxClockUncertainty ?? `${DEFAULT_MAX_CLOCK_UNCERTAINTY_MS}ms`) * 1e6;
+    } catch (err) {
+      throw usageError(`--max-clock-uncertainty: ${(err as Error).message}`, err);
+    }
+  }
   const requested = { backend: scenario.backend, tracking: scenario.tracking };
   const isRoot = process.getuid?.() === 0;
-  await preflight(scenario, !opts.dryRun);
+  await preflight(scenario, !opts.dryRun, !inventory);
   // A dry run without root cannot probe device-mapper; `auto` is then left to the run.
   const probe = <T>(p: Promise<T>): Promise<T | undefined> => (opts.dryRun && !isRoot ? p.catch(() => undefined) : p);
   const usesClone = scenario.strategies.some((n) => getStrategy(n).usesClone);
@@ -107,7 +133,8 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
         throw usageError(`--backend ${scenario.backend}: ${err.message}`, err);
       })
     : undefined;
-  const why = await probe(cloneBackend?.unavailable() ?? Promise.resolve(undefined));
+  // On real hosts the backend's tools are B's (doctor --hosts checks them), not this machine's.
+  const why = inventory ? undefined : await probe(cloneBackend?.unavailable() ?? Promise.resolve(undefined));
   if (why) throw usageError(`clone backend ${cloneBackend!.name} cannot run here: ${why}`);
   for (const p of points) {
     // Every sweep point is checked before anything is provisioned.
@@ -140,7 +167,7 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
     probeBackingSpace(scenario.backingDir),
   );
   // A dry run prints its plan first, with the figure, then refuses the same way.
-  if (!capacity.fits && !opts.dryRun) throw usageError(`the run does not fit: it ${capacity.text}; use a smaller --size or another --backing-dir`);
+  if (!capacity.fits && !opts.dryRun && !inventory) throw usageError(`the run does not fit: it ${capacity.text}; use a smaller --size or another --backing-dir`);
   const outDecision = opts.out ? decideOut(opts.out, inspectOut(opts.out), opts) : ({ action: 'create' } as const);
   if (outDecision.action === 'refuse') throw usageError(outDecision.why);
   if (opts.dryRun) {
@@ -165,6 +192,9 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
   markChildProcesses(runId);
   const scope = new ResourceScope(ledger);
   let failures = 0;
+  // Real hosts: their clocks, once measured.
+  let clocks: RunClocks | undefined;
+  let remote: Omit<RemoteMeta, 'clocks'> | undefined;
   try {
     progress.line(runHeader({ runId, points, cloneBackend: cloneBackend?.name, tracking: tracksWrites ? scenario.tracking : undefined }));
     const groups = groupByLink(points);
@@ -175,11 +205,23 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
       const labScope = groups.length > 1 ? new ResourceScope(ledger) : scope;
       try {
         progress.status(`provisioning the lab and measuring the link${groups.length > 1 ? ` (${g + 1}/${groups.length})` : ''}…`);
-        const lab = await openLab(labScope, groups.length > 1 ? `${runId}-${g}` : runId, at);
+        const labId = groups.length > 1 ? `${runId}-${g}` : runId;
+        // Real hosts: their clocks are measured (and a bad one refused) before the link probe.
+        const measureClocks = async (sides: RemoteSide[]): Promise<void> => {
+          progress.status("measuring the hosts' clocks…");
+          clocks = await RunClocks.before(labScope, sides, maxClockUncertaintyNs).catch((err: unknown) => {
+            throw err instanceof ClockUncertaintyError ? usageError(err.message, err) : err;
+          });
+          remote = { hosts: remoteHostsMeta(inventory!, sides), max_clock_uncertainty_ms: maxClockUncertaintyNs / 1e6 };
+          progress.status('measuring the link…');
+        };
+        const remoteLab = inventory ? await openRemoteLab(labScope, ledger, labId, at, inventory, measureClocks) : undefined;
+        const lab = remoteLab ?? (await openLab(labScope, labId, at));
         progress.line(`link: asked ${group[0]!.raw.link}, measured ${formatBitRate(lab.link.measuredBps)}; request round trip ${lab.link.requestRttMs.toFixed(2)} ms`);
         results ??= new ResultsDir(outDir, sweepMeta(await collectMeta(runId, scenario, lab.link, version, cloneBackend?.name), points), {
           appendAs: outDecision.action === 'append' ? runId : undefined,
         });
+        if (remote && clocks) results.setRemote({ ...remote, clocks: clocks.record() });
         results.addLink({ requested_bps: at.linkBps, latency_ms: at.latencyMs, measured_bps: Math.round(lab.link.measuredBps), request_rtt_ms: lab.link.requestRttMs });
         for (let rep = 1; rep <= scenario.reps; rep++) {
           // Strategies (and sweep points) interleaved within each repetition, so slow drift hits all alike.
@@ -214,7 +256,7 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
                   onStep: (step) => progress.stepTo(step, step === name ? 'migrating' : step),
                   onProgress: (f) => progress.fraction(f),
                 });
-                const row = { ...resultRow(runId, s, lab.link, r), sweep_point: point.label };
+                const row = { ...resultRow(runId, s, lab.link, r), ...clocks?.rowCells(), sweep_point: point.label };
                 results.add(row, timelineRows(runId, r, s.windowMs).map((w) => ({ ...w, sweep_point: point.label })));
                 progress.end(`${label}: ${repetitionLine(row)}`);
               } catch (err) {
@@ -227,6 +269,11 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
               }
             }
           }
+        }
+        // The clocks again after the run: meta.json gets the drift.
+        if (remote && clocks) {
+          await clocks.after(labScope);
+          results.setRemote({ ...remote, clocks: clocks.record() });
         }
       } finally {
         if (labScope !== scope) await labScope.close();
@@ -245,6 +292,7 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
     progress.status('releasing the lab…');
     await scope.close();
     ledger.finished();
+    if (inventory) await closeConnections(Object.values(remoteHosts(inventory)));
     progress.close();
     // A run cut short says that it left nothing behind (a finished one ends with its summary).
     if (signal.aborted) process.stderr.write('lab released\n');

@@ -81,4 +81,26 @@ export interface Host {
   readFile(path: string): Promise<Buffer>;
   /** Writes (creates or replaces) a file on the host. */
   writeFile(path: string, data: string | Uint8Array): Promise<void>;
+  /**
+   * Where this host keeps the files of the controller's work path `path` (a repetition's
+   * sockets, pidfiles, logs). Absent: the same path (the controller and its lab namespaces
+   * share one filesystem); a real host maps it under its own data directory.
+   */
+  workPath?(path: string): string;
+  /**
+   * This host's clock minus the controller's, ns, when they differ (a real host): subtract
+   * it from a timestamp a process on the host took to put it on the controller's clock.
+   * Absent: the same clock (this machine and its namespaces).
+   */
+  readonly clockOffsetNs?: number;
+}
+
+/** A timestamp (ns) a process on `host` took, on the controller's clock. */
+export function controllerNs(host: Pick<Host, 'clockOffsetNs'>, hostNs: number): number {
+  return hostNs - (host.clockOffsetNs ?? 0);
+}
+
+/** `path` (a controller work path) as `host` names it (see {@link Host.workPath}). */
+export function onHost(host: Host, path: string): string {
+  return host.workPath ? host.workPath(path) : path;
 }

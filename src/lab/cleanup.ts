@@ -21,7 +21,7 @@ export const RELEASE_STEP_TIMEOUT_MS = 30_000;
  * loop devices themselves, then their backing files; directories, the hosts' CPU cgroups
  * (empty once their processes are gone) and namespaces last.
  */
-const KIND_ORDER: readonly LedgerEntry['kind'][] = ['process', 'mount', 'dm', 'nbd', 'loop', 'file', 'dir', 'cgroup', 'netns'];
+const KIND_ORDER: readonly LedgerEntry['kind'][] = ['process', 'mount', 'dm', 'nbd', 'loop', 'file', 'dir', 'cgroup', 'qdisc', 'netns'];
 
 /**
  * A ledger's open entries in release order (pure): by {@link KIND_ORDER}, and newest
@@ -67,7 +67,8 @@ export async function cleanupLeftovers(ledgers: LedgerState[] = readLedgers(), s
     const marked: LedgerEntry[] = (l.runId ? processesOfRun(l.runId) : [])
       .filter((p) => !recorded.has(p.pid))
       .map((p) => ({ kind: 'process', ...p, comm: `process of run ${l.runId}` }));
-    for (const e of [...marked, ...releaseOrder(l.open)]) {
+    // Entries on real hosts are left to `cleanup --hosts` (that host's own ledger names them too).
+    for (const e of [...marked, ...releaseOrder(l.open.filter((e) => e.host === undefined))]) {
       const what = `${e.kind} ${JSON.stringify(e)}`;
       try {
         await bounded(releaseEntry(e), stepTimeoutMs);

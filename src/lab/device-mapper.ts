@@ -1,5 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { localHost } from '../host/local-host.js';
+import type { Host as AnyHost } from '../host/host.js';
+import { ExecaHost } from '../host/execa-host.js';
+import { ledgerHost } from '../host/ledger-host.js';
 import type { ResourceScope } from './scope.js';
 import { waitFor } from './wait.js';
 
@@ -9,7 +12,15 @@ import { waitFor } from './wait.js';
  */
 const env = (): Record<string, string> => (existsSync('/run/udev/control') ? {} : { DM_DISABLE_UDEV: '1' });
 
-const dmsetup = (args: string[], signal?: AbortSignal): Promise<string> => localHost.run('dmsetup', args, { env: env(), ...(signal ? { signal } : {}) });
+/**
+ * `dmsetup args` on `host`. A lab namespace shares this kernel (and its udev); on another
+ * machine the same udev check runs there, in the one shell that runs dmsetup.
+ */
+const dmsetup = (args: string[], signal?: AbortSignal, host: AnyHost = localHost): Promise<string> => {
+  const opts = signal ? { signal } : {};
+  if (host instanceof ExecaHost) return host.run('dmsetup', args, { env: env(), ...opts });
+  return host.run('sh', ['-c', '[ -e /run/udev/control ] || export DM_DISABLE_UDEV=1; exec dmsetup "$@"', 'sh', ...args], opts);
+};
 
 /** Why device-mapper cannot be used here, or undefined. */
 export function deviceMapperProblem(): string | undefined {
@@ -38,27 +49,35 @@ export async function hasDmTarget(target: string, module: string): Promise<boole
 
 /** A device-mapper device migbench created (its name carries the lab prefix). */
 export class DmDevice {
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    /** The host whose kernel holds it. */
+    readonly host: AnyHost = localHost,
+  ) {}
+
+  private dm(args: string[], signal?: AbortSignal): Promise<string> {
+    return dmsetup(args, signal, this.host);
+  }
 
   get path(): string {
     return `/dev/mapper/${this.name}`;
   }
 
   status(): Promise<string> {
-    return dmsetup(['status', this.name]);
+    return this.dm(['status', this.name]);
   }
 
   async message(...words: string[]): Promise<void> {
-    await dmsetup(['message', this.name, '0', ...words]);
+    await this.dm(['message', this.name, '0', ...words]);
   }
 
   /** Suspends (flushing in-flight I/O), loads `table` and resumes: an atomic table swap. */
   async swapTable(table: string): Promise<void> {
-    await dmsetup(['suspend', this.name]);
+    await this.dm(['suspend', this.name]);
     try {
-      await dmsetup(['load', this.name, '--table', table]);
+      await this.dm(['load', this.name, '--table', table]);
     } finally {
-      await dmsetup(['resume', this.name]);
+      await this.dm(['resume', this.name]);
     }
   }
 
@@ -68,38 +87,39 @@ export class DmDevice {
    * then resume. New I/O waits meanwhile.
    */
   async drainInFlight(): Promise<void> {
-    await dmsetup(['suspend', '--nolockfs', this.name]);
-    await dmsetup(['resume', this.name]);
+    await this.dm(['suspend', '--nolockfs', this.name]);
+    await this.dm(['resume', this.name]);
   }
 
   /** The device's event counter (targets raise events on state changes). */
   async eventCount(): Promise<number> {
-    const out = (await dmsetup(['info', '-c', '--noheadings', '-o', 'events', this.name])).trim();
+    const out = (await this.dm(['info', '-c', '--noheadings', '-o', 'events', this.name])).trim();
     if (!/^\d+$/.test(out)) throw new Error(`unparseable dmsetup event count for ${this.name}: ${out}`);
     return Number(out);
   }
 
   /** Resolves once the event counter exceeds `seen` (`dmsetup wait`, which blocks in the kernel). */
   async waitForEvent(seen: number, signal?: AbortSignal): Promise<void> {
-    await dmsetup(['wait', this.name, String(seen)], signal);
+    await this.dm(['wait', this.name, String(seen)], signal);
   }
 
   async table(): Promise<string> {
-    return dmsetup(['table', this.name]);
+    return this.dm(['table', this.name]);
   }
 }
 
 /** Creates a device-mapper device from one table, owned by `scope` (and the ledger). */
-export async function createDmDevice(scope: ResourceScope, name: string, table: string): Promise<DmDevice> {
+export async function createDmDevice(scope: ResourceScope, name: string, table: string, host: AnyHost = localHost): Promise<DmDevice> {
   return scope.acquire(
-    { kind: 'dm', name },
+    { kind: 'dm', name, ...ledgerHost(host) },
     async () => {
-      await dmsetup(['create', name, '--table', table]);
-      const dev = new DmDevice(name);
-      await waitFor(`${dev.path} to appear`, () => (existsSync(dev.path) ? true : undefined), { timeoutMs: 10_000 });
+      await dmsetup(['create', name, '--table', table], undefined, host);
+      const dev = new DmDevice(name, host);
+      const appeared = async (): Promise<boolean> => (host instanceof ExecaHost ? existsSync(dev.path) : host.run('test', ['-e', dev.path]).then(() => true, () => false));
+      await waitFor(`${dev.path} to appear`, async () => ((await appeared()) ? true : undefined), { timeoutMs: 10_000 });
       return dev;
     },
-    () => removeDmDeviceIfPresent(name),
+    () => removeDmDeviceIfPresent(name, host),
   );
 }
 
@@ -108,9 +128,9 @@ export async function createDmDevice(scope: ResourceScope, name: string, table: 
  * killed between a suspend and its resume leaves the device suspended, with its openers'
  * I/O queued and the openers unkillable until it is resumed: so resume first.
  */
-export async function removeDmDeviceIfPresent(name: string): Promise<void> {
-  const info = await dmsetup(['info', name]).catch(() => undefined);
+export async function removeDmDeviceIfPresent(name: string, host: AnyHost = localHost): Promise<void> {
+  const info = await dmsetup(['info', name], undefined, host).catch(() => undefined);
   if (info === undefined) return;
-  if (/^State:\s+SUSPENDED/m.test(info)) await dmsetup(['resume', name]);
-  await dmsetup(['remove', '--retry', name]);
+  if (/^State:\s+SUSPENDED/m.test(info)) await dmsetup(['resume', name], undefined, host);
+  await dmsetup(['remove', '--retry', name], undefined, host);
 }

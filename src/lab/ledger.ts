@@ -7,7 +7,7 @@ import { processStartTime } from './proc.js';
  * run killed at any instant leaves a record `migbench cleanup` can act on, and cleanup
  * only ever touches what a ledger names.
  */
-export type LedgerEntry =
+export type LedgerEntry = (
   | { kind: 'netns'; name: string }
   /** A loop device: its backing path and the device reserved for it before the attach. */
   | { kind: 'loop'; backingFile: string; device?: string }
@@ -20,7 +20,23 @@ export type LedgerEntry =
   | { kind: 'dm'; name: string }
   /** A cgroup migbench created for a host's CPU accounting (cpu-cgroup.ts), by its path. */
   | { kind: 'cgroup'; path: string }
-  | { kind: 'process'; pid: number; startTime: number; comm: string };
+  /** A root qdisc migbench put on a real host's interface (`shapeInterface`); released by deleting it. */
+  | { kind: 'qdisc'; dev: string }
+  | { kind: 'process'; pid: number; startTime: number; comm: string }
+) & {
+  /**
+   * The real host (its Host name) the resource lives on; absent: this machine (or a lab
+   * namespace of it). The controller's cleanup leaves such entries to `cleanup --hosts`,
+   * which reads the copy in that host's own ledger (see {@link Ledger.mirror}).
+   */
+  host?: string;
+};
+
+/** Where a host's own ledger is kept in step with the controller's (remote/remote-ledger.ts). */
+export interface MirrorLedger {
+  intend(entry: LedgerEntry): Promise<number>;
+  released(id: number): Promise<void>;
+}
 
 type LedgerLine =
   | { op: 'run'; runId: string; pid: number; startTime: number; createdAt: string }
@@ -54,16 +70,49 @@ export class Ledger {
     appendFileSync(this.path, `${JSON.stringify(line)}\n`);
   }
 
+  private readonly mirrors = new Map<string, MirrorLedger>();
+  /** Controller id → the host's ledger and the id there (resolved once appended). */
+  private readonly mirrored = new Map<number, Promise<{ to: MirrorLedger; id: number }>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  /** Copies every entry whose `host` is `hostName` into that host's own ledger too. */
+  mirror(hostName: string, to: MirrorLedger): void {
+    this.mirrors.set(hostName, to);
+  }
+
+  /** Tracks a remote append so {@link synced} can await it. */
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inFlight.add(p);
+    const drop = (): void => void this.inFlight.delete(p);
+    p.then(drop, drop);
+    return p;
+  }
+
   /** Records the intent to create `entry`; returns its id for `released`. */
   intend(entry: LedgerEntry): number {
     const id = this.nextId++;
     this.append({ op: 'create', id, entry });
+    const to = entry.host !== undefined ? this.mirrors.get(entry.host) : undefined;
+    if (to) this.mirrored.set(id, this.track(to.intend(entry).then((remoteId) => ({ to, id: remoteId }))));
     return id;
   }
 
-  /** Records that the resource `id` is gone. */
+  /**
+   * Resolves once every entry recorded so far is also in its host's ledger (rejects if an
+   * append failed): a scope awaits it before it creates the resource.
+   */
+  async synced(): Promise<void> {
+    await Promise.all([...this.inFlight]);
+  }
+
+  /** Records that the resource `id` is gone (in the host's ledger too, awaited by {@link synced}). */
   released(id: number): void {
     this.append({ op: 'release', id });
+    const m = this.mirrored.get(id);
+    if (!m) return;
+    this.mirrored.delete(id);
+    // A failed release append leaves the entry open there: cleanup --hosts finds the resource gone.
+    void this.track(m.then(({ to, id: remoteId }) => to.released(remoteId))).catch(() => undefined);
   }
 
   /** Removes the ledger once everything it named is released. */

@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { rm, truncate, writeFile } from 'node:fs/promises';
 import { localHost } from '../host/local-host.js';
 import { ToolError } from '../host/errors.js';
+import type { Host as AnyHost } from '../host/host.js';
+import { ExecaHost } from '../host/execa-host.js';
+import { ledgerHost } from '../host/ledger-host.js';
 import type { ResourceScope } from './scope.js';
 
 /** How long one `losetup` may take before a release gives up on it (a starved machine, a dead FUSE file). */
@@ -25,17 +27,17 @@ export async function createLoopDevice(
   scope: ResourceScope,
   backingFile: string,
   sizeBytes: number,
-  { directIo = false }: { directIo?: boolean } = {},
+  { directIo = false, host = localHost }: { directIo?: boolean; host?: AnyHost } = {},
 ): Promise<string> {
   await scope.acquire(
-    { kind: 'file', path: backingFile },
+    { kind: 'file', path: backingFile, ...ledgerHost(host) },
+    // On the host that attaches it (`set -C`: refuses an existing file, as `wx` did).
+    () => host.run('sh', ['-c', 'set -C && : > "$1" && truncate -s "$2" "$1"', 'sh', backingFile, String(sizeBytes)]),
     async () => {
-      await writeFile(backingFile, '', { flag: 'wx' });
-      await truncate(backingFile, sizeBytes);
+      await host.run('rm', ['-f', backingFile]);
     },
-    () => rm(backingFile, { force: true }),
   );
-  return attachLoop(scope, backingFile, { directIo });
+  return attachLoop(scope, backingFile, { directIo, host });
 }
 
 /**
@@ -45,24 +47,24 @@ export async function createLoopDevice(
  * name matters for a loop over a FUSE file: once the FUSE daemon is gone the kernel shows
  * its backing file as `/`, and no path lookup finds it again.
  */
-export async function attachLoop(scope: ResourceScope, file: string, { directIo = false } = {}): Promise<string> {
+export async function attachLoop(scope: ResourceScope, file: string, { directIo = false, host = localHost }: { directIo?: boolean; host?: AnyHost } = {}): Promise<string> {
   for (let attempt = 1; ; attempt++) {
-    const device = (await localHost.run('losetup', ['--find'], { timeoutMs: LOSETUP_TIMEOUT_MS })).trim();
+    const device = (await host.run('losetup', ['--find'], { timeoutMs: LOSETUP_TIMEOUT_MS })).trim();
     const identity = { backingFile: file, device };
     const attached = await scope.acquire(
-      { kind: 'loop', ...identity },
+      { kind: 'loop', ...identity, ...ledgerHost(host) },
       async () => {
         try {
-          await localHost.run('losetup', [...(directIo ? ['--direct-io=on'] : []), device, file], { timeoutMs: LOSETUP_TIMEOUT_MS });
+          await host.run('losetup', [...(directIo ? ['--direct-io=on'] : []), device, file], { timeoutMs: LOSETUP_TIMEOUT_MS });
           return true;
         } catch (err) {
           // Another program attached the device between --find and here: reserve anew.
-          if (err instanceof ToolError && attempt < ATTACH_ATTEMPTS && loopBacking(device) !== undefined) return false;
+          if (err instanceof ToolError && attempt < ATTACH_ATTEMPTS && (await loopBackingOn(host, device)) !== undefined) return false;
           throw err;
         }
       },
       // The identity check makes the release of a lost reservation a no-op.
-      () => detachLoop(identity),
+      () => detachLoop(identity, host),
     );
     if (attached) return device;
   }
@@ -105,9 +107,39 @@ export function attachedLoops(): Map<string, string> {
   return map;
 }
 
-/** Detaches every loop device the ledger entry `e` names (see {@link loopsOf}); bounded by a timeout each. */
-export async function detachLoop(e: LoopIdentity): Promise<void> {
-  for (const dev of loopsOf(e, attachedLoops())) {
-    await localHost.run('losetup', ['--detach', dev], { timeoutMs: LOSETUP_TIMEOUT_MS });
+/** {@link loopBacking} on `host` (its sysfs, read through the host). */
+export async function loopBackingOn(host: AnyHost, device: string): Promise<string | undefined> {
+  // A lab namespace or the controller itself: this kernel's sysfs, read here.
+  if (host instanceof ExecaHost) return loopBacking(device);
+  return host.readFile(`/sys/block/${device.replace(/^\/dev\//, '')}/loop/backing_file`).then(
+    (b) => b.toString().replace(/\n$/, ''),
+    () => undefined,
+  );
+}
+
+/**
+ * {@link attachedLoops} on `host`: one `sh` over the host prints `device<TAB>backing` per
+ * attached loop device (only what that host's kernel shows).
+ */
+export async function attachedLoopsOn(host: AnyHost): Promise<Map<string, string>> {
+  if (host instanceof ExecaHost) return attachedLoops();
+  const out = await host.run('sh', ['-c', 'for f in /sys/block/loop*/loop/backing_file; do [ -r "$f" ] && d=${f#/sys/block/} && printf "/dev/%s\\t%s\\n" "${d%%/*}" "$(cat "$f")"; done; true']);
+  return parseLoopList(out);
+}
+
+/** Parses `device<TAB>backing` lines (pure). */
+export function parseLoopList(text: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab > 0) map.set(line.slice(0, tab), line.slice(tab + 1));
+  }
+  return map;
+}
+
+/** Detaches every loop device the ledger entry `e` names on `host` (see {@link loopsOf}); bounded by a timeout each. */
+export async function detachLoop(e: LoopIdentity, host: AnyHost = localHost): Promise<void> {
+  for (const dev of loopsOf(e, await attachedLoopsOn(host))) {
+    await host.run('losetup', ['--detach', dev], { timeoutMs: LOSETUP_TIMEOUT_MS });
   }
 }

@@ -1,5 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { localHost } from '../host/local-host.js';
+import { ExecaHost } from '../host/execa-host.js';
+import { ledgerHost } from '../host/ledger-host.js';
+import type { Host as AnyHost } from '../host/host.js';
 import type { Host } from './hosts.js';
 import { ProcessExitedError } from '../host/errors.js';
 import { ResourceScope } from './scope.js';
@@ -22,6 +25,35 @@ function nbdSizeBytes(device: string): number {
 export function nbdClientProblem(): string | undefined {
   if (!existsSync('/sys/block/nbd0') && !existsSync('/sys/module/nbd')) return 'the running kernel has no NBD client (nbd module)';
   return undefined;
+}
+
+/**
+ * The state of every kernel NBD device on `host` (one `sh` there): device → its size in
+ * bytes, -1 when not connected. A lab namespace shares this kernel: read here.
+ */
+export async function nbdDevicesOn(host: AnyHost): Promise<Map<string, number>> {
+  if (host instanceof ExecaHost) {
+    const local = readdirSync('/sys/block').filter((n) => /^nbd\d+$/.test(n)).map((n) => `/dev/${n}`);
+    return new Map(local.map((d) => [d, nbdConnected(d) ? nbdSizeBytes(d) : -1]));
+  }
+  const out = await host.run('sh', ['-c', 'for d in /sys/block/nbd*; do [ -e "$d" ] || continue; n=${d#/sys/block/}; if [ -e "$d/pid" ]; then echo "/dev/$n $(cat "$d/size")"; else echo "/dev/$n -"; fi; done']);
+  return parseNbdList(out);
+}
+
+/** Parses `/dev/nbdN <sectors|->` lines into device → bytes (-1 unconnected) (pure). */
+export function parseNbdList(text: string): Map<string, number> {
+  const map = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const [dev, size] = line.trim().split(/\s+/);
+    if (dev && /^\/dev\/nbd\d+$/.test(dev)) map.set(dev, size === '-' || size === undefined ? -1 : Number(size) * 512);
+  }
+  return map;
+}
+
+/** Free (unconnected) kernel NBD devices on `host`, in number order. */
+export async function freeNbdDevicesOn(host: AnyHost): Promise<string[]> {
+  const all = await nbdDevicesOn(host);
+  return [...all].filter(([, size]) => size === -1).map(([d]) => d).sort((a, b) => Number(a.slice(8)) - Number(b.slice(8)));
 }
 
 /** Kernel NBD devices with no connection, in number order. */
@@ -53,7 +85,8 @@ export interface NbdAttachOptions {
  * the same free device first: then the next one is tried.
  */
 export async function attachNbd(scope: ResourceScope, o: NbdAttachOptions): Promise<string> {
-  const candidates = freeNbdDevices();
+  const candidates = await freeNbdDevicesOn(o.from);
+  const sizeOn = async (device: string): Promise<number> => (await nbdDevicesOn(o.from)).get(device) ?? -1;
   if (candidates.length === 0) throw new Error('no free /dev/nbdN device (all connected)');
   let lastError: unknown;
   for (const device of candidates.slice(0, 4)) {
@@ -62,7 +95,7 @@ export async function attachNbd(scope: ResourceScope, o: NbdAttachOptions): Prom
     scope.defer(`nbd-client for ${device}`, () => clientScope.close());
     try {
       return await scope.acquire(
-        { kind: 'nbd', device, sizeBytes: o.sizeBytes },
+        { kind: 'nbd', device, sizeBytes: o.sizeBytes, ...ledgerHost(o.from) },
         async () => {
           // -b 4096: the workload's block size, so no request is split into 512 B sectors.
           const args = ['-N', o.exportName, o.host, String(o.port), device, '-b', '4096', '-t', '60', '-nonetlink', '-nofork', ...(o.readonly ? ['-R'] : [])];
@@ -70,18 +103,18 @@ export async function attachNbd(scope: ResourceScope, o: NbdAttachOptions): Prom
           // The kernel shows the connection (sysfs `pid`) a moment before it sets the
           // device's size (nbd_start_device), so both are waited for.
           await waitFor(`${device} to connect and take the export's size`, async () => {
-            if (nbdConnected(device) && nbdSizeBytes(device) > 0) return true;
+            if ((await sizeOn(device)) > 0) return true;
             if (client.hasExited()) throw new ProcessExitedError(`nbd-client ${device}`, await client.exited);
             return undefined;
           });
-          const size = nbdSizeBytes(device);
+          const size = await sizeOn(device);
           if (size !== o.sizeBytes) {
-            await localHost.run('nbd-client', ['-d', device]);
+            await o.from.run('nbd-client', ['-d', device]);
             throw new SizeMismatch(`${device} connected with ${size} bytes, expected ${o.sizeBytes}`);
           }
           return device;
         },
-        () => disconnectNbdIfOurs(device, o.sizeBytes),
+        () => disconnectNbdIfOurs(device, o.sizeBytes, o.from),
       );
     } catch (err) {
       if (err instanceof SizeMismatch) throw err;
@@ -96,8 +129,8 @@ class SizeMismatch extends Error {
   override readonly name = 'SizeMismatch';
 }
 
-/** Disconnects `device` if it is still connected with the size migbench recorded. */
-export async function disconnectNbdIfOurs(device: string, sizeBytes: number): Promise<void> {
-  if (!nbdConnected(device) || nbdSizeBytes(device) !== sizeBytes) return;
-  await localHost.run('nbd-client', ['-d', device]);
+/** Disconnects `device` on `host` if it is still connected with the size migbench recorded. */
+export async function disconnectNbdIfOurs(device: string, sizeBytes: number, host: AnyHost = localHost): Promise<void> {
+  if ((await nbdDevicesOn(host)).get(device) !== sizeBytes) return;
+  await host.run('nbd-client', ['-d', device]);
 }

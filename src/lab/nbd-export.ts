@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { ExecaProcess } from '../host/execa-host.js';
+import { onHost, type HostProcess } from '../host/host.js';
 import { waitForPidfile } from '../host/pidfile.js';
 import type { Host } from './hosts.js';
 import { NBD_PORT } from './ports.js';
@@ -10,7 +10,7 @@ export interface NbdExport {
   uri: string;
   host: string;
   port: number;
-  daemon: ExecaProcess;
+  daemon: HostProcess;
 }
 
 export interface ExportOptions {
@@ -33,7 +33,8 @@ export interface ExportOptions {
  */
 export async function startNbdExport(scope: ResourceScope, host: Host, o: ExportOptions): Promise<NbdExport> {
   const port = o.port ?? NBD_PORT;
-  const pidfile = join(o.workDir, `${o.name}.pid`);
+  // On the export's host: a real host keeps the work directory under its data directory.
+  const pidfile = onHost(host, join(o.workDir, `${o.name}.pid`));
   const filters = o.latencyMs > 0 ? ['--filter=delay'] : [];
   const delay = o.latencyMs > 0 ? [`delay-read=${o.latencyMs}ms`, `delay-write=${o.latencyMs}ms`] : [];
   const daemon = host.start(

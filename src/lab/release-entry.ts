@@ -50,6 +50,9 @@ export async function releaseEntry(e: LedgerEntry): Promise<void> {
       return rm(e.path, { recursive: true, force: true });
     case 'cgroup':
       return removeCpuGroup(e.path);
+    case 'qdisc':
+      // Only ever on a real host (the lab's qdiscs go with its namespaces): `cleanup --hosts` releases it there.
+      return;
   }
 }
 

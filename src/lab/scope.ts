@@ -25,6 +25,8 @@ export class ResourceScope {
     let value: T | undefined;
     const frame = { id, what: describe(entry), release: () => release(value) };
     this.stack.push(frame);
+    // A resource on a real host is in that host's ledger before it exists.
+    await this.ledger.synced();
     value = await create();
     return value;
   }
@@ -68,5 +70,6 @@ function describe(e: LedgerEntry): string {
     case 'nbd': return `NBD connection ${e.device}`;
     case 'dm': return `device-mapper device ${e.name}`;
     case 'cgroup': return `cgroup ${e.path}`;
+    case 'qdisc': return `qdisc on ${e.dev}`;
   }
 }

@@ -23,9 +23,16 @@ export function releaseScript(e: LedgerEntry, dataDir: string): string | undefin
     case 'process':
       return `s=$(cut -d' ' -f22 /proc/${e.pid}/stat 2>/dev/null || true); [ "$s" = ${q(String(e.startTime))} ] && kill -9 ${e.pid} || true`;
     case 'loop':
-      return `losetup -n -O NAME -j ${q(e.backingFile)} | while read -r d; do losetup -d "$d"; done`;
+      // And its recorded device when that shows `/`: a loop over an nbdfuse file whose
+      // daemon is gone (as lab/loop-device.ts loopsOf).
+      return `losetup -n -O NAME -j ${q(e.backingFile)} | while read -r d; do losetup -d "$d"; done${
+        e.device && /^\/dev\/loop\d+$/.test(e.device)
+          ? `; [ "$(cat /sys/block/${e.device.slice(5)}/loop/backing_file 2>/dev/null)" = / ] && losetup -d ${e.device} || true`
+          : ''
+      }`;
     case 'mount':
-      return `if mountpoint -q ${q(e.path)}; then umount --lazy ${q(e.path)}; fi`;
+      // The mount table, not `mountpoint`: nbdfuse mounts over a file, and `mountpoint` wants a directory.
+      return `if awk -v p=${q(e.path)} '$2 == p { f = 1 } END { exit !f }' /proc/self/mounts; then umount --lazy ${q(e.path)}; fi`;
     case 'dm':
       return `if dmsetup info ${q(e.name)} >/dev/null 2>&1; then dmsetup remove --force ${q(e.name)}; fi`;
     case 'nbd':
@@ -34,6 +41,9 @@ export function releaseScript(e: LedgerEntry, dataDir: string): string | undefin
       return inside(e.path) ? `rm -f -- ${q(e.path)}` : undefined;
     case 'dir':
       return inside(e.path) ? `rm -rf -- ${q(e.path)}` : undefined;
+    case 'qdisc':
+      // Deleting the root gives the interface back the kernel's default (remote-shaping.ts shaped only over that).
+      return `tc qdisc del dev ${q(e.dev)} root 2>/dev/null || true`;
     case 'netns':
       return `ip netns delete ${q(e.name)} 2>/dev/null || true`;
   }

@@ -94,6 +94,11 @@ export const RUN_COLUMN_DOCS: readonly ColumnDoc<RunColumn>[] = [
     columns: ['cpu_s_per_gib_a', 'cpu_s_per_gib_b'],
     meaning: '`cpu_s_a` / `cpu_s_b` per GiB A sent over the link in the same window (`bytes_on_wire` / 2^30): the CPU a strategy costs per GiB it moves; see [performance.md](performance.md)',
   },
+  {
+    columns: ['clock_offset_a_ms', 'clock_offset_b_ms', 'clock_uncertainty_ms'],
+    meaning:
+      "real hosts only (`--hosts`): host A's / B's clock minus the controller's, measured before the run (tightest of 16 SSH round trips) and subtracted from every timestamp that host's processes reported; the worse of the two uncertainties (half that round trip); empty in the embedded lab, where every host shares the controller's clock. meta.json `remote.clocks` adds the measurement after the run and the drift; see [remote-hosts.md](remote-hosts.md)",
+  },
   { columns: ['workload'], meaning: '`stamped`, `http` or `postgres`' },
   {
     columns: ['volume', 'drain_ms'],

@@ -28,6 +28,16 @@ export interface RunMeta {
   fault_tolerance?: typeof FAULT_TOLERANCE;
   /** Every lab of the run (one per link setting of a sweep): link asked vs measured. */
   links?: LinkRecord[];
+  /** Real hosts (`--hosts`): each role's host and its clock against the controller's (src/remote/run-clocks.ts). */
+  remote?: RemoteMeta;
+}
+
+/** What meta.json records about a run on real hosts. */
+export interface RemoteMeta {
+  hosts: Record<string, { ssh: string; data_address: string; data_dir: string; link_interface: string; shaped: boolean }>;
+  /** Offsets (host − controller) and their uncertainty, before and after the run, ms. */
+  clocks: Record<string, unknown>;
+  max_clock_uncertainty_ms: number;
 }
 
 /** The machine a run ran on. */

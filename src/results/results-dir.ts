@@ -56,6 +56,12 @@ export class ResultsDir {
     this.writeMeta();
   }
 
+  /** Records the real hosts of the run and their clocks (meta.json `remote`). */
+  setRemote(remote: NonNullable<RunMeta['remote']>): void {
+    this.meta = { ...this.meta, remote };
+    this.writeMeta();
+  }
+
   /** Completes meta.json with the time the run finished. */
   finish(): void {
     this.meta = { ...this.meta, finished_at: new Date().toISOString() };

@@ -68,6 +68,7 @@ export const RUN_OPTIONS = [
   { flag: 'hosts', prop: 'hosts', kind: 'file', arg: 'file', inFile: false, group: 'What to run', help: 'real hosts A and B over SSH instead of the embedded lab: an inventory (JSON or YAML, docs/remote-hosts.md)', example: 'hosts.yaml' },
   { flag: 'host-a', prop: 'hostA', kind: 'text', arg: 'url', inFile: false, group: 'What to run', help: 'host A as ssh://user@host[:port] (with --host-b; data in /var/tmp/migbench, nothing shaped)', example: 'ssh://root@a.example' },
   { flag: 'host-b', prop: 'hostB', kind: 'text', arg: 'url', inFile: false, group: 'What to run', help: 'host B as ssh://user@host[:port] (with --host-a)', example: 'ssh://root@b.example' },
+  { flag: 'max-clock-uncertainty', prop: 'maxClockUncertainty', kind: 'duration', arg: 'duration', inFile: false, group: 'What to run', help: 'with real hosts: refuse (exit 2) when a host\'s clock offset to the controller is known less well than this; default 2ms (docs/remote-hosts.md, "Clocks")', example: '5ms' },
   { flag: 'dry-run', prop: 'dryRun', kind: 'flag', inFile: false, group: 'What to run', help: 'validate and print the expanded plan and a wall-time estimate; provisions nothing, needs no root', example: '' },
   // Volume and workload
   { flag: 'size', prop: 'size', kind: 'size', arg: 'size', default: '256MiB', sweepable: true, group: 'Volume and workload', help: 'volume size (IEC or SI: 64MiB, 1GB)', example: '64MiB' },

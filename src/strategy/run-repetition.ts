@@ -2,6 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Host, HostPair } from '../lab/hosts.js';
 import { txBytes } from '../lab/hosts.js';
+import { ledgerHost } from '../host/ledger-host.js';
 import { createLoopDevice } from '../lab/loop-device.js';
 import type { LinkMeasurement } from '../lab/link-probe.js';
 import { startNbdExport, type NbdExport } from '../lab/nbd-export.js';
@@ -77,10 +78,23 @@ async function provisionRepetition(scope: ResourceScope, input: RepetitionInput)
   const name = `${input.strategy.name}-${input.rep}${volumeSuffix(input.volume)}`;
   const workDir = join(input.workDir, name);
   await scope.acquire({ kind: 'dir', path: workDir }, () => mkdir(workDir, { recursive: true }), () => rm(workDir, { recursive: true, force: true }));
-  const stem = join(input.scenario.backingDir, `migbench-${input.runId}-${name}`);
-  const sourceDevice = await createLoopDevice(scope, `${stem}-src.img`, input.scenario.sizeBytes);
-  const destDevice = await createLoopDevice(scope, `${stem}-dst.img`, input.scenario.sizeBytes);
+  // A real host keeps its part of the work directory under its data directory.
+  for (const h of [input.hosts.a, input.hosts.b]) await acquireHostWorkDir(scope, h, workDir);
+  // Each on the host that uses it: the source on A, the destination on B; a real host's
+  // backing files go to its data directory.
+  const stem = (h: Host): string => join(h.dataDir ?? input.scenario.backingDir, `migbench-${input.runId}-${name}`);
+  const sourceDevice = await createLoopDevice(scope, `${stem(input.hosts.a)}-src.img`, input.scenario.sizeBytes, { host: input.hosts.a });
+  const destDevice = await createLoopDevice(scope, `${stem(input.hosts.b)}-dst.img`, input.scenario.sizeBytes, { host: input.hosts.b });
   return { workDir, sourceDevice, destDevice };
+}
+
+/** `workDir` on `host`, when the host keeps it elsewhere (a real host): made there, in its ledger. */
+export async function acquireHostWorkDir(scope: ResourceScope, host: Host, workDir: string): Promise<void> {
+  if (!host.workPath) return;
+  const dir = host.workPath(workDir);
+  await scope.acquire({ kind: 'dir', path: dir, ...ledgerHost(host) }, () => host.run('mkdir', ['-p', dir]), async () => {
+    await host.run('rm', ['-rf', dir]);
+  });
 }
 
 /**

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import type { Host } from '../host/host.js';
+import { controllerNs, onHost, type Host } from '../host/host.js';
 import { ResourceScope } from '../lab/scope.js';
 import { waitFor } from '../lab/wait.js';
-import { treeHasOpen } from '../host/proc.js';
+import { processTreeHasOpen } from '../host/tree-open.js';
 import { parseFioJson, parseLatLog, readSamples, type LatencySample } from './fio-log.js';
 
 export interface FioProbeOptions {
@@ -81,7 +81,7 @@ export function fioProbeArgs(o: Pick<FioProbeOptions, 'device' | 'blockSize' | '
 export function startFioProbe(parent: ResourceScope, o: FioProbeOptions): FioProbe {
   const scope = new ResourceScope(parent.ledger);
   parent.defer(`fio probe ${o.name}`, () => scope.close());
-  const prefix = join(o.workDir, `fio-${o.name}`);
+  const prefix = onHost(o.host, join(o.workDir, `fio-${o.name}`));
   const json = `${prefix}.json`;
   const args = fioProbeArgs(o, prefix, json);
   // SIGINT: fio finishes the job, writes its logs and the JSON summary, and exits. As the
@@ -90,11 +90,11 @@ export function startFioProbe(parent: ResourceScope, o: FioProbeOptions): FioPro
   // `nice` execs fio (as nsenter does): the pid is fio's, and so is the tree below it.
   const fio = o.host.start(scope, 'nice', ['-n', String(o.nice ?? PROBE_NICE), 'fio', ...args], { stopSignal: 'SIGINT' });
   // fio announces nothing when its job starts; a probe stopped before then writes no log.
-  // (treeHasOpen reads this machine's /proc: a lab host's processes are local ones.)
-  const ready = waitFor(`fio probe ${o.name} to open ${o.device}`, () => {
+  // (Read on fio's host: this machine's /proc for a lab namespace, over the host otherwise.)
+  const ready = waitFor(`fio probe ${o.name} to open ${o.device}`, async () => {
     if (fio.hasExited()) throw new Error(`fio probe ${o.name} exited: ${fio.stderrTail().trim()}`);
     // fio's main process opens the device too, before it forks the job: wait for the job.
-    return treeHasOpen(fio.pid, o.device, { descendantsOnly: true }) ? true : undefined;
+    return (await processTreeHasOpen(fio, o.device, { descendantsOnly: true })) ? true : undefined;
   }).then(() => undefined);
   ready.catch(() => undefined); // awaited by the caller and by stop()
   return {
@@ -109,7 +109,8 @@ export function startFioProbe(parent: ResourceScope, o: FioProbeOptions): FioPro
       const ignored = summary.error !== undefined && IGNORED_READ_ERRNOS.includes(summary.error);
       if (summary.error && !ignored) throw new Error(`fio probe ${o.name} failed with error ${summary.error}: ${fio.stderrTail()}`);
       const entries = parseLatLog(await read(`${prefix}_lat.1.log`));
-      const samples = readSamples(entries);
+      // fio stamps with its host's clock: mapped onto the controller's (a real host's offset).
+      const samples = readSamples(entries).map((r) => ({ scheduledNs: controllerNs(o.host, r.scheduledNs), completedNs: controllerNs(o.host, r.completedNs) }));
       // Every read fio counted must be in the log, or the percentiles would be of a subset.
       if (samples.length !== summary.readIos && !ignored) throw new Error(`fio probe ${o.name}: ${summary.readIos} reads, ${samples.length} logged`);
       return samples;

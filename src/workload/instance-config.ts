@@ -19,6 +19,12 @@ export interface InstanceConfig {
   readPattern?: string;
   /** Where a pattern's hot blocks lie: one per volume, the same for A's and B's instance (absent: 0). */
   layoutSeed?: number;
+  /**
+   * The host's clock minus the controller's, ns (a real host; absent: 0). The instance
+   * subtracts it from every time it stamps into a block or reports, so blocks, acks and
+   * reads are all on the controller's clock.
+   */
+  clockOffsetNs?: number;
 }
 
 /** The instance entry point, relative to the compiled package. */

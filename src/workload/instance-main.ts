@@ -16,7 +16,9 @@ import { blockSampler } from './pattern/sampler.js';
 import { parsePattern } from './pattern/spec.js';
 import type { InstanceConfig } from './instance-config.js';
 
-const now = (): number => Number(process.hrtime.bigint());
+/** This host's clock minus the controller's (a real host, `clockOffsetNs`): every time it stamps or reports is the controller's. */
+let clockOffsetNs = 0;
+const now = (): number => Number(process.hrtime.bigint()) - clockOffsetNs;
 const recordBuf = Buffer.alloc(RECORD_BYTES);
 
 function emit(r: InstanceRecord): void {
@@ -141,6 +143,7 @@ async function reader(fh: FileHandle, cfg: InstanceConfig): Promise<void> {
 
 async function main(): Promise<void> {
   const cfg = JSON.parse(process.argv[2] ?? '') as InstanceConfig;
+  clockOffsetNs = cfg.clockOffsetNs ?? 0;
   process.stdin.on('data', () => {
     stopping = true;
   });

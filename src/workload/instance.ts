@@ -30,7 +30,9 @@ export class Instance {
   private constructor(scope: ResourceScope, host: Host, readonly config: InstanceConfig) {
     this.firstAck = new Promise((resolve) => (this.firstAckResolve = resolve));
     this.startNs = now();
-    this.daemon = startNodeEntry(scope, host, INSTANCE_ENTRY, config, 10_000);
+    // A real host's instance stamps and reports on the controller's clock (its offset).
+    const offset = host.clockOffsetNs ? { clockOffsetNs: host.clockOffsetNs } : {};
+    this.daemon = startNodeEntry(scope, host, INSTANCE_ENTRY, { ...config, ...offset }, 10_000);
     // Binary records, not NDJSON: see src/host/lines.ts.
     this.daemon.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
   }

@@ -6,6 +6,7 @@ import { forkedBlocks } from '../measure/verifier.js';
 import type { LatencySample } from './fio-log.js';
 import type { FioProbe } from './fio-probe.js';
 import { fillVolume } from './fill.js';
+import { fillVolumeOn, scanDeviceOn } from './device-stream.js';
 import { Instance } from './instance.js';
 import type { InstanceConfig } from './instance-config.js';
 import { startReadProbe, stampedReadRate } from './read-probe.js';
@@ -42,7 +43,9 @@ export class StampedWorkload implements Workload {
   }
 
   async provision(sourceDevice: string): Promise<void> {
-    this.fill = await fillVolume(sourceDevice, this.env.scenario.blockSize, this.blocks);
+    const { scope, hosts, scenario: s } = this.env;
+    // A real host's device is written there (this machine shares the lab's devices).
+    this.fill = hosts.a.workPath ? await fillVolumeOn(scope.ledger, hosts.a, sourceDevice, s.blockSize, this.blocks) : await fillVolume(sourceDevice, s.blockSize, this.blocks);
   }
 
   async start(device: string): Promise<void> {
@@ -129,7 +132,8 @@ export class StampedWorkload implements Workload {
     const starts = new Map([[DEST_EPOCH, timeline.get('first_ack_dest')!]]);
     if (this.rebootAckNs !== undefined) starts.set(DEST_REBOOT_EPOCH, this.rebootAckNs);
     const forked = forkedBlocks(latest, starts);
-    const verification = await scanDevice(destDevice, s.blockSize, this.blocks, latest, forked);
+    const b = this.env.hosts.b;
+    const verification = b.workPath ? await scanDeviceOn(this.env.scope.ledger, b, destDevice, s.blockSize, this.blocks, latest, forked) : await scanDevice(destDevice, s.blockSize, this.blocks, latest, forked);
     const reads = staleReads(journal);
     return {
       verification,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MissingToolError, MountBusyError, ToolError } from '../../src/host/errors.js';
 import { LabHost, netnsArgv } from '../../src/host/lab-host.js';
 import { localHost } from '../../src/host/local-host.js';
-import { Host } from '../../src/lab/hosts.js';
+import { LabSide } from '../../src/lab/hosts.js';
 
 describe('argv building', () => {
   it('a lab host enters only the network namespace, by its /run/netns handle', () => {
@@ -14,8 +14,8 @@ describe('argv building', () => {
     expect(localHost.argv('losetup', ['--find', '--show', 'f'])).toEqual(['losetup', ['--find', '--show', 'f']]);
   });
 
-  it("a lab Host is a LabHost named after its namespace, keeping the link's description", () => {
-    const h = new Host('A', 'mgbx1a', 'mgbx1a0', '10.213.0.1');
+  it("a lab side is a LabHost named after its namespace, keeping the link's description", () => {
+    const h = new LabSide('A', 'mgbx1a', 'mgbx1a0', '10.213.0.1');
     expect(h).toBeInstanceOf(LabHost);
     expect([h.name, h.netns, h.label, h.iface, h.address]).toEqual(['mgbx1a', 'mgbx1a', 'A', 'mgbx1a0', '10.213.0.1']);
   });

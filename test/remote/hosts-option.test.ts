@@ -43,10 +43,16 @@ describe('--hosts / --host-a / --host-b', () => {
     expect(() => inventoryOf(o)).toThrow(message);
   });
 
-  it('run refuses real hosts with exit 2 before anything is provisioned', async () => {
-    const err = await runCommand({ ...DEFAULTS, hosts: good } as RunOptions, new AbortController().signal, '0.0.0').catch((e: unknown) => e);
+  it.each([
+    ['a strategy not built for real hosts yet', { strategy: 'precopy' }, /runs kill-copy-boot and async-clone so far/],
+    ['another workload', { strategy: 'kill-copy-boot', workload: 'http' }, /stamped workload/],
+    ['a fault', { strategy: 'kill-copy-boot', fault: 'link-down@start/1s' }, /faults are not injected/],
+    ['dm-clone', { strategy: 'async-clone', backend: 'dm-clone' }, /--backend qemu/],
+    ['a malformed clock bound', { strategy: 'kill-copy-boot', maxClockUncertainty: 'soon' }, /--max-clock-uncertainty/],
+  ])('run on real hosts refuses %s with exit 2 before anything is provisioned', async (_what, o, message) => {
+    const err = await runCommand({ ...DEFAULTS, hosts: good, ...o } as RunOptions, new AbortController().signal, '0.0.0').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CLIError);
     expect((err as CLIError).exitCode).toBe(2);
-    expect((err as Error).message).toMatch(/not implemented yet/);
+    expect((err as Error).message).toMatch(message);
   });
 });

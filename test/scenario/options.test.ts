@@ -20,8 +20,8 @@ describe('the option declarations', () => {
     }
   });
 
-  it('only --scenario, --dry-run, the hosts (machines, not a scenario) and the output options stay off scenario files', () => {
-    expect(RUN_OPTIONS.filter((o) => !SCENARIO_OPTIONS.includes(o)).map((o) => o.flag)).toEqual(['scenario', 'hosts', 'host-a', 'host-b', 'dry-run', 'out', 'overwrite', 'append']);
+  it('only --scenario, --dry-run, the hosts (machines, not a scenario) with their clock bound and the output options stay off scenario files', () => {
+    expect(RUN_OPTIONS.filter((o) => !SCENARIO_OPTIONS.includes(o)).map((o) => o.flag)).toEqual(['scenario', 'hosts', 'host-a', 'host-b', 'max-clock-uncertainty', 'dry-run', 'out', 'overwrite', 'append']);
   });
 
   it('keep the sweep order of the sweep labels (runs.csv sweep_point)', () => {

@@ -65,7 +65,7 @@ export class DmCloneBackend implements CloneBackend {
       from: o.host,
       readonly: true,
     });
-    const meta = await createLoopDevice(scope, join(o.workDir, 'dm-clone-meta.img'), META_BYTES);
+    const meta = await createLoopDevice(scope, join(o.workDir, 'dm-clone-meta.img'), META_BYTES, { host: o.host });
     return {
       activate: async () => {
         // The lab prefix (B's name: its namespace) makes the name migbench's and unique per run.
@@ -80,6 +80,7 @@ export class DmCloneBackend implements CloneBackend {
             regionSizeBytes: o.regionSizeBytes,
             noHydration: true,
           }),
+          o.host,
         );
         return new DmClone(dm, o, scope, sourceScope);
       },

@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostProcess } from '../../host/host.js';
 import { localHost } from '../../host/local-host.js';
+import { onHost } from '../../host/host.js';
+import { ledgerHost } from '../../host/ledger-host.js';
 import { ProcessExitedError } from '../../host/errors.js';
 import { missingTool } from '../../lab/exec.js';
 import { ResourceScope } from '../../lab/scope.js';
@@ -64,8 +66,15 @@ export class QemuCloneBackend implements CloneBackend {
    * and the kill leaves nothing to do.
    */
   async prepare(parent: ResourceScope, o: CloneOptions): Promise<PreparedClone> {
-    const dir = join(o.workDir, 'qemu-clone');
-    await parent.acquire({ kind: 'dir', path: dir }, () => mkdir(dir, { recursive: true }), () => rm(dir, { recursive: true, force: true }));
+    // Everything lives on B (`o.host`): a real host keeps it under its data directory.
+    const dir = onHost(o.host, join(o.workDir, 'qemu-clone'));
+    if (o.host.workPath) {
+      await parent.acquire({ kind: 'dir', path: dir, ...ledgerHost(o.host) }, () => o.host.run('mkdir', ['-p', dir]), async () => {
+        await o.host.run('rm', ['-rf', dir]);
+      });
+    } else {
+      await parent.acquire({ kind: 'dir', path: dir }, () => mkdir(dir, { recursive: true }), () => rm(dir, { recursive: true, force: true }));
+    }
     const meta = join(dir, 'meta.qcow2');
     const nbdSock = join(dir, 'nbd.sock');
     const fuseFile = join(dir, 'clone.raw');
@@ -75,7 +84,7 @@ export class QemuCloneBackend implements CloneBackend {
     const scope = new ResourceScope(parent.ledger);
     parent.defer('qemu clone stack', () => scope.close());
 
-    await writeFile(meta, '');
+    await (o.host.workPath ? o.host.writeFile(meta, '') : writeFile(meta, ''));
 
     // On release a clean `quit` flushes the qcow2 metadata the zero-fill reads afterwards.
     const qsd = await startQsd(scope, dir, { on: o.host, signal: o.signal });
@@ -117,7 +126,8 @@ export class QemuCloneBackend implements CloneBackend {
     await qmp.execute('block-export-add', { type: 'nbd', id: EXPORT, 'node-name': NODE.cor, name: EXPORT, writable: true });
 
     const uri = `nbd+unix:///${EXPORT}?socket=${nbdSock}`;
-    const device = await attachNbdAsLoop(scope, uri, fuseFile);
+    // On a real host, nbdfuse and the loop device are B's; in the lab, the root host's.
+    const device = await attachNbdAsLoop(scope, uri, fuseFile, o.host.workPath ? o.host : undefined);
     const clone = new QemuClone(device, qmp, o, uri, meta, scope);
     clone.crashable = { parent, daemon: qsd.daemon, dir, nbdSock, fuseFile };
     return {
@@ -268,9 +278,11 @@ class QemuClone implements Clone {
     await this.scope.close();
     if (!this.streamed) return;
     // Zero writes under a non-raw data file live only in qcow2 metadata: apply them.
-    const map = JSON.parse(await localHost.run('qemu-img', ['map', '--output=json', this.meta])) as QemuMapExtent[];
+    // On B, whose metadata file and device these are (the root host in the lab).
+    const on = this.o.host.workPath ? this.o.host : localHost;
+    const map = JSON.parse(await on.run('qemu-img', ['map', '--output=json', this.meta])) as QemuMapExtent[];
     for (const e of zeroExtentsToFill(map)) {
-      await localHost.run('blkdiscard', ['--zeroout', '--offset', String(e.start), '--length', String(e.length), this.o.destDevice]);
+      await on.run('blkdiscard', ['--zeroout', '--offset', String(e.start), '--length', String(e.length), this.o.destDevice]);
     }
   }
 }

@@ -66,12 +66,13 @@ export class EraTrackedSource implements DirtyTracker {
 
   static async create(scope: ResourceScope, o: EraSourceOptions): Promise<EraTrackedSource> {
     const blockBytes = eraBlockBytes(o.granularityBytes);
-    const meta = await createLoopDevice(scope, join(o.workDir, 'era-meta.img'), eraMetadataBytes(o.sizeBytes, blockBytes));
+    const meta = await createLoopDevice(scope, join(o.workDir, 'era-meta.img'), eraMetadataBytes(o.sizeBytes, blockBytes), { host: o.host });
     // A's name (its namespace) makes it migbench's and unique per run; the work dir per repetition.
     const dm = await createDmDevice(
       scope,
       `${o.host.name}-${basename(o.workDir).replace(/[^A-Za-z0-9_-]/g, '')}-era`,
       eraTable({ sizeBytes: o.sizeBytes, metaDevice: meta, originDevice: o.sourceDevice, blockBytes }),
+      o.host,
     );
     // Buffered reads of a block device the workload writes with O_DIRECT (or a filesystem
     // writes behind its page cache): cache=none drops each page after it is served, so no
@@ -125,7 +126,7 @@ export class EraTrackedSource implements DirtyTracker {
     const next = this.era;
     try {
       if (o.drain) await this.drain();
-      const extents = o.list ? parseEraInvalidate(await eraInvalidate(this.metaDevice, this.since), this.blockBytes, this.sizeBytes) : [];
+      const extents = o.list ? parseEraInvalidate(await eraInvalidate(this.metaDevice, this.since, this.dm.host), this.blockBytes, this.sizeBytes) : [];
       if (o.advance) this.since = next;
       return extents;
     } finally {

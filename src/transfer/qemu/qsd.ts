@@ -6,6 +6,10 @@ import { attachLoop } from '../../lab/loop-device.js';
 import { isMounted } from '../../lab/release-entry.js';
 import type { ResourceScope } from '../../lab/scope.js';
 import { QmpClient } from './qmp-client.js';
+import { SshHost } from '../../host/ssh-host.js';
+import { forwardUnixSocket } from '../../host/ssh-forward.js';
+import { ledgerHost } from '../../host/ledger-host.js';
+import { sshControlDir } from '../../remote/remote-hosts.js';
 
 /** A qemu-storage-daemon driven over QMP. */
 export interface Qsd {
@@ -15,13 +19,15 @@ export interface Qsd {
 
 /**
  * Starts qemu-storage-daemon on `on` (the root host unless given) with a QMP monitor on
- * `<dir>/qmp.sock` and connects to it. On release: `quit` (which flushes every node),
- * then wait.
+ * `<dir>/qmp.sock` (`dir`: a directory on that host) and connects to it — on a host over
+ * SSH through a forwarded socket. On release: `quit` (which flushes every node), then wait.
  */
 export async function startQsd(scope: ResourceScope, dir: string, o: { on?: Host | undefined; signal?: AbortSignal } = {}): Promise<Qsd> {
   const qmpSock = join(dir, 'qmp.sock');
-  const daemon = (o.on ?? localHost).start(scope, 'qemu-storage-daemon', ['--chardev', `socket,path=${qmpSock},server=on,wait=off,id=qmp0`, '--monitor', 'chardev=qmp0']);
-  const qmp = await QmpClient.connect(qmpSock, { ...(o.signal ? { signal: o.signal } : {}), timeoutMs: 10_000 });
+  const on = o.on ?? localHost;
+  const daemon = on.start(scope, 'qemu-storage-daemon', ['--chardev', `socket,path=${qmpSock},server=on,wait=off,id=qmp0`, '--monitor', 'chardev=qmp0']);
+  const local = on instanceof SshHost ? await forwardUnixSocket(scope, on, qmpSock, sshControlDir(), o.signal) : qmpSock;
+  const qmp = await QmpClient.connect(local, { ...(o.signal ? { signal: o.signal } : {}), timeoutMs: 10_000 });
   scope.defer('QMP connection', async () => {
     await qmp.execute('quit').catch(() => undefined);
     await qmp.close();
@@ -31,29 +37,34 @@ export async function startQsd(scope: ResourceScope, dir: string, o: { on?: Host
 }
 
 /**
- * Attaches an NBD export as a local block device: `nbdfuse` mounts it over a file, then
+ * Attaches an NBD export as a block device: `nbdfuse` mounts it over a file, then
  * `losetup --direct-io=on` (the stack that kept ext4 and fio verify clean; qsd's own FUSE
- * export did not). Both run on the root host: the device is the controller's, and the
- * NBD socket is a path, reachable from anywhere. (Lab hosts share the root mount
- * namespace — see LabHost — so the FUSE mount would be visible either way.)
+ * export did not). In the embedded lab both run on the root host (the default): the
+ * NBD socket is a path, reachable from anywhere, and lab hosts share the root mount
+ * namespace (see LabHost). On a real host (`host`) both run there, with its paths.
  */
-export async function attachNbdAsLoop(scope: ResourceScope, uri: string, fuseFile: string): Promise<string> {
+export async function attachNbdAsLoop(scope: ResourceScope, uri: string, fuseFile: string, host: Host = localHost): Promise<string> {
   // nbdfuse mounts over an existing file; over a missing path it would hide the whole
   // directory (sockets included).
-  await localHost.writeFile(fuseFile, '');
+  await host.writeFile(fuseFile, '');
   const pidfile = `${fuseFile}.pid`;
+  // On a real host, its mount table (a mount over a file: `mountpoint` wants a directory).
+  const mounted = (): Promise<boolean> =>
+    host === localHost
+      ? Promise.resolve(isMounted(fuseFile))
+      : host.run('awk', ['-v', `p=${fuseFile}`, '$2 == p { f = 1 } END { exit !f }', '/proc/self/mounts']).then(() => true, () => false);
   await scope.acquire(
-    { kind: 'mount', path: fuseFile },
+    { kind: 'mount', path: fuseFile, ...ledgerHost(host) },
     async () => {
-      const d = localHost.start(scope, 'nbdfuse', ['-P', pidfile, fuseFile, uri]);
+      const d = host.start(scope, 'nbdfuse', ['-P', pidfile, fuseFile, uri]);
       await waitForPidfile(d, pidfile, 'nbdfuse to mount the export');
       return d;
     },
     async (d) => {
       // nbdfuse exits by itself once unmounted (killing it leaves a dead mount).
-      if (isMounted(fuseFile)) await localHost.run('fusermount3', ['-u', fuseFile]);
+      if (await mounted()) await host.run('fusermount3', ['-u', fuseFile]);
       await d?.stop();
     },
   );
-  return attachLoop(scope, fuseFile, { directIo: true });
+  return attachLoop(scope, fuseFile, { directIo: true, host });
 }

@@ -1,0 +1,33 @@
+import type { Scenario } from '../scenario/scenario.js';
+import type { Inventory } from './inventory.js';
+import type { RemoteMeta } from '../results/meta.js';
+import type { RemoteSide } from './remote-side.js';
+
+/** The strategies that run on real hosts so far (the others still use this machine's files or devices). */
+export const REMOTE_STRATEGIES: readonly string[] = ['kill-copy-boot', 'async-clone'];
+
+/**
+ * Why `s` cannot run on real hosts yet, or undefined (pure): the stamped workload, one
+ * volume, no fault, the strategies of {@link REMOTE_STRATEGIES}, the qemu clone (the
+ * kernel NBD client dm-clone needs was not exercised over SSH).
+ */
+export function remoteScenarioProblem(s: Scenario): string | undefined {
+  const other = s.strategies.filter((n) => !REMOTE_STRATEGIES.includes(n));
+  if (other.length) return `--hosts runs ${REMOTE_STRATEGIES.join(' and ')} so far, not ${other.join(', ')} (docs/remote-hosts.md, "Status")`;
+  if (s.workload !== 'stamped') return `--hosts runs the stamped workload so far, not --workload ${s.workload}`;
+  if (s.volumes > 1) return '--hosts runs one volume so far (--volumes 1)';
+  if (s.fault) return `--hosts: faults are not injected on real hosts yet (--fault ${s.fault.text})`;
+  if (s.strategies.includes('async-clone') && s.backend === 'dm-clone') return '--hosts clones with --backend qemu so far (dm-clone on a real host is not built)';
+  if (s.bootCmd) return '--hosts: --boot-cmd is not run on real hosts yet';
+  return undefined;
+}
+
+/** meta.json's `remote.hosts` (pure). */
+export function remoteHostsMeta(inv: Inventory, sides: readonly RemoteSide[]): RemoteMeta['hosts'] {
+  return Object.fromEntries(
+    sides.map((side) => {
+      const spec = side.label === 'A' ? inv.a : inv.b;
+      return [spec.role, { ssh: spec.target, data_address: spec.dataAddress, data_dir: spec.dataDir, link_interface: side.iface, shaped: spec.shapeInterface !== undefined }];
+    }),
+  );
+}

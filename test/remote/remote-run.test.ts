@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { mapWorkPath } from '../../src/remote/work-path.js';
+import { rootIsDefault } from '../../src/remote/remote-shaping.js';
+import { clockRecord } from '../../src/remote/run-clocks.js';
+import { hostClock } from '../../src/remote/clock.js';
+import { releaseScript } from '../../src/remote/remote-cleanup.js';
+
+describe('work paths on a real host', () => {
+  it('maps a controller work path under <dataDir>/work', () => {
+    expect(mapWorkPath('/run/mb', '/var/tmp/migbench', '/run/mb/r1/async-clone-1/qemu-clone')).toBe('/var/tmp/migbench/work/r1/async-clone-1/qemu-clone');
+  });
+
+  it('refuses a path outside the work root', () => {
+    expect(() => mapWorkPath('/run/mb', '/data', '/etc/passwd')).toThrow(/not a work path/);
+  });
+});
+
+describe('tc shaping on a real host', () => {
+  it('takes the kernel default root qdisc (handle 0:) or none, never a configured one', () => {
+    expect(rootIsDefault('[{"kind":"noqueue","handle":"0:","root":true}]')).toBe(true);
+    expect(rootIsDefault('[{"kind":"fq_codel","handle":"0:","root":true}]')).toBe(true);
+    expect(rootIsDefault('[]')).toBe(true);
+    expect(rootIsDefault('[{"kind":"htb","handle":"1:","root":true}]')).toBe(false);
+  });
+});
+
+describe('clock records', () => {
+  it('records before, after, mean offset and drift in ms', () => {
+    const before = { offsetNs: 1_000_000, uncertaintyNs: 100_000, rttNs: 200_000, samples: 16 };
+    const after = { offsetNs: 1_200_000, uncertaintyNs: 150_000, rttNs: 300_000, samples: 16 };
+    expect(clockRecord(hostClock(before, after))).toEqual({
+      offset_ms: 1.1,
+      uncertainty_ms: 0.25,
+      drift_ms: 0.2,
+      before: { offset_ms: 1, uncertainty_ms: 0.1, rtt_ms: 0.2 },
+      after: { offset_ms: 1.2, uncertainty_ms: 0.15, rtt_ms: 0.3 },
+    });
+  });
+});
+
+describe('cleanup --hosts of a loop over an nbdfuse file', () => {
+  it('also detaches the recorded device once it shows `/` (its FUSE daemon gone)', () => {
+    const s = releaseScript({ kind: 'loop', backingFile: '/d/work/r/clone.raw', device: '/dev/loop7' }, '/d')!;
+    expect(s).toContain('losetup -n -O NAME -j /d/work/r/clone.raw');
+    expect(s).toContain('cat /sys/block/loop7/loop/backing_file');
+    expect(s).toContain('losetup -d /dev/loop7');
+  });
+
+  it('never a device name that is not a loop device', () => {
+    expect(releaseScript({ kind: 'loop', backingFile: '/d/x', device: '/dev/sda; rm -rf /' }, '/d')).not.toContain('sda');
+  });
+});
