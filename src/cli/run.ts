@@ -143,11 +143,6 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
     // A fault whose phase never comes in a chosen strategy (issue 12).
     const never = p.scenario.fault && faultPhaseProblem(p.scenario.fault, p.scenario.strategies.map(getStrategy));
     if (never) throw usageError(`${never}${p.label ? ` (sweep point ${p.label})` : ''}`);
-    // Only the qemu clone can be reassembled after B's crash so far (dm-clone's resume from its
-    // metadata device is not built): refuse rather than run a crash that silently does nothing.
-    if (p.scenario.fault?.kind === 'dest-crash' && cloneBackend && cloneBackend.name !== 'qemu') {
-      throw usageError(`--fault ${p.scenario.fault.text}: dest-crash is built for --backend qemu only, not ${cloneBackend.name}${p.label ? ` (sweep point ${p.label})` : ''}`);
-    }
   }
   const tracksWrites = scenario.strategies.some((n) => getStrategy(n).tracksWrites);
   // undefined only in a dry run that could not probe.

@@ -17,8 +17,14 @@ const MAX_RESUMES = 3;
  */
 export async function hydrateThroughFault(ctx: MigrationContext, clone: Clone, regionBytes: number, sizeBytes: number): Promise<StrategyOutcome['unrecovered']> {
   for (let resumes = 0; ; resumes++) {
+    // dm-clone retries the regions whose hydration failed, silently: a source lost for good
+    // must end the wait, or it would last until --timeout.
+    const lost = new AbortController();
+    const watch = setInterval(() => {
+      if (ctx.fault?.sourceLost()) lost.abort(new Error('the source is gone for good (hydration cannot complete)'));
+    }, ctx.scenario.windowMs);
     try {
-      await clone.waitHydrated((p) => ctx.progress(p.hydrated / p.total), ctx.scenario.windowMs);
+      await clone.waitHydrated((p) => ctx.progress(p.hydrated / p.total), ctx.scenario.windowMs, lost.signal);
       return undefined;
     } catch (err) {
       const fault = ctx.fault;
@@ -32,6 +38,8 @@ export async function hydrateThroughFault(ctx: MigrationContext, clone: Clone, r
       if (resumes >= MAX_RESUMES) throw err;
       await fault.ended(ctx.signal);
       await clone.startHydration();
+    } finally {
+      clearInterval(watch);
     }
   }
 }

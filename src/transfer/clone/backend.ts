@@ -45,8 +45,12 @@ export interface Clone {
   startHydration(): Promise<void>;
   /** Current progress, measured from the backend (job counters, status line). */
   progress(): Promise<CloneProgress>;
-  /** Resolves once every region is on B. */
-  waitHydrated(onProgress: (p: CloneProgress) => void, pollMs: number): Promise<void>;
+  /**
+   * Resolves once every region is on B. `stop` ends the wait early (it rejects with its
+   * reason): a backend whose hydration retries failed regions silently (dm-clone) would
+   * otherwise wait for a source lost for good until `--timeout`.
+   */
+  waitHydrated(onProgress: (p: CloneProgress) => void, pollMs: number, stop?: AbortSignal): Promise<void>;
   /** Drops the dependency on the source: after this the source can be destroyed. */
   detachSource(): Promise<void>;
   /** `--fault dest-crash`: kills the whole stack without a clean shutdown and drops B's page cache of it. Optional. */

@@ -5,6 +5,7 @@ import { createLoopDevice } from '../../lab/loop-device.js';
 import { attachNbd, nbdClientProblem } from '../../lab/nbd-client.js';
 import { ResourceScope } from '../../lab/scope.js';
 import { sleep } from '../../lab/wait.js';
+import { cutMetadata, dropBuffers } from './dm-clone-crash.js';
 import type { Clone, CloneBackend, CloneOptions, CloneProgress, CloneTuning, PreparedClone } from './backend.js';
 import { cloneTable, linearTable, parseCloneStatus, regionSizeProblem, tuningMessages } from './dm-clone-table.js';
 
@@ -57,45 +58,58 @@ export class DmCloneBackend implements CloneBackend {
     // The NBD connection has a scope of its own: `detachSource` drops it early.
     const sourceScope = new ResourceScope(parent.ledger);
     scope.defer('dm-clone source', () => sourceScope.close());
-    const source = await attachNbd(sourceScope, {
-      host: o.sourceHost,
-      port: o.sourcePort,
-      exportName: new URL(o.sourceUri).pathname.slice(1) || 'source',
-      sizeBytes: o.sizeBytes,
-      from: o.host,
-      readonly: true,
-    });
-    const meta = await createLoopDevice(scope, join(o.workDir, 'dm-clone-meta.img'), META_BYTES, { host: o.host });
+    const source = await attachSource(sourceScope, o);
+    const metaLoop = await createLoopDevice(scope, join(o.workDir, 'dm-clone-meta.img'), META_BYTES, { host: o.host });
+    // The lab prefix (B's name: its namespace) makes the names migbench's and unique per run.
+    const name = `${o.host.name}-${basename(o.workDir).replace(/[^A-Za-z0-9_-]/g, '')}-clone`;
+    // The metadata behind a linear mapping, the one seam a dest-crash needs (dm-clone-crash.ts).
+    const metaDm = await createDmDevice(scope, `${name}-meta`, linearTable(META_BYTES, metaLoop), o.host);
     return {
       activate: async () => {
-        // The lab prefix (B's name: its namespace) makes the name migbench's and unique per run.
-        const dm = await createDmDevice(
-          scope,
-          `${o.host.name}-${basename(o.workDir).replace(/[^A-Za-z0-9_-]/g, '')}-clone`,
-          cloneTable({
-            sizeBytes: o.sizeBytes,
-            metaDevice: meta,
-            destDevice: o.destDevice,
-            sourceDevice: source,
-            regionSizeBytes: o.regionSizeBytes,
-            noHydration: true,
-          }),
-          o.host,
-        );
-        return new DmClone(dm, o, scope, sourceScope);
+        const stack: DmStack = { scope, metaLoop, metaDm, name, source, sourceScope, cloneScope: new ResourceScope(parent.ledger) };
+        scope.defer('dm-clone target', () => stack.cloneScope.close());
+        const dm = await createDmDevice(stack.cloneScope, name, cloneTable({ sizeBytes: o.sizeBytes, metaDevice: metaDm.path, destDevice: o.destDevice, sourceDevice: source, regionSizeBytes: o.regionSizeBytes, noHydration: true }), o.host);
+        return new DmClone(dm, o, stack);
       },
     };
   }
 }
 
+/** The kernel NBD connection from B to A's export, read-only. */
+function attachSource(scope: ResourceScope, o: CloneOptions): Promise<string> {
+  return attachNbd(scope, {
+    host: o.sourceHost,
+    port: o.sourcePort,
+    exportName: new URL(o.sourceUri).pathname.slice(1) || 'source',
+    sizeBytes: o.sizeBytes,
+    from: o.host,
+    readonly: true,
+  });
+}
+
+/** A clone's parts: what `finalize` tears down, and what a dest-crash kills and rebuilds. */
+interface DmStack {
+  scope: ResourceScope;
+  metaLoop: string;
+  metaDm: DmDevice;
+  name: string;
+  source: string;
+  /** The NBD connection (dropped by `detachSource` and by a crash). */
+  sourceScope: ResourceScope;
+  /** The clone target itself (removed by a crash, created again by `reassemble`). */
+  cloneScope: ResourceScope;
+}
+
 class DmClone implements Clone {
   private hydrated = false;
+  private detached = false;
+  /** Aborted by `crash`: ends a `dmsetup wait` that would keep the removed device alive in the kernel. */
+  private crashed = new AbortController();
 
   constructor(
-    private readonly dm: DmDevice,
+    private dm: DmDevice,
     private readonly o: CloneOptions,
-    private readonly scope: ResourceScope,
-    private readonly sourceScope: ResourceScope,
+    private readonly stack: DmStack,
   ) {}
 
   get device(): string {
@@ -122,9 +136,10 @@ class DmClone implements Clone {
    * until then. Progress for the timeline is read every `pollMs` meanwhile, so the status
    * is not spawned 50 times a second on the CPUs the benchmark measures.
    */
-  async waitHydrated(onProgress: (p: CloneProgress) => void, pollMs: number): Promise<void> {
+  async waitHydrated(onProgress: (p: CloneProgress) => void, pollMs: number, stopped?: AbortSignal): Promise<void> {
     const stop = new AbortController();
-    const signal = AbortSignal.any([this.o.signal, stop.signal]);
+    const ends = [this.o.signal, this.crashed.signal, ...(stopped ? [stopped] : [])];
+    const signal = AbortSignal.any([...ends, stop.signal]);
     const complete = (p: CloneProgress): boolean => p.hydrated === p.total;
     const completion = (async (): Promise<CloneProgress> => {
       for (;;) {
@@ -137,7 +152,7 @@ class DmClone implements Clone {
     })();
     try {
       for (;;) {
-        this.o.signal.throwIfAborted();
+        for (const e of ends) e.throwIfAborted();
         // The tick's own abort (at the end) settles it quietly; the run's abort is thrown above.
         const tick = sleep(pollMs, signal).then(
           () => undefined,
@@ -165,11 +180,49 @@ class DmClone implements Clone {
     const table = await this.dm.table();
     if (!/ linear /.test(table)) throw new Error(`table swap to linear did not take: ${table}`);
     // Disconnecting the NBD device is what frees the source; the metadata goes at finalize.
-    await this.sourceScope.close();
+    this.detached = true;
+    await this.stack.sourceScope.close();
+  }
+
+  /**
+   * dest-crash: the metadata cut off first (nothing after this moment persists), then the
+   * clone target removed and the NBD connection dropped, B's buffers of its devices dropped.
+   */
+  async crash(): Promise<void> {
+    const s = this.stack;
+    this.crashed.abort(new Error('the destination crashed (dest-crash)'));
+    await cutMetadata(s.metaDm, META_BYTES);
+    await s.cloneScope.close();
+    await s.sourceScope.close();
+    await dropBuffers([this.o.destDevice, s.metaLoop]);
+  }
+
+  /**
+   * After `crash`: the metadata device back (B rebooted), the NBD connection made again and
+   * the clone target created over the metadata that persisted, without background hydration
+   * (`startHydration` enables it, as at the first boot). Returns the device B boots on.
+   */
+  async reassemble(): Promise<string> {
+    const s = this.stack;
+    await s.metaDm.swapTable(linearTable(META_BYTES, s.metaLoop));
+    s.cloneScope = new ResourceScope(s.scope.ledger);
+    s.scope.defer('dm-clone target (after dest-crash)', () => s.cloneScope.close());
+    if (this.detached) {
+      // Hydrated and released before the crash: B's device alone is the volume.
+      this.dm = await createDmDevice(s.cloneScope, s.name, linearTable(this.o.sizeBytes, this.o.destDevice), this.o.host);
+    } else {
+      s.sourceScope = new ResourceScope(s.scope.ledger);
+      s.scope.defer('dm-clone source (after dest-crash)', () => s.sourceScope.close());
+      s.source = await attachSource(s.sourceScope, this.o);
+      const table = cloneTable({ sizeBytes: this.o.sizeBytes, metaDevice: s.metaDm.path, destDevice: this.o.destDevice, sourceDevice: s.source, regionSizeBytes: this.o.regionSizeBytes, noHydration: true });
+      this.dm = await createDmDevice(s.cloneScope, s.name, table, this.o.host);
+    }
+    this.crashed = new AbortController();
+    return this.dm.path;
   }
 
   async finalize(): Promise<void> {
-    // dm device, metadata loop device, NBD connection: after this B's device stands alone.
-    await this.scope.close();
+    // dm devices, metadata loop device, NBD connection: after this B's device stands alone.
+    await this.stack.scope.close();
   }
 }
