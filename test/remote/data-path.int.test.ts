@@ -26,6 +26,8 @@ beforeAll(async () => {
   hosts = remoteHosts(parseInventory(readFileSync(up.inventory, 'utf8'), up.inventory));
   a = await remoteSide(hosts.a.host, hosts.a.spec, hosts.b.spec);
   b = await remoteSide(hosts.b.host, hosts.b.spec, hosts.a.spec);
+  // What the remote lab does: controller work paths under the state dir live under each host's <dataDir>/work.
+  for (const side of [a, b]) side.workRoot = { controller: state, host: side.dataDir };
 }, 60_000);
 
 afterAll(async () => {
@@ -57,7 +59,9 @@ describe('the data path through SshHost on the test hosts', () => {
       const open = parseRemoteLedger(ledgers.a.path, (await a.readFile(ledgers.a.path)).toString()).open;
       expect(open.map((e) => e.kind)).toEqual(['file', 'loop']);
       const tx0 = await txBytes(a);
-      const exp = await startNbdExport(scope, a, { plugin: ['file', `file=${device}`], latencyMs: 0, workDir: a.dataDir, name: `dp-${process.pid}`, port: 10871 });
+      const workDir = join(state, runId);
+      await a.run('mkdir', ['-p', a.workPath(workDir)]);
+      const exp = await startNbdExport(scope, a, { plugin: ['file', `file=${device}`], latencyMs: 0, workDir, name: `dp-${process.pid}`, port: 10871 });
       await a.run('dd', ['if=/dev/urandom', `of=${device}`, 'bs=1M', 'count=8', 'oflag=direct']);
       const dest = await createLoopDevice(scope, destFile, size, { host: b });
       expect(await loopBackingOn(b, dest)).toBe(destFile);
