@@ -109,7 +109,7 @@ export async function attachNbd(scope: ResourceScope, o: NbdAttachOptions): Prom
           });
           const size = await sizeOn(device);
           if (size !== o.sizeBytes) {
-            await o.from.run('nbd-client', ['-d', device]);
+            await disconnectOn(o.from).run('nbd-client', ['-d', device]);
             throw new SizeMismatch(`${device} connected with ${size} bytes, expected ${o.sizeBytes}`);
           }
           return device;
@@ -132,5 +132,16 @@ class SizeMismatch extends Error {
 /** Disconnects `device` on `host` if it is still connected with the size migbench recorded. */
 export async function disconnectNbdIfOurs(device: string, sizeBytes: number, host: AnyHost = localHost): Promise<void> {
   if ((await nbdDevicesOn(host)).get(device) !== sizeBytes) return;
-  await host.run('nbd-client', ['-d', device]);
+  await disconnectOn(host).run('nbd-client', ['-d', device]);
+}
+
+/**
+ * Where `nbd-client -d` runs for a device on `host`: the host itself over SSH (its own
+ * init namespace), but this machine's root namespace for a lab side. The disconnect goes
+ * through the nbd generic-netlink family, which a network namespace other than the
+ * initial one does not see ("Couldn't resolve the nbd netlink family"); the connect,
+ * made with `-nonetlink`, does not need it and runs in the side's namespace.
+ */
+function disconnectOn(host: AnyHost): AnyHost {
+  return host instanceof ExecaHost ? localHost : host;
 }
