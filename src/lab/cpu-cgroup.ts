@@ -10,7 +10,6 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rmdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ResourceScope } from './scope.js';
-import { sleep } from './wait.js';
 
 /** A cgroup hierarchy that can count a group's CPU time. */
 export interface CpuHierarchy {

@@ -1,13 +1,12 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseInventory } from '../../src/remote/inventory.js';
-import { closeConnections, remoteHosts, type RemoteHost } from '../../src/remote/remote-hosts.js';
+import { describe, expect, it } from 'vitest';
+import type { RemoteHost } from '../../src/remote/remote-hosts.js';
 import { remoteLedgerDir } from '../../src/remote/remote-ledger.js';
 import { cleanupHosts } from '../../src/remote/remote-cleanup.js';
 import { freshStateDir, migbench, ROOT } from '../support/cli.js';
-import { sshTestHostsDown, sshTestHostsUp } from '../support/ssh-test-hosts.js';
+import { useSshTestHosts } from '../support/ssh-test-hosts.js';
 
 const DIST = join(ROOT, 'dist', 'src');
 
@@ -44,21 +43,8 @@ process.stdout.write('ready\\n');
 setInterval(() => {}, 1000);
 `;
 
-let dir = '';
-let inventory = '';
-let hosts: { a: RemoteHost; b: RemoteHost };
 const state = freshStateDir();
-
-beforeAll(async () => {
-  process.env.MIGBENCH_STATE_DIR = state;
-  ({ dir, inventory } = await sshTestHostsUp());
-  hosts = remoteHosts(parseInventory(readFileSync(inventory, 'utf8'), inventory));
-}, 60_000);
-
-afterAll(async () => {
-  if (hosts) await closeConnections([hosts.a, hosts.b]);
-  if (dir) await sshTestHostsDown(dir);
-});
+const env = useSshTestHosts(state);
 
 /** What run `runId` holds on a host: its marked processes, loop devices over its files, its files. */
 async function leftOn(h: RemoteHost, runId: string): Promise<string> {
@@ -76,14 +62,14 @@ describe('migbench cleanup --hosts', () => {
   it('after a SIGKILL mid-run, releases on each host what the run left there, and nothing else', async () => {
     const runId = `sshcleanup-${process.pid}`;
     // Not migbench's: a file beside the run's in the data directory must survive.
-    const bystander = join(hosts.a.spec.dataDir, 'not-migbench.img');
+    const bystander = join(env.hosts.a.spec.dataDir, 'not-migbench.img');
     writeFileSync(bystander, 'keep');
-    const leaver = execa(process.execPath, ['--input-type=module', '-e', LEAVER, inventory, runId], { env: { MIGBENCH_STATE_DIR: state }, reject: false });
+    const leaver = execa(process.execPath, ['--input-type=module', '-e', LEAVER, env.inventory, runId], { env: { MIGBENCH_STATE_DIR: state }, reject: false });
     await new Promise<void>((resolve, reject) => {
       leaver.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
       void leaver.then((r) => reject(new Error(`stand-in exited early: ${r.stderr}`)));
     });
-    for (const h of [hosts.a, hosts.b]) {
+    for (const h of [env.hosts.a, env.hosts.b]) {
       const before = await leftOn(h, runId);
       expect(before).toMatch(/^process /m);
       expect(before).toMatch(/^loop \/dev\/loop\d+/m);
@@ -95,11 +81,11 @@ describe('migbench cleanup --hosts', () => {
 
     // The hosts' part alone first: both "hosts" share this kernel, so this machine's own
     // cleanup (which scans the local /proc for the run mark) would also kill their processes.
-    const remote = await cleanupHosts([hosts.a, hosts.b]);
+    const remote = await cleanupHosts([env.hosts.a, env.hosts.b]);
     expect(remote.failed).toEqual([]);
-    for (const h of [hosts.a, hosts.b]) expect(await leftOn(h, runId)).toBe('');
+    for (const h of [env.hosts.a, env.hosts.b]) expect(await leftOn(h, runId)).toBe('');
     // Then the command, for the controller's side (the stand-in's ssh clients and its ledger).
-    const r = await migbench(['cleanup', '--hosts', inventory], state, 120_000);
+    const r = await migbench(['cleanup', '--hosts', env.inventory], state, 120_000);
     expect(r.stdout).not.toContain('FAILED');
     expect(r.exitCode).toBe(0);
     expect(readdirSync(state).filter((n) => n.endsWith('.jsonl'))).toEqual([]);

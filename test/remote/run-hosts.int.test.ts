@@ -1,32 +1,18 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseInventory } from '../../src/remote/inventory.js';
-import { closeConnections, remoteHosts, type RemoteHost } from '../../src/remote/remote-hosts.js';
+import { describe, expect, it } from 'vitest';
+import type { RemoteHost } from '../../src/remote/remote-hosts.js';
 import { remoteLedgerDir } from '../../src/remote/remote-ledger.js';
 import { execa } from 'execa';
 import { CLI, freshStateDir, migbench, readCsv } from '../support/cli.js';
-import { sshTestHostsDown, sshTestHostsUp } from '../support/ssh-test-hosts.js';
+import { useSshTestHosts } from '../support/ssh-test-hosts.js';
 
 /** Short windows and a small volume: the file stays within a few minutes. */
 const QUICK = ['--size', '32MiB', '--reps', '1', '--warmup', '500ms', '--settle', '500ms', '--health', '250ms'];
 
-let dir = '';
-let inventory = '';
-let hosts: { a: RemoteHost; b: RemoteHost };
 const state = freshStateDir();
-
-beforeAll(async () => {
-  process.env.MIGBENCH_STATE_DIR = state;
-  ({ dir, inventory } = await sshTestHostsUp());
-  hosts = remoteHosts(parseInventory(readFileSync(inventory, 'utf8'), inventory));
-}, 60_000);
-
-afterAll(async () => {
-  if (hosts) await closeConnections([hosts.a, hosts.b]);
-  if (dir) await sshTestHostsDown(dir);
-});
+const env = useSshTestHosts(state);
 
 /**
  * What migbench left on a host: processes carrying run `runId`'s mark, mounts and loop devices in
@@ -50,7 +36,7 @@ async function leftOn(h: RemoteHost, runId: string | undefined): Promise<string>
 describe('migbench run --hosts (two SSH hosts)', () => {
   it('runs kill-copy-boot and async-clone on the hosts: nothing lost, clocks recorded, nothing left', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'migbench-hosts-run-')), 'r');
-    const r = await migbench(['run', '--hosts', inventory, '--strategy', 'kill-copy-boot,async-clone', ...QUICK, '--out', out], state, 180_000);
+    const r = await migbench(['run', '--hosts', env.inventory, '--strategy', 'kill-copy-boot,async-clone', ...QUICK, '--out', out], state, 180_000);
     expect(r.exitCode, r.stderr + r.stdout).toBe(0);
     const rows = readCsv(join(out, 'runs.csv'));
     expect(rows.map((row) => row.strategy)).toEqual(['kill-copy-boot', 'async-clone']);
@@ -66,32 +52,32 @@ describe('migbench run --hosts (two SSH hosts)', () => {
     const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as { remote: { hosts: Record<string, { link_interface: string }>; clocks: Record<string, { after?: unknown; uncertainty_ms: number }> } };
     expect(meta.remote.hosts.a!.link_interface).toBe('migssh-ab');
     for (const role of ['a', 'b']) expect(meta.remote.clocks[role]!.after).toBeDefined();
-    for (const h of [hosts.a, hosts.b]) expect(await leftOn(h, rows[0]!.run_id)).toBe('');
+    for (const h of [env.hosts.a, env.hosts.b]) expect(await leftOn(h, rows[0]!.run_id)).toBe('');
   }, 200_000);
 
   it('refuses (exit 2) when a clock is known less well than --max-clock-uncertainty, leaving nothing', async () => {
-    const r = await migbench(['run', '--hosts', inventory, '--strategy', 'kill-copy-boot', ...QUICK, '--max-clock-uncertainty', '1us', '--out', join(tmpdir(), `migbench-hosts-refused-${process.pid}`)], state, 60_000);
+    const r = await migbench(['run', '--hosts', env.inventory, '--strategy', 'kill-copy-boot', ...QUICK, '--max-clock-uncertainty', '1us', '--out', join(tmpdir(), `migbench-hosts-refused-${process.pid}`)], state, 60_000);
     expect(r.exitCode, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/clock offset uncertainty above 0\.001 ms/);
-    for (const h of [hosts.a, hosts.b]) expect(await leftOn(h, undefined)).toBe('');
+    for (const h of [env.hosts.a, env.hosts.b]) expect(await leftOn(h, undefined)).toBe('');
   }, 70_000);
 
   it('after a SIGKILL mid-migration, cleanup --hosts leaves nothing on either host', async () => {
     const out = join(tmpdir(), `migbench-hosts-killed-${process.pid}`);
     // The hook SIGKILLs the run once the migration step has run 200 ms (src/strategy/test-abort-hook.ts).
-    const r = await execa(process.execPath, [CLI, 'run', '--hosts', inventory, '--strategy', 'async-clone', ...QUICK, '--out', out], {
+    const r = await execa(process.execPath, [CLI, 'run', '--hosts', env.inventory, '--strategy', 'async-clone', ...QUICK, '--out', out], {
       reject: false,
       env: { MIGBENCH_STATE_DIR: state, MIGBENCH_TEST_ABORT_AT: 'async-clone+200', MIGBENCH_TEST_ABORT_SIGNAL: 'SIGKILL' },
       timeout: 120_000,
     });
     expect(r.signal, r.stderr).toBe('SIGKILL');
     const runId = (JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as { run_id: string }).run_id;
-    const before = (await leftOn(hosts.a, runId)) + (await leftOn(hosts.b, runId));
+    const before = (await leftOn(env.hosts.a, runId)) + (await leftOn(env.hosts.b, runId));
     expect(before).toMatch(/^(process|loop|mount|path) /m);
     expect(before).toMatch(/^qdisc /m);
-    const c = await migbench(['cleanup', '--hosts', inventory], state, 120_000);
+    const c = await migbench(['cleanup', '--hosts', env.inventory], state, 120_000);
     expect(c.exitCode, c.stdout + c.stderr).toBe(0);
     expect(c.stdout).not.toContain('FAILED');
-    for (const h of [hosts.a, hosts.b]) expect(await leftOn(h, runId)).toBe('');
+    for (const h of [env.hosts.a, env.hosts.b]) expect(await leftOn(h, runId)).toBe('');
   }, 200_000);
 });

@@ -1,6 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { afterAll, beforeAll } from 'vitest';
+import { parseInventory } from '../../src/remote/inventory.js';
+import { closeConnections, remoteHosts, type RemoteHost } from '../../src/remote/remote-hosts.js';
 import { ROOT } from './cli.js';
 
 const SCRIPT = join(ROOT, 'scripts', 'ssh-test-hosts');
@@ -16,4 +19,29 @@ export async function sshTestHostsUp(): Promise<{ dir: string; inventory: string
 export async function sshTestHostsDown(dir: string): Promise<void> {
   await execa(SCRIPT, ['down', dir], { reject: false });
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** The two test hosts as one test file uses them (filled in by its `beforeAll`). */
+export interface SshTestHosts {
+  dir: string;
+  inventory: string;
+  hosts: { a: RemoteHost; b: RemoteHost };
+}
+
+/**
+ * Brings the SSH test hosts up before the file's tests (with `MIGBENCH_STATE_DIR` set to
+ * `state`) and down after them, connections closed first.
+ */
+export function useSshTestHosts(state: string): SshTestHosts {
+  const env = { dir: '', inventory: '' } as SshTestHosts;
+  beforeAll(async () => {
+    process.env.MIGBENCH_STATE_DIR = state;
+    ({ dir: env.dir, inventory: env.inventory } = await sshTestHostsUp());
+    env.hosts = remoteHosts(parseInventory(readFileSync(env.inventory, 'utf8'), env.inventory));
+  }, 60_000);
+  afterAll(async () => {
+    if (env.hosts) await closeConnections([env.hosts.a, env.hosts.b]);
+    if (env.dir) await sshTestHostsDown(env.dir);
+  }, 60_000);
+  return env;
 }
