@@ -16,7 +16,7 @@ import { localHost } from '../../host/local-host.js';
 import { ResourceScope } from '../../lab/scope.js';
 import type { QmpClient } from '../qemu/qmp-client.js';
 import { attachNbdAsLoop, startQsd } from '../qemu/qsd.js';
-import { QEMU_NBD_CLIENT } from '../../fault/timeouts.js';
+import { addBaseNodes, addOverlayAndExport } from './qemu-clone-chain.js';
 import type { CloneOptions } from './backend.js';
 
 /** What a reassembled stack consists of. */
@@ -29,12 +29,6 @@ export interface QemuCloneStack {
 }
 
 /** The node names, export and bitmap of the clone stack (as qemu-clone.ts builds it). */
-export interface QemuStackNames {
-  node: { source: string; data: string; meta: string; overlay: string; cor: string };
-  exportName: string;
-  bitmap: string;
-}
-
 /**
  * Kills the stack as a crash would: SIGKILL of qemu-storage-daemon, of nbdfuse (its pid
  * file) and of `extra` (the hydration reader), then the stack's scope takes down what is
@@ -62,26 +56,13 @@ export async function crashStack(scope: ResourceScope, qsdStop: () => Promise<vo
  * same chain as qemu-clone.ts's `prepare` minus the image creation (the overlay's
  * allocation is what survived), exported and attached again.
  */
-export async function reopenStack(parent: ResourceScope, o: CloneOptions, names: QemuStackNames, paths: { dir: string; meta: string; nbdSock: string; fuseFile: string }): Promise<QemuCloneStack> {
+export async function reopenStack(parent: ResourceScope, o: CloneOptions, paths: { dir: string; meta: string; nbdSock: string; fuseFile: string }): Promise<QemuCloneStack> {
   const scope = new ResourceScope(parent.ledger);
   parent.defer('qemu clone stack (after dest-crash)', () => scope.close());
   const { qmp, daemon } = await startQsd(scope, paths.dir, { on: o.host, signal: o.signal });
-  const n = names.node;
-  await qmp.execute('blockdev-add', {
-    driver: 'nbd',
-    'node-name': n.source,
-    server: { type: 'inet', host: o.sourceHost, port: String(o.sourcePort) },
-    'read-only': true,
-    ...QEMU_NBD_CLIENT,
-  });
-  await qmp.execute('blockdev-add', { driver: 'host_device', 'node-name': n.data, filename: o.destDevice, cache: { direct: true }, aio: 'native' });
-  await qmp.execute('blockdev-add', { driver: 'file', 'node-name': n.meta, filename: paths.meta });
-  await qmp.execute('blockdev-add', { driver: 'qcow2', 'node-name': n.overlay, file: n.meta, backing: n.source, 'data-file': n.data });
-  await qmp.execute('block-dirty-bitmap-add', { node: n.data, name: names.bitmap, granularity: o.regionSizeBytes });
-  await qmp.execute('blockdev-add', { driver: 'copy-on-read', 'node-name': n.cor, file: n.overlay });
-  await qmp.execute('nbd-server-start', { addr: { type: 'unix', data: { path: paths.nbdSock } } });
-  await qmp.execute('block-export-add', { type: 'nbd', id: names.exportName, 'node-name': n.cor, name: names.exportName, writable: true });
-  const device = await attachNbdAsLoop(scope, `nbd+unix:///${names.exportName}?socket=${paths.nbdSock}`, paths.fuseFile);
+  await addBaseNodes(qmp, o, paths.meta);
+  const uri = await addOverlayAndExport(qmp, o, paths.nbdSock);
+  const device = await attachNbdAsLoop(scope, uri, paths.fuseFile, o.host.workPath ? o.host : undefined);
   return { scope, qmp, daemon, device };
 }
 

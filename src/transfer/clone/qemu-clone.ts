@@ -12,13 +12,10 @@ import type { QmpClient } from '../qemu/qmp-client.js';
 import { attachNbdAsLoop, startQsd } from '../qemu/qsd.js';
 import type { Clone, CloneBackend, CloneOptions, CloneProgress, CloneTuning, PreparedClone } from './backend.js';
 import { zeroExtentsToFill, type QemuMapExtent } from './qemu-map.js';
-import { QEMU_NBD_CLIENT } from '../../fault/timeouts.js';
 import { allocatedBytes, crashStack, reopenStack } from './qemu-clone-crash.js';
+import { addBaseNodes, addOverlayAndExport, NODE, PRESENT_BITMAP } from './qemu-clone-chain.js';
 
-const NODE = { source: 'src', data: 'dest-data', meta: 'meta-file', overlay: 'overlay', cor: 'cor' } as const;
-const EXPORT = 'clone';
 const JOB = 'hydrate';
-const PRESENT_BITMAP = 'present';
 
 interface NamedNode {
   'node-name': string;
@@ -90,16 +87,7 @@ export class QemuCloneBackend implements CloneBackend {
     const qsd = await startQsd(scope, dir, { on: o.host, signal: o.signal });
     const { qmp } = qsd;
 
-    await qmp.execute('blockdev-add', {
-      driver: 'nbd',
-      'node-name': NODE.source,
-      server: { type: 'inet', host: o.sourceHost, port: String(o.sourcePort) },
-      'read-only': true,
-      // Ride out a restarted source (fault/timeouts.ts, recorded in meta.json).
-      ...QEMU_NBD_CLIENT,
-    });
-    await qmp.execute('blockdev-add', { driver: 'host_device', 'node-name': NODE.data, filename: o.destDevice, cache: { direct: true }, aio: 'native' });
-    await qmp.execute('blockdev-add', { driver: 'file', 'node-name': NODE.meta, filename: meta });
+    await addBaseNodes(qmp, o, meta);
     // blockdev-create rather than `qemu-img create`, which zeroes sector 0 of the data file.
     const created = qmp.mark();
     await qmp.execute('blockdev-create', {
@@ -115,17 +103,7 @@ export class QemuCloneBackend implements CloneBackend {
     const failed = jobs.find((j) => j.id === 'create')?.error;
     if (failed) throw new Error(`creating the qcow2 metadata failed: ${failed}`);
     await qmp.execute('job-dismiss', { id: 'create' });
-    await qmp.execute('blockdev-add', { driver: 'qcow2', 'node-name': NODE.overlay, file: NODE.meta, backing: NODE.source, 'data-file': NODE.data });
-    // One bit per cluster written to B's device (copy-on-read fills, block-stream, the
-    // workload's writes; guest offset = device offset): once set, that cluster is on B, and
-    // the count is hydration progress. On the data-file node, because copy-on-read writes
-    // into the overlay below the generic write path that marks the overlay's own bitmaps.
-    await qmp.execute('block-dirty-bitmap-add', { node: NODE.data, name: PRESENT_BITMAP, granularity: o.regionSizeBytes });
-    await qmp.execute('blockdev-add', { driver: 'copy-on-read', 'node-name': NODE.cor, file: NODE.overlay });
-    await qmp.execute('nbd-server-start', { addr: { type: 'unix', data: { path: nbdSock } } });
-    await qmp.execute('block-export-add', { type: 'nbd', id: EXPORT, 'node-name': NODE.cor, name: EXPORT, writable: true });
-
-    const uri = `nbd+unix:///${EXPORT}?socket=${nbdSock}`;
+    const uri = await addOverlayAndExport(qmp, o, nbdSock);
     // On a real host, nbdfuse and the loop device are B's; in the lab, the root host's.
     const device = await attachNbdAsLoop(scope, uri, fuseFile, o.host.workPath ? o.host : undefined);
     const clone = new QemuClone(device, qmp, o, uri, meta, scope);
@@ -192,8 +170,7 @@ class QemuClone implements Clone {
     // Progress after the reboot: what the overlay held, plus what the new bitmap counts
     // (an upper bound: a write to an already present cluster counts twice, clamped to the total).
     this.reassembledBytes = await allocatedBytes(this.meta);
-    const names = { node: NODE, exportName: EXPORT, bitmap: PRESENT_BITMAP };
-    const stack = await reopenStack(c.parent, this.o, names, { dir: c.dir, meta: this.meta, nbdSock: c.nbdSock, fuseFile: c.fuseFile });
+    const stack = await reopenStack(c.parent, this.o, { dir: c.dir, meta: this.meta, nbdSock: c.nbdSock, fuseFile: c.fuseFile });
     this.scope = stack.scope;
     this.qmp = stack.qmp;
     this.device = stack.device;
