@@ -22,6 +22,10 @@ export interface AckedVersion {
   ackNs: number;
 }
 
+/** The ref of a block never acknowledged, and of one whose latest version is the fill. */
+const NEVER = -1;
+const FILL = -2;
+
 /**
  * Per block, the acknowledged versions that may legitimately be its final content
  * (docs/results.md, "The overlap rule"): every acknowledged write not strictly followed
@@ -29,58 +33,105 @@ export interface AckedVersion {
  * acknowledged write. With one writer at a time that is the latest ack alone; writes of
  * two instances whose issue→ack intervals overlap are both possible (indeterminate order).
  *
- * The arrays hold the latest version by ack time (always possible); `others` the further
- * possible ones of the few blocks that have any. `epoch[i] < 0`: never acknowledged.
+ * Four bytes per block (issue 15, "Scale": a 16 GiB volume has 4 Mi blocks): a block
+ * refers to its latest version by ack time — the fill, or an entry of `versions`, which
+ * grows with the acks (the journal holds them anyway), not with the volume. `others` holds
+ * the further possible versions of the few blocks that have any, with their last issue
+ * time; for every other block that time is the latest version's own stamp (the write
+ * issued last is always possible, so with one possible version it is that one).
  */
-export interface LatestAcks {
-  epoch: Int32Array;
-  seq: Uint32Array;
-  stampNs: Float64Array;
-  ackNs: Float64Array;
-  /** Issue time of the last-issued acknowledged write of each block. */
-  issueNs: Float64Array;
+export class LatestAcks {
+  private readonly ref: Int32Array;
+  private readonly versions: AckedVersion[] = [];
+  private fill: { stampNs: number; ackNs: number } | undefined;
   /** Blocks with more than one possible final version: the others, besides the latest. */
-  others: Map<number, AckedVersion[]>;
+  readonly others = new Map<number, AckedVersion[]>();
+  /** The last issue time of the blocks in `others`. */
+  private readonly issues = new Map<number, number>();
+
+  constructor(readonly blocks: number) {
+    this.ref = new Int32Array(blocks).fill(NEVER);
+  }
+
+  /** Whether block `i` was ever acknowledged. */
+  acknowledged(i: number): boolean {
+    return this.ref[i]! !== NEVER;
+  }
+
+  /** The latest version (by ack time) of block `i`, undefined if never acknowledged. */
+  latest(i: number): AckedVersion | undefined {
+    const r = this.ref[i]!;
+    if (r === NEVER) return undefined;
+    if (r === FILL) return { epoch: 0, seq: i, stampNs: this.fill!.stampNs, ackNs: this.fill!.ackNs };
+    return this.versions[r]!;
+  }
+
+  /** Whether the latest version of block `i` is (epoch, seq); no allocation (the verifier asks once per block). */
+  latestIs(i: number, epoch: number, seq: number): boolean {
+    const r = this.ref[i]!;
+    if (r === NEVER) return false;
+    if (r === FILL) return epoch === 0 && seq === i;
+    const v = this.versions[r]!;
+    return v.epoch === epoch && v.seq === seq;
+  }
+
+  /** Epoch of block `i`'s latest version (-1 if never acknowledged). */
+  latestEpoch(i: number): number {
+    const r = this.ref[i]!;
+    return r === NEVER ? -1 : r === FILL ? 0 : this.versions[r]!.epoch;
+  }
+
+  /** Ack time of block `i`'s latest version (-Infinity if never acknowledged). */
+  latestAckNs(i: number): number {
+    const r = this.ref[i]!;
+    return r === NEVER ? -Infinity : r === FILL ? this.fill!.ackNs : this.versions[r]!.ackNs;
+  }
+
+  /** Issue time of block `i`'s last-issued acknowledged write (-Infinity if never acknowledged). */
+  issueNs(i: number): number {
+    const r = this.ref[i]!;
+    if (r === NEVER) return -Infinity;
+    return this.issues.get(i) ?? (r === FILL ? this.fill!.stampNs : this.versions[r]!.stampNs);
+  }
+
+  /** Makes `v` block `i`'s latest version, and `others` / `issueNs` its other possible versions and last issue. */
+  set(i: number, v: AckedVersion, others: AckedVersion[], issueNs: number): void {
+    this.ref[i] = this.versions.push(v) - 1;
+    if (others.length) {
+      this.others.set(i, others);
+      this.issues.set(i, issueNs);
+    } else {
+      this.others.delete(i);
+      this.issues.delete(i);
+    }
+  }
+
+  /** The fill acknowledged every block at once: the latest version of every block not acknowledged before it. */
+  applyFill(fill: { stampNs: number; ackNs: number }): void {
+    this.fill = fill;
+    for (let i = 0; i < this.blocks; i++) {
+      if (this.ref[i] === NEVER) this.ref[i] = FILL;
+      else applyAck(this, { type: 1, index: i, epoch: 0, seq: i, stampNs: fill.stampNs, ackNs: fill.ackNs });
+    }
+  }
 }
 
 /** A table in which no block has been acknowledged yet. */
 export function emptyLatest(blocks: number): LatestAcks {
-  return {
-    epoch: new Int32Array(blocks).fill(-1),
-    seq: new Uint32Array(blocks),
-    stampNs: new Float64Array(blocks),
-    ackNs: new Float64Array(blocks).fill(-Infinity),
-    issueNs: new Float64Array(blocks).fill(-Infinity),
-    others: new Map(),
-  };
+  return new LatestAcks(blocks);
 }
 
 /** Computes the possible final versions of every block from the fill and every ack. */
 export function latestAcks(journal: Journal): LatestAcks {
-  const n = journal.blocks;
-  const latest = emptyLatest(n);
-  if (journal.fill) {
-    for (let i = 0; i < n; i++) {
-      latest.epoch[i] = 0;
-      latest.seq[i] = i;
-      latest.stampNs[i] = journal.fill.stampNs;
-      latest.ackNs[i] = journal.fill.ackNs;
-      latest.issueNs[i] = journal.fill.stampNs;
-    }
-  }
+  const latest = emptyLatest(journal.blocks);
+  if (journal.fill) latest.applyFill(journal.fill);
   for (const a of journal.acks) applyAck(latest, a);
   return latest;
 }
 
-/** The latest version (by ack time) of block `i`, undefined if never acknowledged. */
-function latestOf(latest: LatestAcks, i: number): AckedVersion | undefined {
-  if (latest.epoch[i]! < 0) return undefined;
-  return { epoch: latest.epoch[i]!, seq: latest.seq[i]!, stampNs: latest.stampNs[i]!, ackNs: latest.ackNs[i]! };
-}
-
 /** Every possible final version of block `i` (the latest first); empty if never acknowledged. */
 export function finalVersions(latest: LatestAcks, i: number): AckedVersion[] {
-  const l = latestOf(latest, i);
+  const l = latest.latest(i);
   return l ? [l, ...(latest.others.get(i) ?? [])] : [];
 }
 
@@ -91,13 +142,12 @@ export function finalVersions(latest: LatestAcks, i: number): AckedVersion[] {
  */
 export function applyAck(latest: LatestAcks, a: AckRecord): void {
   const i = a.index;
-  const issue = Math.max(latest.issueNs[i]!, a.stampNs);
-  latest.issueNs[i] = issue;
+  const issue = Math.max(latest.issueNs(i), a.stampNs);
   const others = latest.others.get(i);
-  const l = latestOf(latest, i);
+  const l = latest.latest(i);
   // Fast path (one writer at a time): the new ack strictly follows everything the block had.
   if (!others && (!l || l.ackNs < a.stampNs)) {
-    setLatest(latest, i, a);
+    latest.set(i, { epoch: a.epoch, seq: a.seq, stampNs: a.stampNs, ackNs: a.ackNs }, [], issue);
     return;
   }
   const candidates = [...(l ? [l] : []), ...(others ?? []), { epoch: a.epoch, seq: a.seq, stampNs: a.stampNs, ackNs: a.ackNs }];
@@ -105,17 +155,7 @@ export function applyAck(latest: LatestAcks, a: AckRecord): void {
   // The latest by ack time; the last candidate (the new ack) wins ties.
   let top = possible.length - 1;
   for (let k = possible.length - 1; k >= 0; k--) if (possible[k]!.ackNs > possible[top]!.ackNs) top = k;
-  setLatest(latest, i, possible[top]!);
-  const rest = possible.filter((_, k) => k !== top);
-  if (rest.length) latest.others.set(i, rest);
-  else latest.others.delete(i);
-}
-
-function setLatest(latest: LatestAcks, i: number, v: AckedVersion): void {
-  latest.epoch[i] = v.epoch;
-  latest.seq[i] = v.seq;
-  latest.stampNs[i] = v.stampNs;
-  latest.ackNs[i] = v.ackNs;
+  latest.set(i, possible[top]!, possible.filter((_, k) => k !== top), issue);
 }
 
 /**
@@ -125,9 +165,9 @@ function setLatest(latest: LatestAcks, i: number, v: AckedVersion): void {
  * Anything is acceptable where nothing was ever acknowledged.
  */
 export function holdsLatest(latest: LatestAcks, i: number, epoch: number, seq: number, stampNs: number): boolean {
-  if (latest.epoch[i]! < 0) return true;
-  if (epoch === latest.epoch[i] && seq === latest.seq[i]) return true;
-  let earliestAck = latest.ackNs[i]!;
+  if (!latest.acknowledged(i)) return true;
+  if (latest.latestIs(i, epoch, seq)) return true;
+  let earliestAck = latest.latestAckNs(i);
   const others = latest.others.get(i);
   if (others) {
     for (const o of others) {

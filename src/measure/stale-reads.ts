@@ -19,12 +19,12 @@ export function staleReads(journal: Journal): { stale: number; corrupt: number; 
   let corrupt = 0;
   for (const r of reads) {
     if (fill && !fillApplied && fill.ackNs < r.scheduledNs) {
-      for (let i = 0; i < n; i++) applyAck(latest, { type: 1, index: i, epoch: 0, seq: i, stampNs: fill.stampNs, ackNs: fill.ackNs });
+      latest.applyFill(fill);
       fillApplied = true;
     }
     while (ai < acks.length && acks[ai]!.ackNs < r.scheduledNs) applyAck(latest, acks[ai++]!);
     if (r.state === BlockState.Corrupt) corrupt++;
-    else if (r.state === BlockState.Zero ? latest.epoch[r.index]! >= 0 : !holdsLatest(latest, r.index, r.epoch, r.seq, r.stampNs)) stale++;
+    else if (r.state === BlockState.Zero ? latest.acknowledged(r.index) : !holdsLatest(latest, r.index, r.epoch, r.seq, r.stampNs)) stale++;
   }
   return { stale, corrupt, checked: reads.length };
 }

@@ -48,7 +48,7 @@ export function verifyBlocks(
       if (v.corruptSample.length < 16) v.corruptSample.push(i);
       continue;
     }
-    const ok = state === BlockState.Zero ? latest.epoch[i]! < 0 : holdsLatest(latest, i, out.epoch, out.seq, out.stampNs);
+    const ok = state === BlockState.Zero ? !latest.acknowledged(i) : holdsLatest(latest, i, out.epoch, out.seq, out.stampNs);
     if (ok) continue;
     if (forked?.[i]) {
       v.divergedBytes += blockSize;
@@ -68,11 +68,12 @@ export function verifyBlocks(
  */
 export function forkedBlocks(latest: LatestAcks, newStartNs: ReadonlyMap<number, number>): Uint8Array {
   const starts = [...newStartNs.entries()];
-  const forked = new Uint8Array(latest.epoch.length);
-  for (let i = 0; i < latest.epoch.length; i++) {
-    if (latest.epoch[i]! < 0) continue;
-    const versions = latest.others.has(i) ? finalVersions(latest, i) : [{ epoch: latest.epoch[i]!, ackNs: latest.ackNs[i]! }];
-    if (versions.some((w) => starts.some(([epoch, start]) => epoch > w.epoch && start < w.ackNs))) forked[i] = 1;
+  const forked = new Uint8Array(latest.blocks);
+  const forks = (epoch: number, ackNs: number): boolean => starts.some(([newer, start]) => newer > epoch && start < ackNs);
+  for (let i = 0; i < latest.blocks; i++) {
+    if (!latest.acknowledged(i)) continue;
+    // No allocation for the (many) blocks with one possible version.
+    if (latest.others.has(i) ? finalVersions(latest, i).some((w) => forks(w.epoch, w.ackNs)) : forks(latest.latestEpoch(i), latest.latestAckNs(i))) forked[i] = 1;
   }
   return forked;
 }

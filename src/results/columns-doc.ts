@@ -95,6 +95,15 @@ export const RUN_COLUMN_DOCS: readonly ColumnDoc<RunColumn>[] = [
     meaning: '`cpu_s_a` / `cpu_s_b` per GiB A sent over the link in the same window (`bytes_on_wire` / 2^30): the CPU a strategy costs per GiB it moves; see [performance.md](performance.md)',
   },
   {
+    columns: ['fill_ms', 'verify_ms'],
+    meaning:
+      "the harness's own phases, wall time: laying the workload's initial state on the source (the stamped fill; mkfs and the data set; initdb) and reading the destination back against the journal. Not part of any migration figure; reported so a large volume shows whether the harness, not the strategy, dominates a run (`npm run bench:scale`)",
+  },
+  {
+    columns: ['orchestrator_rss_mib'],
+    meaning: "the migbench process's peak resident memory in the run up to the end of this row's verification, MiB (`getrusage` maxrss): per-block state is a few bytes per block, so it grows slowly with the volume (`npm run bench:scale`)",
+  },
+  {
     columns: ['clock_offset_a_ms', 'clock_offset_b_ms', 'clock_uncertainty_ms'],
     meaning:
       "real hosts only (`--hosts`): host A's / B's clock minus the controller's, measured before the run (tightest of 16 SSH round trips) and subtracted from every timestamp that host's processes reported; the worse of the two uncertainties (half that round trip); empty in the embedded lab, where every host shares the controller's clock. meta.json `remote.clocks` adds the measurement after the run and the drift; see [remote-hosts.md](remote-hosts.md)",

@@ -110,6 +110,10 @@ export const RUN_COLUMNS = [
   'cpu_s_b',
   'cpu_s_per_gib_a',
   'cpu_s_per_gib_b',
+  // The harness's own cost (src/strategy/step-clock.ts): its phases beside the migration's.
+  'fill_ms',
+  'verify_ms',
+  'orchestrator_rss_mib',
   // Real hosts (issue 13, src/remote/run-clocks.ts): the clock corrections of the row's timestamps.
   'clock_offset_a_ms',
   'clock_offset_b_ms',

@@ -41,6 +41,8 @@ export interface RepetitionResult {
    * when it had no cgroup.
    */
   cpuSeconds?: { a?: number; b?: number };
+  /** The harness's own phases (the fill, the verification) and the orchestrator's peak memory. */
+  harness?: HarnessFigures;
   /**
    * Timed reads of both sides: the stamped instances' (with what they returned) or, with
    * `--probe fio`, fio's (latency only).
@@ -51,6 +53,16 @@ export interface RepetitionResult {
   acks: readonly AckRecord[];
   /** The injected fault and what the repetition saw of it (`--fault`). */
   fault?: FaultResult;
+}
+
+/** What the harness itself cost in a repetition (runs.csv fill_ms, verify_ms, orchestrator_rss_mib). */
+export interface HarnessFigures {
+  /** Wall time of the workload's initial state on the source (the stamped fill, mkfs + data set, initdb). */
+  fillMs: number | undefined;
+  /** Wall time of the destination's verification (reading it back against the journal). */
+  verifyMs: number | undefined;
+  /** The orchestrator's peak resident memory in the run so far, MiB. */
+  peakRssMiB: number;
 }
 
 /** What the clients of an application workload saw (runs.csv client_gap_ms, errors, timeouts, lost_requests). */

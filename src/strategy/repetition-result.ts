@@ -2,7 +2,7 @@ import type { MigrationMetrics } from '../measure/metrics.js';
 import type { Timeline } from '../measure/timeline.js';
 import type { WorkloadFigures } from '../workload/workload.js';
 import type { StrategyOutcome } from './context.js';
-import type { RepetitionResult } from '../results/repetition-result.js';
+import type { HarnessFigures, RepetitionResult } from '../results/repetition-result.js';
 import type { FaultRecord } from '../fault/record.js';
 
 /** Everything a finished repetition hands to its result. */
@@ -23,6 +23,8 @@ export interface RepetitionRecord {
   figures: WorkloadFigures;
   /** The injected fault, when the scenario has one. */
   fault?: FaultRecord | undefined;
+  /** The harness's own phases and the orchestrator's peak memory. */
+  harness?: HarnessFigures;
 }
 
 /** The repetition result of a successful repetition: the strategy's outcome and the workload's figures, side by side (pure). */
@@ -46,6 +48,7 @@ export function repetitionResult(r: RepetitionRecord): RepetitionResult {
     ...(figures.app ? { app: figures.app } : {}),
     ...(r.volume !== undefined ? { volume: r.volume } : {}),
     ...(r.cpuSeconds ? { cpuSeconds: r.cpuSeconds } : {}),
+    ...(r.harness ? { harness: r.harness } : {}),
     reads: figures.reads,
     checkedReads: figures.checkedReads,
     acks: figures.acks,

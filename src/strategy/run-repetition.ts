@@ -22,6 +22,7 @@ import { attachFault } from '../fault/attach.js';
 import { classifySourceLoss, endOnLostSource, loopAllocatedBytes } from '../fault/lost-source.js';
 import { sourceExportFilters } from '../fault/source-files.js';
 import { cpuSecondsSince, hostCpuSeconds, type HostCpuSeconds } from './host-cpu.js';
+import { StepClock } from './step-clock.js';
 
 export interface RepetitionInput {
   scope: ResourceScope;
@@ -52,17 +53,19 @@ export interface RepetitionInput {
  * Runs a repetition's `body` in a child scope that is closed whatever happens; `enter`
  * names the step being run (progress display), and a failure says which step it was.
  */
-async function inRepetition<T>(input: RepetitionInput, body: (scope: ResourceScope, enter: (step: string) => void) => Promise<T>): Promise<T> {
+async function inRepetition<T>(input: RepetitionInput, body: (scope: ResourceScope, enter: (step: string) => void, clock: StepClock) => Promise<T>): Promise<T> {
   const scope = new ResourceScope(input.scope.ledger);
   let step = 'provision';
   let index = 0;
+  const clock = new StepClock();
   const enter = (name: string): void => {
     step = name;
+    clock.enter(name);
     input.onStep(name);
     testAbortHook(name, ++index);
   };
   try {
-    return await body(scope, enter);
+    return await body(scope, enter, clock);
   } catch (err) {
     throw new RepetitionError(step, err);
   } finally {
@@ -127,7 +130,7 @@ const volumeSuffix = (volume: number | undefined): string => (volume === undefin
 export async function runRepetition(input: RepetitionInput): Promise<RepetitionResult> {
   const { scenario: s, strategy, hosts, signal } = input;
   const timeline = new Timeline();
-  return inRepetition(input, async (scope, enter) => {
+  return inRepetition(input, async (scope, enter, clock) => {
     enter('provision');
     const { workDir, sourceDevice, destDevice } = await provisionRepetition(scope, input);
     const workload = createWorkload({ scope, scenario: s, hosts, workDir, signal, rep: input.rep, ...(input.volume !== undefined ? { volume: input.volume } : {}) });
@@ -183,9 +186,12 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
 
     enter('verify');
     const figures = await workload.verify(destDevice, timeline);
+    clock.stop();
+    // maxRSS: the orchestrator's peak so far in the run (KiB), this repetition included.
+    const harness = { fillMs: clock.ms(workload.provisionStep), verifyMs: clock.ms('verify'), peakRssMiB: process.resourceUsage().maxRSS / 1024 };
     const lastAckSource = timeline.mark('last_ack_source', figures.lastAckSourceNs ?? timeline.get('start')!);
     const metrics = migrationMetrics(timeline, lastAckSource, outcome.dest.firstAckNs, figures.metricReads.source, figures.metricReads.dest);
-    return repetitionResult({ strategy: strategy.name, rep: input.rep, volume: input.volume, timeline, metrics, wireBytes, outcome, figures, cpuSeconds, fault: faultRecord });
+    return repetitionResult({ strategy: strategy.name, rep: input.rep, volume: input.volume, timeline, metrics, wireBytes, outcome, figures, cpuSeconds, fault: faultRecord, harness });
   });
 }
 

@@ -10,35 +10,34 @@ const journal = (blocks: number, acks: AckRecord[], fill: Journal['fill'] = FILL
 describe('latestAcks', () => {
   it('starts every block at the fill: epoch 0, seq = block index', () => {
     const latest = latestAcks(journal(3, []));
-    expect([...latest.epoch]).toEqual([0, 0, 0]);
-    expect([...latest.seq]).toEqual([0, 1, 2]);
-    expect([...latest.stampNs]).toEqual([1_000, 1_000, 1_000]);
-    expect([...latest.ackNs]).toEqual([2_000, 2_000, 2_000]);
+    expect([0, 1, 2].map((i) => latest.latest(i))).toEqual([0, 1, 2].map((i) => ({ epoch: 0, seq: i, stampNs: 1_000, ackNs: 2_000 })));
+    expect([0, 1, 2].map((i) => latest.issueNs(i))).toEqual([1_000, 1_000, 1_000]);
   });
 
   it('without a fill, blocks never acknowledged stay at epoch -1', () => {
     const latest = latestAcks({ ...journal(3, [ack(1, 1, 0, 10, 20)]), fill: undefined });
-    expect([...latest.epoch]).toEqual([-1, 1, -1]);
-    expect(latest.ackNs[0]).toBe(-Infinity);
+    expect([0, 1, 2].map((i) => latest.latestEpoch(i))).toEqual([-1, 1, -1]);
+    expect(latest.latest(0)).toBeUndefined();
+    expect(latest.latestAckNs(0)).toBe(-Infinity);
   });
 
   it('keeps the latest ack by ack time, whatever order the journal lists them in', () => {
     // Two instances' acks interleave in the journal; block 0's newest is epoch 1's seq 7.
     const latest = latestAcks(journal(2, [ack(0, 1, 7, 500, 9_000), ack(0, 2, 3, 600, 8_000), ack(0, 1, 5, 400, 7_000), ack(1, 2, 4, 700, 8_500)]));
-    expect([latest.epoch[0], latest.seq[0], latest.stampNs[0], latest.ackNs[0]]).toEqual([1, 7, 500, 9_000]);
-    expect([latest.epoch[1], latest.seq[1]]).toEqual([2, 4]);
+    expect(latest.latest(0)).toEqual({ epoch: 1, seq: 7, stampNs: 500, ackNs: 9_000 });
+    expect(latest.latestIs(1, 2, 4)).toBe(true);
   });
 
   it('on equal ack times, the one recorded later wins', () => {
     const latest = emptyLatest(1);
     applyAck(latest, ack(0, 1, 1, 10, 100));
     applyAck(latest, ack(0, 2, 9, 20, 100));
-    expect([latest.epoch[0], latest.seq[0]]).toEqual([2, 9]);
+    expect(latest.latestIs(0, 2, 9)).toBe(true);
   });
 
   it('never lets an ack older than the fill replace it', () => {
     const latest = latestAcks(journal(1, [ack(0, 1, 0, 500, 1_500)]));
-    expect([latest.epoch[0], latest.seq[0]]).toEqual([0, 0]);
+    expect(latest.latestIs(0, 0, 0)).toBe(true);
   });
 });
 
@@ -104,5 +103,17 @@ describe('the overlap rule in the table', () => {
     // An unacknowledged write is acceptable once issued after the earliest possible ack (10_300).
     expect(holdsLatest(latest, 0, 2, 2, 10301)).toBe(true);
     expect(holdsLatest(latest, 0, 2, 2, 10299)).toBe(false);
+  });
+});
+
+describe('LatestAcks.applyFill', () => {
+  it('keeps an ack folded before the fill as a possible version when their intervals overlap', () => {
+    const latest = emptyLatest(2);
+    applyAck(latest, ack(1, 1, 3, 500, 1_500)); // issued before the fill's stamp, acked before its ack
+    latest.applyFill(FILL);
+    expect(latest.latestIs(0, 0, 0)).toBe(true);
+    expect(latest.latestIs(1, 0, 1)).toBe(true);
+    expect(finalVersions(latest, 1).map((v) => v.seq)).toEqual([1, 3]);
+    expect(latest.issueNs(1)).toBe(1_000);
   });
 });
