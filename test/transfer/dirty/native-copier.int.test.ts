@@ -55,13 +55,20 @@ function zeroOutside(b: Buffer, list: readonly Extent[]): boolean {
   return true;
 }
 
+/** A's delta server variants the copier is run against: env for the server's start. */
+const SERVERS: [string, Record<string, string>][] = [
+  ['native server, backing-file reads', { MIGBENCH_DELTA_SERVER: 'native' }],
+  ['native server, O_DIRECT device reads', { MIGBENCH_DELTA_SERVER: 'native', MIGBENCH_DELTA_READ: 'device' }],
+  ['node server', { MIGBENCH_DELTA_SERVER: 'node' }],
+];
+
 /**
- * The native round copier (native/round-copier.c) in B's namespace, against the real delta
+ * The native round copier (native/round-copier.c) in B's namespace, against each delta
  * server on A over the shaped link: a scattered pass lands byte-exactly, a warm-up writes
  * nothing, and the byte check catches a dropped block and a wrong byte (the copier's
  * MIGBENCH_COPIER_FAULT hook), each once.
  */
-describe('native round copier', () => {
+describe.each(SERVERS)('native round copier, %s', (_, serverEnv) => {
   afterAll(async () => {
     expect(await migbenchLeftovers()).toEqual([]);
   });
@@ -71,8 +78,10 @@ describe('native round copier', () => {
     const id = Math.random().toString(16).slice(2, 8);
     const scope = new ResourceScope(new Ledger(`native-copier-${id}`, state));
     const signal = new AbortController().signal;
-    const saved = { copier: process.env.MIGBENCH_COPIER, fault: process.env.MIGBENCH_COPIER_FAULT };
+    const names = ['MIGBENCH_COPIER', 'MIGBENCH_COPIER_FAULT', 'MIGBENCH_DELTA_SERVER', 'MIGBENCH_DELTA_READ'];
+    const saved = Object.fromEntries(names.map((n) => [n, process.env[n]]));
     process.env.MIGBENCH_COPIER = 'native';
+    Object.assign(process.env, serverEnv);
     try {
       const hosts = await createHostPair(scope, `mgbn${id}`, { rateBps: 1e9 });
       const src = await createLoopDevice(scope, `/dev/shm/migbench-test-${id}-src.img`, SIZE);
@@ -109,9 +118,10 @@ describe('native round copier', () => {
       }
       await server.stop();
     } finally {
-      if (saved.copier === undefined) delete process.env.MIGBENCH_COPIER;
-      else process.env.MIGBENCH_COPIER = saved.copier;
-      if (saved.fault !== undefined) process.env.MIGBENCH_COPIER_FAULT = saved.fault;
+      for (const n of names) {
+        if (saved[n] === undefined) delete process.env[n];
+        else process.env[n] = saved[n];
+      }
       await scope.close();
     }
   });
