@@ -134,8 +134,8 @@ static int serve(int s, const unsigned char *req, uint32_t count, unsigned char 
       uint64_t n = 0;
       int extend = 0;
       if (i < count && sp && pos >= end && pos - end <= gap) {
-        n = len - done;
-        if (n > BUF_BYTES - used - (pos - end)) n = used + (pos - end) < BUF_BYTES ? BUF_BYTES - used - (pos - end) : 0;
+        uint64_t room = used + (pos - end) < BUF_BYTES ? BUF_BYTES - used - (pos - end) : 0;
+        n = len - done < room ? len - done : room;
         extend = n > 0;
       }
       /* The buffer is full (or the request done): read its spans, send its parts. */
@@ -209,6 +209,8 @@ int main(int argc, char **argv) {
   } else {
     fd_read = open(device, O_RDONLY | O_DIRECT | O_CLOEXEC);
     fd_buffered = open(device, O_RDONLY | O_CLOEXEC);
+    /* A file system without O_DIRECT (tmpfs): every read through the page cache. */
+    if (fd_read < 0 && errno == EINVAL) fd_read = fd_buffered;
   }
   if (fd_read < 0 || (!via_backing && fd_buffered < 0)) {
     fprintf(stderr, "delta server: open %s: %s\n", backing ? backing : device, strerror(errno));
