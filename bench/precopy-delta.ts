@@ -35,6 +35,7 @@ import { DeltaServer } from '../src/transfer/dirty/delta-server.js';
 import { mulberry32 } from '../src/measure/prng.js';
 import { extentBytes } from '../src/transfer/dirty/extents.js';
 import { RoundCopier, warmUpBatches } from '../src/transfer/dirty/round-copier.js';
+import { copierImplementation, DELTA_SERVER_ENV, implementation } from '../src/transfer/dirty/native-copier.js';
 import { TrackedSource } from '../src/transfer/dirty/tracked-source.js';
 import { fillVolume } from '../src/workload/fill.js';
 import { alignedBuffer } from '../src/workload/aligned-buffer.js';
@@ -136,7 +137,7 @@ async function main(): Promise<number> {
     const tracked = await TrackedSource.create(scope, { sourceDevice: src, granularityBytes: BS, workDir, host: hosts.a, latencyMs: 0, signal });
     const server = await DeltaServer.start(scope, hosts.a, { address: hosts.a.address, port: exportPort('delta'), device: tracked.dataDevice, latencyMs: 0 }, signal);
     await tracked.startTracking();
-    console.log(`B writes: ${process.env.MIGBENCH_B_WRITES ?? 'direct'}; link ${values.link} asked, ${(link.measuredBps / 1e6).toFixed(0)} Mbit/s measured; ${values.size} volume, ${deltaBlocks} scattered 4 KiB blocks per delta`);
+    console.log(`B copier: ${copierImplementation()}, A server: ${implementation(DELTA_SERVER_ENV)}, B writes: ${process.env.MIGBENCH_B_WRITES ?? 'direct'} (node copier only); link ${values.link} asked, ${(link.measuredBps / 1e6).toFixed(0)} Mbit/s measured; ${values.size} volume, ${deltaBlocks} scattered 4 KiB blocks per delta`);
     console.log('copier  rep  extents  list ms  copy ms  flush ms  total ms  Mbit/s  of link  dry ms  B≠A  A cpu/wait ms  B cpu/wait ms  kthr ms  busy');
     const medians: number[] = [];
     let bad = 0;

@@ -6,6 +6,7 @@ import { exitsWithin, untilExit } from '../../host/race.js';
 import type { ResourceScope } from '../../lab/scope.js';
 import { packageRoot } from '../../package-root.js';
 import { DELTA_SERVER_ENTRY, type DeltaServerConfig } from './delta-server-config.js';
+import { DELTA_SERVER_ENV, implementation, nativeDeltaServerCommand } from './native-copier.js';
 
 /** Time the server gets to exit by itself after EOF on stdin before it is stopped. */
 const EXIT_AFTER_EOF_MS = 5_000;
@@ -24,11 +25,19 @@ export class DeltaServer {
     return this.process.pid;
   }
 
-  /** Starts the server on `on` (A) and waits until it listens. */
+  /**
+   * Starts the server on `on` (A) and waits until it listens: the native one
+   * (native/delta-server.c) unless MIGBENCH_DELTA_SERVER=node (native-copier.ts).
+   */
   static async start(scope: ResourceScope, on: Host, config: DeltaServerConfig, signal?: AbortSignal): Promise<DeltaServer> {
-    const entry = join(packageRoot(), DELTA_SERVER_ENTRY);
-    if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\``);
-    const proc = on.start(scope, process.execPath, [entry, JSON.stringify(config)], { stdin: 'pipe', stdout: 'pipe' });
+    let cmd: { command: string; args: string[] };
+    if (implementation(DELTA_SERVER_ENV) === 'native') cmd = nativeDeltaServerCommand(config);
+    else {
+      const entry = join(packageRoot(), DELTA_SERVER_ENTRY);
+      if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\``);
+      cmd = { command: process.execPath, args: [entry, JSON.stringify(config)] };
+    }
+    const proc = on.start(scope, cmd.command, cmd.args, { stdin: 'pipe', stdout: 'pipe' });
     const listening = new Promise<void>((resolve, reject) =>
       onRecords(proc.stdout!, (v) => v, () => resolve(), reject),
     );

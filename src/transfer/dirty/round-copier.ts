@@ -6,6 +6,7 @@ import { exitsWithin, untilExit } from '../../host/race.js';
 import type { ResourceScope } from '../../lab/scope.js';
 import { packageRoot } from '../../package-root.js';
 import type { Extent } from './extents.js';
+import { copierImplementation, nativeCopierCommand } from './native-copier.js';
 import { decodeRoundCopierReply, ROUND_COPIER_ENTRY, type RoundCopierBatch, type RoundCopierConfig, type RoundCopierReply } from './round-copier-config.js';
 
 /** How one batch went. */
@@ -72,8 +73,15 @@ export class RoundCopier {
     return this.process.pid;
   }
 
-  /** Starts the copier on `on` (B); it connects to the NBD export at once. */
+  /**
+   * Starts the copier on `on` (B); it connects to the delta server (or NBD export) at once.
+   * With a delta server the native copier runs unless MIGBENCH_COPIER=node (native-copier.ts).
+   */
   static start(scope: ResourceScope, on: Host, config: RoundCopierConfig): RoundCopier {
+    if (config.delta && copierImplementation() === 'native') {
+      const { command, args } = nativeCopierCommand(config);
+      return new RoundCopier(on.start(scope, command, args, { stdin: 'pipe', stdout: 'pipe' }));
+    }
     const entry = join(packageRoot(), ROUND_COPIER_ENTRY);
     if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\``);
     return new RoundCopier(on.start(scope, process.execPath, [entry, JSON.stringify(config)], { stdin: 'pipe', stdout: 'pipe' }));
