@@ -5,7 +5,8 @@
 # (host_device, cache.direct, aio=native) ← NBD export on a UNIX socket ← nbdfuse file ←
 # loop device --direct-io=on. Each layer is probed in turn. As root, under the lock:
 #   flock /tmp/migbench-int.lock bench/fuse-write.sh [NBDFUSE_ARGS...]
-# DEPTHS (default "1 8") sets fio's queue depths (libaio); RUNTIME (default 3) seconds each.
+# DEPTHS (default "1 8") sets fio's queue depths (libaio); RUNTIME (default 3) seconds each;
+# NOSYNC=1 probes the loop on nbdfuse once more without O_DSYNC (the write alone, no flush).
 set -eu
 d=$(mktemp -d "${BACKING:-/dev/shm}/migbench-fuse-write.XXXXXX")
 raw='' loop=''
@@ -39,4 +40,7 @@ waitpid "$d/f.pid"
 for q in $depths; do probe nbdfuse-file "$q" "${dsync[@]}" --filename="$d/f.raw"; done
 loop=$(losetup --direct-io=on -f --show "$d/f.raw")
 for q in $depths; do probe loop-on-nbdfuse "$q" "${dsync[@]}" --filename="$loop"; done
+if [ -n "${NOSYNC:-}" ]; then
+  for q in $depths; do probe loop-on-nbdfuse-nosync "$q" --ioengine=libaio --direct=1 --filename="$loop"; done
+fi
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
