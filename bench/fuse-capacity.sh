@@ -3,9 +3,9 @@
 # device with --direct-io=on) passes when every read waits LATENCY on the server, against
 # the same reads sent to the server directly over NBD. As root, under the integration lock:
 #   flock /tmp/migbench-int.lock bench/fuse-capacity.sh [LATENCY=20ms] [NBDFUSE_ARGS...]
-# MIDDLE=nbdkit puts an nbdkit nbd plugin (one shared connection to the server, multi-conn
-# emulated) between the server and nbdfuse, as migbench's stacks do, so that nbdfuse opens
-# its -C connections even to a server without multi-conn (qemu-storage-daemon 7.2, writable).
+# MIDDLE=nbdkit puts an nbdkit nbd plugin (one shared connection to the server) between the
+# server and nbdfuse: its cost, for a server without multi-conn, to which nbdfuse opens only one
+# connection (qemu-storage-daemon 7.2 advertises multi-conn, writable exports included).
 # DEPTHS (default "8 64") sets fio's queue depths.
 # Makes its own nbdkit (pattern plugin, delay filter), mount and loop device, and removes them.
 set -eu
@@ -24,7 +24,7 @@ nbdkit --unix "$d/s.sock" --pidfile "$d/k.pid" --filter=delay pattern size=256M 
 waitpid "$d/k.pid"
 sock="$d/s.sock"
 if [ "${MIDDLE:-}" = nbdkit ]; then
-  nbdkit --unix "$d/m.sock" --pidfile "$d/k2.pid" --filter=multi-conn nbd "socket=$sock" shared=true multi-conn-mode=emulate
+  nbdkit --unix "$d/m.sock" --pidfile "$d/k2.pid" nbd "socket=$sock" shared=true
   waitpid "$d/k2.pid"; sock="$d/m.sock"
 fi
 probe() { # label depth fio-args...
