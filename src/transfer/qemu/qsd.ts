@@ -37,6 +37,19 @@ export async function startQsd(scope: ResourceScope, dir: string, o: { on?: Host
 }
 
 /**
+ * nbdfuse's NBD connections (`-C`; it opens them when the export advertises multi-conn, as
+ * qemu-storage-daemon 7.2's exports do, writable ones included). nbdfuse 1.14 (fuse/operations.c)
+ * deals each request round-robin to one of `C − 1` connections, and a connection's
+ * operations thread sits in `nbd_poll()` holding that handle's lock while any request on it
+ * is in flight, so a new request on a busy connection cannot even be sent until a reply
+ * arrives there: two server round trips per read under load. libfuse 3.14 runs at most 10
+ * worker threads, so at most 10 requests are in flight; with 31 connections the
+ * connection a request lands on is almost always idle (bench/fuse-capacity.sh: 4 KiB reads
+ * at 20 ms server delay, p50 41 → 21 ms, 250 → 450 reads/s; docs/strategies.md).
+ */
+export const NBDFUSE_CONNECTIONS = 32;
+
+/**
  * Attaches an NBD export as a block device: `nbdfuse` mounts it over a file, then
  * `losetup --direct-io=on` (the stack that kept ext4 and fio verify clean; qsd's own FUSE
  * export did not). In the embedded lab both run on the root host (the default): the
@@ -56,7 +69,7 @@ export async function attachNbdAsLoop(scope: ResourceScope, uri: string, fuseFil
   await scope.acquire(
     { kind: 'mount', path: fuseFile, ...ledgerHost(host) },
     async () => {
-      const d = host.start(scope, 'nbdfuse', ['-P', pidfile, fuseFile, uri]);
+      const d = host.start(scope, 'nbdfuse', ['-C', String(NBDFUSE_CONNECTIONS), '-P', pidfile, fuseFile, uri]);
       await waitForPidfile(d, pidfile, 'nbdfuse to mount the export');
       return d;
     },
