@@ -4,7 +4,7 @@ import type { RemoteMeta } from '../results/meta.js';
 import type { RemoteSide } from './remote-side.js';
 
 /** The strategies that run on real hosts so far (the others still use this machine's files or devices). */
-export const REMOTE_STRATEGIES: readonly string[] = ['kill-copy-boot', 'async-clone', 'precopy'];
+export const REMOTE_STRATEGIES: readonly string[] = ['kill-copy-boot', 'async-clone', 'precopy', 'mirror', 'backup-restore', 'kill-boot-copy', 'copy-kill-boot', 'copy-boot-kill', 'boot-kill-copy', 'boot-copy-kill'];
 
 /**
  * Why `s` cannot run on real hosts yet, or undefined (pure): the stamped workload, one

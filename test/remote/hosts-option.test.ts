@@ -44,7 +44,6 @@ describe('--hosts / --host-a / --host-b', () => {
   });
 
   it.each([
-    ['a strategy not built for real hosts yet', { strategy: 'mirror' }, /runs kill-copy-boot, async-clone, precopy so far, not mirror/],
     ['another workload', { strategy: 'kill-copy-boot', workload: 'http' }, /stamped workload/],
     ['a fault', { strategy: 'kill-copy-boot', fault: 'link-down@start/1s' }, /faults are not injected/],
     ['dm-clone', { strategy: 'async-clone', backend: 'dm-clone' }, /--backend qemu/],
