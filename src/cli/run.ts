@@ -113,8 +113,9 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
     for (const p of points) {
       const why = remoteScenarioProblem(p.scenario);
       if (why) throw usageError(why);
-      // The clone on a real host is qemu's (auto would probe this machine's kernel).
+      // The clone and the write tracking on a real host are qemu's (auto would probe this machine's kernel).
       p.scenario.backend = 'qemu';
+      p.scenario.tracking = 'qemu';
     }
     try {
       maxClockUncertaintyNs = parseDuration(opts.maxClockUncertainty ?? `${DEFAULT_MAX_CLOCK_UNCERTAINTY_MS}ms`) * 1e6;
@@ -150,7 +151,8 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
   if (tracksWrites) {
     // `--tracking auto` is resolved once, so every repetition (and meta.json) uses the same.
     const resolved = await probe(resolveTracking(scenario.tracking));
-    const whyNot = resolved && (await probe(trackingProblem(resolved)));
+    // On real hosts the tracker's tools are A's (doctor --hosts checks them), not this machine's.
+    const whyNot = resolved && !inventory && (await probe(trackingProblem(resolved)));
     if (whyNot) throw usageError(`--tracking ${resolved} cannot run here: ${whyNot}`);
     if (resolved) for (const p of points) p.scenario.tracking = resolved;
     tracking = resolved;

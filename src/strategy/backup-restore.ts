@@ -1,5 +1,5 @@
-import { rm, truncate, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { ledgerHost } from '../host/ledger-host.js';
 import { startNbdExport } from '../lab/nbd-export.js';
 import { exportPort } from '../lab/ports.js';
 import { Timeline } from '../measure/timeline.js';
@@ -24,14 +24,16 @@ export const BACKUP_RESTORE: StrategyDefinition = {
     const s = ctx.scenario;
     const tracked = ctx.source.tracked;
     if (!tracked) throw new Error('backup-restore needs the source behind qemu-storage-daemon (prepareSource)');
-    const file = join(s.backingDir, `migbench-backup-${basename(ctx.workDir)}-${process.pid}.img`);
+    // On A, next to its volume (a real host's data directory), made and removed there.
+    const a = ctx.hosts.a;
+    const file = join(a.dataDir ?? s.backingDir, `migbench-backup-${basename(ctx.workDir)}-${process.pid}.img`);
     await ctx.scope.acquire(
-      { kind: 'file', path: file },
+      { kind: 'file', path: file, ...ledgerHost(a) },
+      // `set -C`: refuses an existing file, as `wx` did.
+      () => a.run('sh', ['-c', 'set -C && : > "$1" && truncate -s "$2" "$1"', 'sh', file, String(s.sizeBytes)]),
       async () => {
-        await writeFile(file, '', { flag: 'wx' });
-        await truncate(file, s.sizeBytes);
+        await a.run('rm', ['-f', file]);
       },
-      () => rm(file, { force: true }),
     );
     const qmp = tracked.qmp;
     await qmp.execute('blockdev-add', { driver: 'file', 'node-name': 'backup', filename: file, cache: { direct: false } });

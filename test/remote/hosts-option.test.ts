@@ -44,10 +44,10 @@ describe('--hosts / --host-a / --host-b', () => {
   });
 
   it.each([
-    ['a strategy not built for real hosts yet', { strategy: 'precopy' }, /runs kill-copy-boot and async-clone so far/],
     ['another workload', { strategy: 'kill-copy-boot', workload: 'http' }, /stamped workload/],
     ['a fault', { strategy: 'kill-copy-boot', fault: 'link-down@start/1s' }, /faults are not injected/],
     ['dm-clone', { strategy: 'async-clone', backend: 'dm-clone' }, /--backend qemu/],
+    ['dm-era', { strategy: 'precopy', tracking: 'dm-era' }, /--tracking qemu/],
     ['a malformed clock bound', { strategy: 'kill-copy-boot', maxClockUncertainty: 'soon' }, /--max-clock-uncertainty/],
   ])('run on real hosts refuses %s with exit 2 before anything is provisioned', async (_what, o, message) => {
     const err = await runCommand({ ...DEFAULTS, hosts: good, ...o } as RunOptions, new AbortController().signal, '0.0.0').catch((e: unknown) => e);

@@ -1,7 +1,12 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { onHost } from '../../host/host.js';
+import { ledgerHost } from '../../host/ledger-host.js';
 import { localHost } from '../../host/local-host.js';
+import { forwardUnixSocket } from '../../host/ssh-forward.js';
+import { SshHost } from '../../host/ssh-host.js';
 import type { Host } from '../../lab/hosts.js';
+import { sshControlDir } from '../../remote/remote-hosts.js';
 import { startNbdExport, type NbdExport } from '../../lab/nbd-export.js';
 import { exportPort } from '../../lab/ports.js';
 import type { ResourceScope } from '../../lab/scope.js';
@@ -60,13 +65,23 @@ export class TrackedSource implements DirtyTracker {
     readonly tcp: NbdExport,
     /** A's raw device under qemu-storage-daemon, which writes it with O_DIRECT. */
     readonly dataDevice: string,
+    /** A's NBD socket as the controller reaches it (forwarded over SSH from a real host). */
     private readonly nbdSock: string,
     private readonly granularityBytes: number,
   ) {}
 
   static async create(scope: ResourceScope, o: TrackedSourceOptions): Promise<TrackedSource> {
-    const dir = join(o.workDir, 'tracked');
-    await scope.acquire({ kind: 'dir', path: dir }, () => mkdir(dir, { recursive: true }), () => rm(dir, { recursive: true, force: true }));
+    const work = join(o.workDir, 'tracked');
+    // Everything lives on A: a real host keeps it under its data directory.
+    const dir = onHost(o.host, work);
+    const remote = o.host instanceof SshHost;
+    if (remote) {
+      await scope.acquire({ kind: 'dir', path: dir, ...ledgerHost(o.host) }, () => o.host.run('mkdir', ['-p', dir]), async () => {
+        await o.host.run('rm', ['-rf', dir]);
+      });
+    } else {
+      await scope.acquire({ kind: 'dir', path: dir }, () => mkdir(dir, { recursive: true }), () => rm(dir, { recursive: true, force: true }));
+    }
     // In A's namespace, so that block jobs (mirror) can reach B; nbdfuse and the TCP export
     // reach it through UNIX sockets, which are paths.
     const { qmp } = await startQsd(scope, dir, { on: o.host, signal: o.signal });
@@ -74,16 +89,20 @@ export class TrackedSource implements DirtyTracker {
     const nbdSock = join(dir, 'nbd.sock');
     await qmp.execute('nbd-server-start', { addr: { type: 'unix', data: { path: nbdSock } } });
     await qmp.execute('block-export-add', { type: 'nbd', id: EXPORT, 'node-name': SOURCE_NODE, name: EXPORT, writable: true });
-    const device = await attachNbdAsLoop(scope, `nbd+unix:///${EXPORT}?socket=${nbdSock}`, join(dir, 'volume.raw'));
+    // In the lab nbdfuse and the loop run on the root host (the socket is a path there); on a real host, on A.
+    const device = await attachNbdAsLoop(scope, `nbd+unix:///${EXPORT}?socket=${nbdSock}`, join(dir, 'volume.raw'), remote ? o.host : undefined);
     const tcp = await startNbdExport(scope, o.host, {
       plugin: ['nbd', `socket=${nbdSock}`, `export=${EXPORT}`],
       latencyMs: o.latencyMs,
       port: exportPort('tracked', o.volume),
       readonly: true,
-      workDir: dir,
+      // A controller work path: the export maps it to its host's.
+      workDir: work,
       name: 'tracked',
     });
-    return new TrackedSource(device, qmp, tcp, o.sourceDevice, nbdSock, o.granularityBytes);
+    // The bitmap listing runs in this process: a real host's socket is forwarded here over SSH.
+    const listSock = o.host instanceof SshHost ? await forwardUnixSocket(scope, o.host, nbdSock, sshControlDir(), o.signal) : nbdSock;
+    return new TrackedSource(device, qmp, tcp, o.sourceDevice, listSock, o.granularityBytes);
   }
 
   private bitmap(gen: number): string {
