@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { COPIER_ENV, DELTA_SERVER_ENV, NATIVE_COPIER_BIN, NATIVE_DELTA_SERVER_BIN } from '../transfer/dirty/native-copier.js';
 import type { Check } from '../lab/doctor.js';
 import { REQUIRED_TOOLS } from '../lab/doctor.js';
 import type { ResourceScope } from '../lab/scope.js';
@@ -40,6 +41,8 @@ export function factsScript(dataDir: string, tools: readonly string[], nodePath:
     `p node "$(${q(nodePath)} --version 2>/dev/null || true)"`,
     `p migbench "$(sed -n 's/^ *"version": *"\\(.*\\)".*/\\1/p' ${q(join(root, 'package.json'))} 2>/dev/null | head -1)"`,
     `p dist "$(test -f ${q(join(root, 'dist/src/cli/main.js'))} && echo yes || echo no)"`,
+    // The C copier and delta server: present and loadable (liburing2 for the copier).
+    `p native "$(for b in ${[NATIVE_COPIER_BIN, NATIVE_DELTA_SERVER_BIN].map((b) => q(join(root, b))).join(' ')}; do if [ ! -x "$b" ]; then printf '%s missing; ' "$b"; elif ldd "$b" 2>/dev/null | grep -q 'not found'; then printf '%s: %s; ' "$b" "$(ldd "$b" | grep 'not found' | awk '{print $1}' | tr '\\n' ' ')"; fi; done; echo ok)"`,
     `d=${q(dataDir)}; while [ ! -d "$d" ]; do d=$(dirname "$d"); done`,
     'p free "$(df -P -B1 "$d" | awk \'NR==2{print $4}\')"',
     'p free_at "$d"',
@@ -85,6 +88,12 @@ export function hostChecks(h: RemoteHost, f: ReadonlyMap<string, string>, runtim
   const mb = f.get('migbench') ?? '';
   const distOk = yes('dist');
   checks.push({ name: at('migbench runtime'), ok: mb === runtime.migbench && distOk, detail: mb === runtime.migbench && distOk ? `migbench ${mb} at ${runtime.root}` : `${runtime.root}: ${mb ? `migbench ${mb}` : 'no migbench'}${distOk ? '' : ', no dist/'}, the controller is ${runtime.migbench}: copy the runtime (docs/remote-hosts.md)` });
+  const native = f.get('native') ?? '';
+  checks.push({
+    name: at('native copier'),
+    ok: native === 'ok',
+    detail: native === 'ok' ? 'dist/native programs present and loadable' : `${native.replace(/ok$/, '').trim() || 'not checked'}: copy the built runtime (dist/native) and apt-get install liburing2, or run with ${COPIER_ENV}=node ${DELTA_SERVER_ENV}=node`,
+  });
   const free = Number(f.get('free') ?? 0);
   checks.push({ name: at('free space'), ok: free >= MIN_FREE_BYTES, detail: `${(free / 1024 ** 3).toFixed(1)} GiB free at ${f.get('free_at') ?? '?'} (data dir ${h.spec.dataDir})${free >= MIN_FREE_BYTES ? '' : ': need ≥ 1 GiB'}` });
   return checks;

@@ -9,7 +9,7 @@ const a = { spec, host: new SshHost('a', { target: spec.target, knownHosts: '/no
 const good = [
   'uid\t0', 'loop\tyes', 'fuse\tyes', 'nbd\tyes', 'dm\tclone,era,linear,', 'dm_modules\t',
   ...REMOTE_TOOLS.map((t) => `tool:${t}\t/usr/bin/${t}`),
-  'v:nbdkit\tnbdkit 1.32', 'node\tv20.1.0', 'migbench\t0.1.0', 'dist\tyes', `free\t${8 * 1024 ** 3}`, 'free_at\t/var/tmp',
+  'v:nbdkit\tnbdkit 1.32', 'node\tv20.1.0', 'migbench\t0.1.0', 'dist\tyes', 'native\tok', `free\t${8 * 1024 ** 3}`, 'free_at\t/var/tmp',
 ].join('\n');
 
 describe('doctor --hosts checks', () => {
@@ -30,5 +30,12 @@ describe('doctor --hosts checks', () => {
     const checks = hostChecks(a, parseFacts(good.replace('dm\tclone,era,linear,', 'dm\tlinear,').replace('nbd\tyes', 'nbd\tno')), runtime);
     expect(checks.filter((c) => !c.ok).every((c) => c.optional)).toBe(true);
     expect(checks.filter((c) => !c.ok)).toHaveLength(2);
+  });
+
+  it('a native copier that is missing or cannot load is named, with the way around it', () => {
+    const facts = parseFacts(good.replace('native\tok', 'native\t/opt/migbench/dist/native/migbench-round-copier: liburing.so.2 ; ok'));
+    const failed = hostChecks(a, facts, runtime).filter((c) => !c.ok);
+    expect(failed.map((c) => c.name)).toEqual(['a: native copier']);
+    expect(failed[0]!.detail).toMatch(/liburing\.so\.2.*liburing2.*MIGBENCH_COPIER=node/);
   });
 });
