@@ -230,8 +230,9 @@ export class PostgresWorkload implements Workload {
           ...tps,
         },
       },
-      // B's commits are its completions: stall_ms under a fault is the longest time B committed nothing.
-      destCompletionsNs: destAcks,
+      // B's commits are its completions: stall_ms under a fault is the longest time B committed
+      // nothing. A database that never came up on B has no stall to time (the row blanks it).
+      ...(this.bootError === undefined ? { destCompletionsNs: destAcks } : {}),
     };
   }
 
