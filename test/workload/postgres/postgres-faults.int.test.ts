@@ -10,7 +10,7 @@ import { migbenchLeftovers } from '../../support/leftovers.js';
  * PostgreSQL 15: a link outage while B's database recovers and serves on the clone costs
  * time, not commits; a source lost before B could read anything leaves a database that
  * never comes up on B — every acknowledged commit lost — and that is a result row, not a
- * failed repetition. docs/workloads-postgres.md, "Faults".
+ * failed repetition; B crashing mid-hydration loses nothing once its database is up again. docs/workloads-postgres.md, "Faults".
  */
 
 /** The namespace prefix of a run (lab.ts labPrefix). */
@@ -29,7 +29,7 @@ describe('--workload postgres under faults (async-clone, qemu)', () => {
   let exitCode: number | undefined;
 
   beforeAll(async () => {
-    const r = await migbench(['run', ...ARGS, '--strategy', 'async-clone', '--fault', 'link-down@kill+1s/2s,source-crash@boot', '--out', out], state);
+    const r = await migbench(['run', ...ARGS, '--strategy', 'async-clone', '--fault', 'link-down@kill+1s/2s,source-crash@boot,dest-crash@hydration:50%', '--out', out], state);
     stderr = r.stderr;
     exitCode = r.exitCode;
     const csv = readCsv(join(out, 'runs.csv'));
@@ -44,7 +44,7 @@ describe('--workload postgres under faults (async-clone, qemu)', () => {
 
   it('runs both faults to result rows: a database that never comes up is what was measured, not a failure', () => {
     expect(exitCode, stderr).toBe(0);
-    expect([...rows.keys()].sort()).toEqual(['link-down@kill+1s/2s', 'source-crash@boot']);
+    expect([...rows.keys()].sort()).toEqual(['dest-crash@hydration:50%', 'link-down@kill+1s/2s', 'source-crash@boot']);
     for (const r of rows.values()) {
       expect(r.status, r.error).toBe('ok');
       expect(Number(r.acked_writes)).toBeGreaterThan(0);
@@ -60,6 +60,16 @@ describe('--workload postgres under faults (async-clone, qemu)', () => {
     expect(Number(r.lost_commits), r.warnings).toBe(0);
     expect(r.integrity_ok, r.warnings).toBe('true');
     // B committed after the outage: the clients came back to it.
+    expect(Number(r.tps_after)).toBeGreaterThan(0);
+  });
+
+  it('dest-crash: B crashes mid-hydration, its database is booted again on the reassembled clone, and no acknowledged commit is lost', () => {
+    const r = rows.get('dest-crash@hydration:50%')!;
+    expect(r.recovered).toBe('true');
+    expect(r.warnings).toMatch(/dest-crash: B's database up again after \d+ ms/);
+    expect(Number(r.fault_ms)).toBeGreaterThan(0);
+    expect(Number(r.lost_commits), r.warnings).toBe(0);
+    expect(r.integrity_ok, r.warnings).toBe('true');
     expect(Number(r.tps_after)).toBeGreaterThan(0);
   });
 
