@@ -53,7 +53,7 @@ export function resultRow(runId: string, s: Scenario, link: MeasuredLink, r: Rep
   const hydrationBps = hydrationSpan ? (s.sizeBytes * 8) / (hydrationSpan / 1000) : undefined;
   const copyMs = r.copySeconds === undefined ? undefined : r.copySeconds * 1000;
   const efficiency = r.copySeconds === undefined ? undefined : (s.sizeBytes * 8) / r.copySeconds / link.measuredBps;
-  return {
+  const row: RunRow = {
     ...blank(),
     ...parameters(runId, s, link, r.strategy, r.rep),
     backend: r.backend ?? '',
@@ -97,13 +97,13 @@ export function resultRow(runId: string, s: Scenario, link: MeasuredLink, r: Rep
     status: 'ok',
     error: '',
     ...appColumns(r),
-    ...faultCells(s, r),
   };
+  return { ...row, ...faultCells(r, String(row.warnings)) };
 }
 
-/** The fault columns, with the fault's warnings after the row's own (issue 12). */
-function faultCells(s: Scenario, r: RepetitionResult): Partial<RunRow> {
-  return { ...faultColumns(r), ...(r.fault ? { warnings: faultWarnings(r, String(deliveredColumns(s, r).warnings ?? '')) } : {}) };
+/** The fault columns, with the fault's warnings after the row's own (issue 12; an application workload's too). */
+function faultCells(r: RepetitionResult, rowWarnings: string): Partial<RunRow> {
+  return { ...faultColumns(r), ...(r.fault ? { warnings: faultWarnings(r, rowWarnings) } : {}) };
 }
 
 /**

@@ -2,6 +2,7 @@ import { HTTP_STRATEGIES, validateAppOptions, type AppOptions } from './app-opti
 import { BACKENDS, PROBES, TRACKING_CHOICES, type ChoiceOf, type RawScenario } from './options.js';
 import { formatPattern, parsePattern } from '../workload/pattern/spec.js';
 import { parseFaultSpec, type FaultSpec } from '../fault/spec.js';
+import { faultWorkloadProblem } from '../fault/workloads.js';
 import { formatBitRate, formatBytes, parseCount, parseDuration, parseEventRate, parseRate, parseSize } from './units.js';
 
 /** A validated benchmark scenario: everything a run needs, in base units. */
@@ -150,8 +151,8 @@ export function validateScenario(raw: RawScenario, resolveStrategies: (list: str
   } catch (err) {
     throw new ScenarioError((err as Error).message);
   }
-  // The injector acts on one repetition's export and link; the HTTP workload does not count I/O errors yet.
-  if (fault && (app.workload !== 'stamped' || app.volumes > 1)) throw new ScenarioError('--fault runs with the stamped workload and one volume');
+  const faultProblem = fault && faultWorkloadProblem(fault, app.workload, app.volumes);
+  if (faultProblem) throw new ScenarioError(faultProblem);
   return {
     ...app,
     strategies,

@@ -31,6 +31,10 @@ export interface DestBootConfig {
   port: number;
   logFile: string;
   signal: AbortSignal;
+  /** The mountpoints' name under `mountDir` ('b' by default; e2fsck's second try adds '-fsck'). */
+  name?: string;
+  /** A unix socket directory instead of the host's address (the verification's server). */
+  socketDir?: string;
 }
 
 /**
@@ -43,11 +47,12 @@ export interface DestBootConfig {
  * the reason it never did.
  */
 export async function bootDestination(scope: ResourceScope, c: DestBootConfig): Promise<DestBoot> {
-  const first = await attempt(scope, c, 'b');
+  const name = c.name ?? 'b';
+  const first = await attempt(scope, c, name);
   if (first.ok) return { ...first, fsck: undefined };
   await release(first);
   const fsck = await runFsck(c.device);
-  const second = await attempt(scope, c, 'b-fsck');
+  const second = await attempt(scope, c, `${name}-fsck`);
   if (second.ok) return { ...second, fsck };
   await release(second);
   return { ...second, error: `${second.error} (first attempt, before e2fsck: ${first.error})`, fsck };
@@ -67,7 +72,7 @@ async function attempt(scope: ResourceScope, c: DestBootConfig, dir: string): Pr
     // The lock file names A's postmaster. On a host of its own B would not know that PID;
     // here A and B share one PID space, and A may still run (copy-boot-kill).
     await rm(join(dataDir, 'postmaster.pid'), { force: true });
-    server = PgServer.start(scope, c.host, { dataDir, address: c.address, port: c.port, logFile: c.logFile });
+    server = PgServer.start(scope, c.host, { dataDir, address: c.address, port: c.port, logFile: c.logFile, ...(c.socketDir ? { socketDir: c.socketDir } : {}) });
     const acceptingNs = await server.waitAccepting(c.signal);
     return { ok: true, fs, server, acceptingNs };
   } catch (err) {

@@ -1,4 +1,4 @@
-import { chown, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { chown, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { localHost } from '../../host/local-host.js';
 import { ResourceScope } from '../../lab/scope.js';
@@ -9,7 +9,8 @@ import { RecordType, type AckRecord } from '../records.js';
 import { WorkloadStateError, type Workload, type WorkloadEnv, type WorkloadFigures } from '../workload.js';
 import { checkpointJournal, makeFilesystem, mountFilesystem, sharedMountTree, type MountedFs } from '../http/filesystem.js';
 import { DbLoad } from './load.js';
-import { initCluster, PG_DATA, PgServer, readyTimeOfLog } from './server.js';
+import { initCluster, PG_DATA, PgServer, postgresIds, readyTimeOfLog } from './server.js';
+import { shutdownFilesystem } from './fs-shutdown.js';
 import { transactionsPerSecond } from './tps.js';
 import { bootDestination, type FsckRun } from './dest-boot.js';
 import { checkDatabase, unbootedCheck, type DbCheck } from './verify.js';
@@ -49,6 +50,9 @@ export class PostgresWorkload implements Workload {
   private bootError: string | undefined;
   /** e2fsck on B's volume, if the boot needed it. */
   private fsck: FsckRun | undefined;
+  /** For the row's warnings: B's boots after a dest-crash (`--fault dest-crash`), the verification's e2fsck. */
+  private readonly notes: string[] = [];
+  private rebootCount = 0;
 
   constructor(private readonly env: WorkloadEnv) {
     this.port = PG_PORT + (env.volume ?? 0);
@@ -124,6 +128,45 @@ export class PostgresWorkload implements Workload {
     return load.waitAck(DEST_DB_EPOCH, since, signal);
   }
 
+  /**
+   * `--fault dest-crash`: B's host crashes. Its server dies like A's at *kill* (every
+   * process SIGKILLed at once), and its ext4 is cut off the device at the same instant
+   * (fs-shutdown.ts: nothing unsynced reaches the volume), then unmounted so the clone
+   * stack under it can be torn down. The clients see their connections fail; the front
+   * door holds new ones until B's server accepts again.
+   */
+  async crashDest(): Promise<void> {
+    if (!this.dest || !this.destFs) throw new WorkloadStateError('postgres workload: dest-crash before B booted');
+    await this.dest.kill();
+    await shutdownFilesystem(this.destFs.mountpoint);
+    await this.destFs.unmount();
+    this.dest = undefined;
+    this.destFs = undefined;
+  }
+
+  /**
+   * After a dest-crash: B boots the database again on the reassembled clone, as at *boot*
+   * (mount: journal replay; start: crash recovery; e2fsck and once more if needed). If it
+   * never comes up, that is the result (the clients keep failing; verification says what
+   * the volume holds). Resolves with B's first commit after the crash.
+   */
+  async rebootDest(device: string): Promise<number> {
+    const { scope, hosts, signal, workDir } = this.env;
+    const load = this.started();
+    const since = now();
+    const n = ++this.rebootCount;
+    const b = await bootDestination(scope, { device, mountDir: this.mountDir!, host: hosts.b, address: hosts.b.address, port: this.port, logFile: join(workDir, `postgres-b-reboot${n}.log`), signal, name: `b-reboot${n}` });
+    if (!b.ok) {
+      this.notes.push(`dest-crash: the database did not come up on B again: ${b.error}${b.fsck ? ` (e2fsck: ${b.fsck.summary})` : ''}`);
+      return now();
+    }
+    this.destFs = b.fs;
+    this.dest = b.server;
+    this.notes.push(`dest-crash: B's database up again after ${((b.acceptingNs - since) / 1e6).toFixed(0)} ms (mount + crash recovery${b.fsck ? `, e2fsck: ${b.fsck.summary}` : ''})`);
+    load.switchTo({ host: hosts.b.address, port: this.port });
+    return load.waitAck(DEST_DB_EPOCH, since, signal);
+  }
+
   async waitDestAck(ns: number): Promise<number> {
     // Nothing on B to wait for when its database never came up.
     if (this.bootError !== undefined) return ns;
@@ -145,6 +188,7 @@ export class PostgresWorkload implements Workload {
     if (!this.stopped) throw new WorkloadStateError('postgres workload: verify before stop');
     const { workDir } = this.env;
     const check = this.bootError === undefined ? await this.checkDest(destDevice, load) : unbootedCheck(load.acks.map((a) => a.id), this.bootError);
+    const destAcks = load.acks.filter((a) => a.epoch === DEST_DB_EPOCH).map((a) => a.tNs);
     const acks = load.acks;
     const readyWallMs = this.recovery ? readyTimeOfLog(await readFile(join(workDir, 'postgres-b.log'), 'utf8').catch(() => '')) : undefined;
     const start = timeline.get('start')!;
@@ -180,33 +224,46 @@ export class PostgresWorkload implements Workload {
           recoveryMs: this.recovery?.ms,
           recoveryLogMs: readyWallMs !== undefined && this.recovery ? readyWallMs - this.recovery.bootWallMs : undefined,
           integrityOk: check.integrityOk,
-          integrityDetail: [integrityDetail(check), this.fsck ? `e2fsck: ${this.fsck.summary}` : ''].filter(Boolean).join('; '),
+          integrityDetail: [integrityDetail(check, this.bootError !== undefined), this.fsck ? `e2fsck: ${this.fsck.summary}` : '', ...this.notes].filter(Boolean).join('; '),
           bootError: this.bootError,
           fsck: this.fsck ? { exitCode: this.fsck.exitCode, fixes: this.fsck.fixes } : undefined,
           ...tps,
         },
       },
+      // B's commits are its completions: stall_ms under a fault is the longest time B committed
+      // nothing. A database that never came up on B has no stall to time (the row blanks it).
+      ...(this.bootError === undefined ? { destCompletionsNs: destAcks } : {}),
     };
   }
 
-  /** Starts a server on the destination volume once more (controller, unix socket) and checks it against the clients' journal. */
+  /**
+   * Starts a server on the destination volume once more (controller, unix socket) and
+   * checks it against the clients' journal. The volume is brought up as B's was (mount,
+   * start; e2fsck -fy and once more): after a fault (a source lost mid-hydration) it may
+   * not come up, or not answer the lookup; then none of the acknowledged commits can be
+   * found, which is the result (every one counted lost, integrity not ok), not a failure.
+   */
   private async checkDest(destDevice: string, load: DbLoad): Promise<DbCheck> {
-    const { workDir } = this.env;
+    const { workDir, signal } = this.env;
+    const acked = load.acks.map((a) => a.id);
     // Its own scope: the server and the mount are gone before the repetition's scope closes.
     const verifyScope = new ResourceScope(this.env.scope.ledger);
     try {
-      const fs = await mountFilesystem(verifyScope, destDevice, join(this.mountDir!, 'verify'));
-      const dataDir = join(fs.mountpoint, PG_DATA);
-      await rm(join(dataDir, 'postmaster.pid'), { force: true });
       const socketDir = join(workDir, 'pgsock');
       await verifyScope.acquire({ kind: 'dir', path: socketDir }, () => mkdir(socketDir), () => rm(socketDir, { recursive: true, force: true }));
-      const st = await stat(dataDir);
-      await chown(socketDir, st.uid, st.gid);
-      const server = PgServer.start(verifyScope, localHost, { dataDir, address: '', port: this.port, socketDir, logFile: join(workDir, 'postgres-verify.log') });
-      await server.waitAccepting(this.env.signal);
-      const check = await checkDatabase(socketDir, this.port, load.acks.map((a) => a.id), load.indeterminate);
-      await server.stop();
-      return check;
+      const ids = await postgresIds();
+      await chown(socketDir, ids.uid, ids.gid);
+      const up = await bootDestination(verifyScope, { device: destDevice, mountDir: this.mountDir!, host: localHost, address: '', port: this.port, socketDir, logFile: join(workDir, 'postgres-verify.log'), signal, name: 'verify' });
+      if (!up.ok) return unbootedCheck(acked, `the database does not start on the destination volume: ${up.error}`);
+      try {
+        const check = await checkDatabase(socketDir, this.port, acked, load.indeterminate);
+        await up.server.stop();
+        if (up.fsck) this.notes.push(`verification: the destination volume needed e2fsck to start (${up.fsck.summary})`);
+        return check;
+      } catch (err) {
+        if (signal.aborted) throw err;
+        return unbootedCheck(acked, `the database on the destination volume does not answer the lookup: ${(err as Error).message}`);
+      }
     } finally {
       await verifyScope.close();
     }
@@ -219,9 +276,9 @@ export class PostgresWorkload implements Workload {
 }
 
 /** What failed of the integrity checks, in words ('' when all pass). */
-function integrityDetail(c: DbCheck): string {
+function integrityDetail(c: DbCheck, bootFailed: boolean): string {
   return [
-    c.notBooted !== undefined ? 'database did not start on B' : '',
+    c.notBooted !== undefined ? (bootFailed ? 'database did not start on B' : c.notBooted) : '',
     c.amcheckError !== undefined ? `amcheck: ${c.amcheckError}` : '',
     c.partial ? `${c.partial} partial transactions` : '',
     c.counterMismatches ? `${c.counterMismatches} hot counters off` : '',

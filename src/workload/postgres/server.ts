@@ -60,7 +60,7 @@ export async function initCluster(mountpoint: string): Promise<string> {
   return dataDir;
 }
 
-async function postgresIds(): Promise<{ uid: number; gid: number }> {
+export async function postgresIds(): Promise<{ uid: number; gid: number }> {
   const line = (await readFile('/etc/passwd', 'utf8')).split('\n').find((l) => l.startsWith(`${PG_USER}:`));
   const [, , uid, gid] = line?.split(':') ?? [];
   if (uid === undefined || gid === undefined) throw new PostgresSetupError(`no user ${PG_USER} (install postgresql)`);
