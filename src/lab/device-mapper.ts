@@ -71,9 +71,16 @@ export class DmDevice {
     await this.dm(['message', this.name, '0', ...words]);
   }
 
-  /** Suspends (flushing in-flight I/O), loads `table` and resumes: an atomic table swap. */
+  /**
+   * Suspends (flushing in-flight I/O), loads `table` and resumes: an atomic table swap.
+   * `--nolockfs`: a filesystem mounted on the device is not frozen for it. A swap to a
+   * mapping of the same data needs no frozen filesystem (in-flight I/O is drained either
+   * way), and a freeze can fail on its own (ext4 returns EIO from a freeze whose journal
+   * cannot be flushed) — the suspect of the clone's failed detach under `--workload
+   * postgres` after a dest-crash in the kernel lab (docs/workloads-postgres.md).
+   */
   async swapTable(table: string): Promise<void> {
-    await this.dm(['suspend', this.name]);
+    await this.dm(['suspend', '--nolockfs', this.name]);
     try {
       await this.dm(['load', this.name, '--table', table]);
     } finally {
