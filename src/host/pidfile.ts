@@ -13,3 +13,14 @@ export async function waitForPidfile(proc: Pick<ExecaProcess, 'host' | 'name' | 
     return text.trim() ? true : undefined;
   });
 }
+
+/**
+ * Removes a pidfile a previous instance left (a crashed daemon does not remove its own):
+ * called before starting the next one, so {@link waitForPidfile} cannot take the old file
+ * for the new daemon's readiness. (A dest-crash reassembly attached its loop device to the
+ * FUSE file before the new nbdfuse had mounted it: a loop of size 0, "unable to read
+ * superblock".)
+ */
+export async function removeStalePidfile(host: Pick<ExecaProcess['host'], 'run'>, pidfile: string): Promise<void> {
+  await host.run('rm', ['-f', pidfile]);
+}

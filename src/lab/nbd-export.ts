@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { onHost, type HostProcess } from '../host/host.js';
-import { waitForPidfile } from '../host/pidfile.js';
+import { removeStalePidfile, waitForPidfile } from '../host/pidfile.js';
 import type { Host } from './hosts.js';
 import { NBD_PORT } from './ports.js';
 import type { ResourceScope } from './scope.js';
@@ -37,6 +37,7 @@ export async function startNbdExport(scope: ResourceScope, host: Host, o: Export
   const pidfile = onHost(host, join(o.workDir, `${o.name}.pid`));
   const filters = o.latencyMs > 0 ? ['--filter=delay'] : [];
   const delay = o.latencyMs > 0 ? [`delay-read=${o.latencyMs}ms`, `delay-write=${o.latencyMs}ms`] : [];
+  await removeStalePidfile(host, pidfile);
   const daemon = host.start(
     scope,
     'nbdkit',
