@@ -5,10 +5,10 @@ import type { DeltaServerConfig } from './delta-server-config.js';
 import type { RoundCopierConfig } from './round-copier-config.js';
 
 /**
- * The native delta-stream programs (native/*.c, built by scripts/build-native): B's round
- * copier (native/round-copier.c: the same NDJSON batches and replies on stdin/stdout as
+ * The native delta-stream programs (src/transfer/dirty/native/*.c, built by scripts/build-native): B's round
+ * copier (src/transfer/dirty/native/round-copier.c: the same NDJSON batches and replies on stdin/stdout as
  * round-copier-main.ts, io_uring O_DIRECT writes instead of a libuv pool hop per block) and
- * A's delta server (native/delta-server.c: the same wire and `{"listening":true}` as
+ * A's delta server (src/transfer/dirty/native/delta-server.c: the same wire and `{"listening":true}` as
  * delta-server-main.ts). The copier only has the delta mode: a config without `delta` (NBD
  * reads) always runs the Node copier.
  */
@@ -50,7 +50,7 @@ function binary(rel: string, env: string, root: string): string {
   const command = join(root, rel);
   if (!existsSync(command)) {
     throw new NativeCopierMissingError(
-      `${command} is missing: it is built from native/*.c by \`npm run build\` (scripts/build-native), which needs gcc, libc6-dev and liburing-dev (scripts/setup installs them); ${env}=node runs the Node implementation instead`,
+      `${command} is missing: it is built from src/transfer/dirty/native/*.c by \`npm run build\` (scripts/build-native), which needs gcc, libc6-dev and liburing-dev (scripts/setup installs them); ${env}=node runs the Node implementation instead`,
     );
   }
   return command;
