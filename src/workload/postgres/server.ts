@@ -35,6 +35,9 @@ const SETTINGS = [
   "log_line_prefix = '%m [%p] '",
   'log_checkpoints = off',
   "log_timezone = 'UTC'",
+  // Parallel-query segments as files in pgdata/pg_dynshmem (removed at the next start), not
+  // in /dev/shm: *kill* SIGKILLs the server, which would leave its POSIX segments behind there.
+  'dynamic_shared_memory_type = mmap',
 ];
 
 /**

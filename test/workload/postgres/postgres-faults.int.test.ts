@@ -28,6 +28,10 @@ describe('--workload postgres under faults (async-clone, qemu)', () => {
   let stderr = '';
   let exitCode: number | undefined;
 
+  // PostgreSQL's POSIX shared-memory segments outlive a SIGKILLed server (*kill*, dest-crash).
+  const shmSegments = (): string[] => readdirSync('/dev/shm').filter((n) => n.startsWith('PostgreSQL.'));
+  const shmBefore = shmSegments();
+
   beforeAll(async () => {
     const r = await migbench(['run', ...ARGS, '--strategy', 'async-clone', '--fault', 'link-down@kill+1s/2s,source-crash@boot,dest-crash@hydration:50%', '--out', out], state);
     stderr = r.stderr;
@@ -38,6 +42,7 @@ describe('--workload postgres under faults (async-clone, qemu)', () => {
   }, 240_000);
 
   afterAll(async () => {
+    expect(shmSegments().filter((n) => !shmBefore.includes(n))).toEqual([]);
     expect((await migbenchLeftovers()).filter((l) => l.includes(state) || l.includes(runPrefix))).toEqual([]);
     expect(readdirSync(state)).toEqual([]);
   });
