@@ -75,9 +75,9 @@ export class DmDevice {
    * Suspends (flushing in-flight I/O), loads `table` and resumes: an atomic table swap.
    * `--nolockfs`: a filesystem mounted on the device is not frozen for it. A swap to a
    * mapping of the same data needs no frozen filesystem (in-flight I/O is drained either
-   * way), and a freeze can fail on its own (ext4 returns EIO from a freeze whose journal
-   * cannot be flushed) — the suspect of the clone's failed detach under `--workload
-   * postgres` after a dest-crash in the kernel lab (docs/workloads-postgres.md).
+   * way), and a freeze can fail on its own: the clone's detach under `--workload postgres`
+   * after a dest-crash failed with EIO in the kernel lab, and passes with `--nolockfs`
+   * (docs/workloads-postgres.md, "Faults").
    */
   async swapTable(table: string): Promise<void> {
     await this.dm(['suspend', '--nolockfs', this.name]);
