@@ -1,6 +1,8 @@
 import { ProcessExitedError } from './errors.js';
 import type { ExecaProcess } from './execa-host.js';
 import { waitFor } from '../lab/wait.js';
+import type { ResourceScope } from '../lab/scope.js';
+import type { Host, HostProcess } from './host.js';
 
 /**
  * Waits until `proc` has written a non-empty `pidfile` on its host (nbdkit and nbdfuse do
@@ -15,12 +17,15 @@ export async function waitForPidfile(proc: Pick<ExecaProcess, 'host' | 'name' | 
 }
 
 /**
- * Removes a pidfile a previous instance left (a crashed daemon does not remove its own):
- * called before starting the next one, so {@link waitForPidfile} cannot take the old file
- * for the new daemon's readiness. (A dest-crash reassembly attached its loop device to the
- * FUSE file before the new nbdfuse had mounted it: a loop of size 0, "unable to read
- * superblock".)
+ * Starts a daemon whose `args` make it write `pidfile` once it serves, and waits until it
+ * has. A pidfile a previous instance left is removed first: a
+ * crashed daemon does not remove its own, and waiting on the old file would take it for the
+ * new daemon's readiness (a dest-crash reassembly attached its loop device to the FUSE file
+ * before the new nbdfuse had mounted it: a loop of size 0, "unable to read superblock").
  */
-export async function removeStalePidfile(host: Pick<ExecaProcess['host'], 'run'>, pidfile: string): Promise<void> {
+export async function startUntilPidfile(scope: ResourceScope, host: Host, cmd: string, args: readonly string[], pidfile: string, what: string): Promise<HostProcess> {
   await host.run('rm', ['-f', pidfile]);
+  const proc = host.start(scope, cmd, args);
+  await waitForPidfile(proc, pidfile, what);
+  return proc;
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { onHost, type HostProcess } from '../host/host.js';
-import { removeStalePidfile, waitForPidfile } from '../host/pidfile.js';
+import { startUntilPidfile } from '../host/pidfile.js';
 import type { Host } from './hosts.js';
 import { NBD_PORT } from './ports.js';
 import type { ResourceScope } from './scope.js';
@@ -37,12 +37,13 @@ export async function startNbdExport(scope: ResourceScope, host: Host, o: Export
   const pidfile = onHost(host, join(o.workDir, `${o.name}.pid`));
   const filters = o.latencyMs > 0 ? ['--filter=delay'] : [];
   const delay = o.latencyMs > 0 ? [`delay-read=${o.latencyMs}ms`, `delay-write=${o.latencyMs}ms`] : [];
-  await removeStalePidfile(host, pidfile);
-  const daemon = host.start(
+  const daemon = await startUntilPidfile(
     scope,
+    host,
     'nbdkit',
     ['--foreground', '--exit-with-parent', '--ipaddr', host.address, '--port', String(port), '--pidfile', pidfile, ...(o.readonly ? ['--readonly'] : []), ...filters, ...(o.extraFilters?.filters ?? []), ...o.plugin, ...delay, ...(o.extraFilters?.params ?? [])],
+    pidfile,
+    `nbdkit ${o.name} to listen`,
   );
-  await waitForPidfile(daemon, pidfile, `nbdkit ${o.name} to listen`);
   return { uri: `nbd://${host.address}:${port}`, host: host.address, port, daemon };
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Host, HostProcess } from '../../host/host.js';
 import { localHost } from '../../host/local-host.js';
-import { removeStalePidfile, waitForPidfile } from '../../host/pidfile.js';
+import { startUntilPidfile } from '../../host/pidfile.js';
 import { attachLoop } from '../../lab/loop-device.js';
 import { isMounted } from '../../lab/release-entry.js';
 import type { ResourceScope } from '../../lab/scope.js';
@@ -69,10 +69,7 @@ export async function attachNbdAsLoop(scope: ResourceScope, uri: string, fuseFil
   await scope.acquire(
     { kind: 'mount', path: fuseFile, ...ledgerHost(host) },
     async () => {
-      await removeStalePidfile(host, pidfile);
-      const d = host.start(scope, 'nbdfuse', ['-C', String(NBDFUSE_CONNECTIONS), '-P', pidfile, fuseFile, uri]);
-      await waitForPidfile(d, pidfile, 'nbdfuse to mount the export');
-      return d;
+      return startUntilPidfile(scope, host, 'nbdfuse', ['-C', String(NBDFUSE_CONNECTIONS), '-P', pidfile, fuseFile, uri], pidfile, 'nbdfuse to mount the export');
     },
     async (d) => {
       // nbdfuse exits by itself once unmounted (killing it leaves a dead mount).
