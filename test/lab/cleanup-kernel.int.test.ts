@@ -57,7 +57,7 @@ describe.each<KernelCase>([
       process.kill(run.ownerPid, 'SIGKILL');
 
       const r = await migbench(['cleanup'], state, 300_000);
-      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
       for (const re of c.released) expect(r.stdout).toMatch(re);
       await run.child;
       expect(await migbenchLeftovers()).toEqual([]);
