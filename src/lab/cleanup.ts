@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { isSameProcess } from './proc.js';
+import { killIfSame, releaseEntry } from './release-entry.js';
 import { readLedgers, type LedgerEntry, type LedgerState } from './ledger.js';
-import { releaseEntry } from './release-entry.js';
 import { processesOfRun } from './run-marker.js';
 
 export interface CleanupReport {
@@ -68,7 +68,12 @@ export async function cleanupLeftovers(ledgers: LedgerState[] = readLedgers(), s
       .filter((p) => !recorded.has(p.pid))
       .map((p) => ({ kind: 'process', ...p, comm: `process of run ${l.runId}` }));
     // Entries on real hosts are left to `cleanup --hosts` (that host's own ledger names them too).
-    for (const e of [...marked, ...releaseOrder(l.open.filter((e) => e.host === undefined))]) {
+    const steps = [...marked, ...releaseOrder(l.open.filter((e) => e.host === undefined))];
+    // Every process is signalled before any is waited for: one blocked in I/O on a device
+    // another serves (fio on the clone, its NBD client next in line) exits only once that
+    // one is gone too.
+    for (const e of steps) if (e.kind === 'process') killIfSame(e.pid, e.startTime);
+    for (const e of steps) {
       const what = `${e.kind} ${JSON.stringify(e)}`;
       try {
         await bounded(releaseEntry(e), stepTimeoutMs);

@@ -31,10 +31,11 @@ export async function releaseEntry(e: LedgerEntry): Promise<void> {
     case 'loop':
       return detachLoop(e);
     case 'process':
-      if (!isSameProcess(e.pid, e.startTime)) return;
-      process.kill(e.pid, 'SIGKILL');
+      if (!killIfSame(e.pid, e.startTime)) return;
+      // A process in uninterruptible I/O leaves once that I/O ends (its device's server gone).
       await waitFor(`pid ${e.pid} to exit`, () => (isSameProcess(e.pid, e.startTime) && !isZombie(e.pid) ? undefined : true), {
-        timeoutMs: 10_000,
+        timeoutMs: 25_000,
+        intervalMs: 50,
       });
       return;
     case 'mount':
@@ -54,6 +55,18 @@ export async function releaseEntry(e: LedgerEntry): Promise<void> {
       // Only ever on a real host (the lab's qdiscs go with its namespaces): `cleanup --hosts` releases it there.
       return;
   }
+}
+
+/** SIGKILLs `pid` if it is still the process recorded (same start time); false if that one is gone. */
+export function killIfSame(pid: number, startTime: number): boolean {
+  if (!isSameProcess(pid, startTime)) return false;
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+  return true;
 }
 
 function isZombie(pid: number): boolean {

@@ -91,11 +91,12 @@ export function startFioProbe(parent: ResourceScope, o: FioProbeOptions): FioPro
   const fio = o.host.start(scope, 'nice', ['-n', String(o.nice ?? PROBE_NICE), 'fio', ...args], { stopSignal: 'SIGINT' });
   // fio announces nothing when its job starts; a probe stopped before then writes no log.
   // (Read on fio's host: this machine's /proc for a lab namespace, over the host otherwise.)
+  // Generous: fio starts slowly on a loaded machine or under the kernel lab's emulator (seen > 10 s); its exit ends the wait at once.
   const ready = waitFor(`fio probe ${o.name} to open ${o.device}`, async () => {
     if (fio.hasExited()) throw new Error(`fio probe ${o.name} exited: ${fio.stderrTail().trim()}`);
     // fio's main process opens the device too, before it forks the job: wait for the job.
     return (await processTreeHasOpen(fio, o.device, { descendantsOnly: true })) ? true : undefined;
-  }).then(() => undefined);
+  }, { timeoutMs: 60_000, intervalMs: 50 }).then(() => undefined);
   ready.catch(() => undefined); // awaited by the caller and by stop()
   return {
     ready,
