@@ -70,8 +70,17 @@ export const REMOTE_PID_MARK = 'migbench-remote-pid ';
  * on stderr and then becomes the command (`exec` keeps the PID), so `stop()` can signal
  * the remote process itself — signalling the local ssh alone would leave it running.
  */
-export function startWrapper(cmd: string, args: readonly string[], env: Record<string, string> = {}): string {
-  return `echo "${REMOTE_PID_MARK}$$" >&2; exec ${remoteCommand(cmd, args, env)}`;
+export function startWrapper(cmd: string, args: readonly string[], env: Record<string, string> = {}, cgroupProcs?: string): string {
+  return `${joinCgroup(cgroupProcs)}echo "${REMOTE_PID_MARK}$$" >&2; exec ${remoteCommand(cmd, args, env)}`;
+}
+
+/**
+ * The prefix that makes the remote shell a member of the cgroup whose `cgroup.procs` is
+ * `procsFile` before it execs the command (same PID, so the command and everything it
+ * forks count there; as lab-host.ts inCgroupArgv); empty without a group (pure).
+ */
+export function joinCgroup(procsFile: string | undefined): string {
+  return procsFile === undefined ? '' : `echo $$ > ${shellQuote(procsFile)} && `;
 }
 
 /** The local argv for running the remote command line `command` on `e` (`-n`: no stdin). */

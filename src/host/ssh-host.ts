@@ -2,7 +2,7 @@ import { execa, type Result } from 'execa';
 import { MissingToolError, MountBusyError, ToolError } from './errors.js';
 import type { Host, RunOptions, StartOptions } from './host.js';
 import { RUN_ID_ENV } from '../lab/run-marker.js';
-import { remoteCommand, shellQuote, sshArgv, type SshEndpoint } from './ssh-argv.js';
+import { joinCgroup, remoteCommand, shellQuote, sshArgv, type SshEndpoint } from './ssh-argv.js';
 import { startSshProcess, type SshProcess } from './ssh-process.js';
 import type { ProcessOwner } from './execa-host.js';
 
@@ -23,6 +23,9 @@ export class SshHost implements Host {
     readonly endpoint: SshEndpoint,
   ) {}
 
+  /** The `cgroup.procs` of the host's CPU-accounting group, once it has one: every command and process joins it. */
+  cgroupProcs: string | undefined;
+
   /** The environment every remote command gets: the caller's extras and the run's mark. */
   private remoteEnv(extra: Record<string, string> | undefined): Record<string, string> {
     const mark = process.env[RUN_ID_ENV];
@@ -30,7 +33,9 @@ export class SshHost implements Host {
   }
 
   async run(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<string> {
-    const [file, argv] = sshArgv(this.endpoint, remoteCommand(cmd, args, this.remoteEnv(opts.env)), { stdin: opts.input !== undefined });
+    const [file, argv] = sshArgv(this.endpoint, `${joinCgroup(this.cgroupProcs)}exec ${remoteCommand(cmd, args, this.remoteEnv(opts.env))}`, {
+      stdin: opts.input !== undefined,
+    });
     const result = await execa(file, argv, {
       reject: false,
       stripFinalNewline: true,
@@ -61,7 +66,7 @@ export class SshHost implements Host {
   }
 
   start(owner: ProcessOwner, cmd: string, args: readonly string[], opts: StartOptions = {}): SshProcess {
-    return startSshProcess(this, owner, cmd, args, { ...opts, env: this.remoteEnv(opts.env) });
+    return startSshProcess(this, owner, cmd, args, { ...opts, env: this.remoteEnv(opts.env), cgroupProcs: this.cgroupProcs });
   }
 
   /** Reads a file on the host (`cat`), as bytes. */

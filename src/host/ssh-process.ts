@@ -25,8 +25,8 @@ export interface SshProcess extends HostProcess {
  * The ledger entry names the local ssh (a local PID, as for every process); the remote
  * process carries the run's mark, which the host's cleanup finds (remote-cleanup.ts).
  */
-export function startSshProcess(host: SshHost, owner: ProcessOwner, cmd: string, args: readonly string[], opts: StartOptions & { env: Record<string, string> }): SshProcess {
-  const [file, argv] = sshArgv(host.endpoint, startWrapper(cmd, args, opts.env), { stdin: opts.stdin === 'pipe' });
+export function startSshProcess(host: SshHost, owner: ProcessOwner, cmd: string, args: readonly string[], opts: StartOptions & { env: Record<string, string>; cgroupProcs?: string | undefined }): SshProcess {
+  const [file, argv] = sshArgv(host.endpoint, startWrapper(cmd, args, opts.env, opts.cgroupProcs), { stdin: opts.stdin === 'pipe' });
   const stopSignal = opts.stopSignal ?? 'SIGTERM';
   const grace = opts.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
   const child = execa(file, argv, {

@@ -53,9 +53,19 @@ export function parseCpuSeconds(version: 1 | 2, text: string): number {
   return Number(m[1]) / 1e6;
 }
 
+/** Reads a file of the host a group lives on (this machine's by default). */
+export type HostFileReader = (path: string) => Promise<string>;
+
+const readLocal: HostFileReader = (path) => readFile(path, 'utf8');
+
 /** One host's group: where its processes join, and its CPU counter. */
 export class CpuGroup {
-  constructor(readonly hierarchy: CpuHierarchy, readonly path: string) {}
+  constructor(
+    readonly hierarchy: CpuHierarchy,
+    readonly path: string,
+    /** How the counter is read: this machine's file, or a real host's over SSH. */
+    private readonly read: HostFileReader = readLocal,
+  ) {}
 
   /** The file a process writes its PID to to join (its children, forked later, inherit). */
   get procsFile(): string {
@@ -65,7 +75,7 @@ export class CpuGroup {
   /** CPU seconds the group's processes have used since it was created. */
   async cpuSeconds(): Promise<number> {
     const file = this.hierarchy.version === 2 ? 'cpu.stat' : 'cpuacct.usage';
-    return parseCpuSeconds(this.hierarchy.version, await readFile(join(this.path, file), 'utf8'));
+    return parseCpuSeconds(this.hierarchy.version, await this.read(join(this.path, file)));
   }
 }
 

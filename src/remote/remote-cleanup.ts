@@ -4,6 +4,7 @@ import { releaseOrder, type CleanupReport } from '../lab/cleanup.js';
 import type { LedgerEntry } from '../lab/ledger.js';
 import { RUN_ID_ENV } from '../lab/run-marker.js';
 import { shellQuote } from '../host/ssh-argv.js';
+import { removeCpuGroupScript } from './remote-cpu-group.js';
 import type { RemoteHost } from './remote-hosts.js';
 import { parseRemoteLedger, remoteLedgerDir, type RemoteLedgerState } from './remote-ledger.js';
 
@@ -46,6 +47,8 @@ export function releaseScript(e: LedgerEntry, dataDir: string): string | undefin
       return `tc qdisc del dev ${q(e.dev)} root 2>/dev/null || true`;
     case 'netns':
       return `ip netns delete ${q(e.name)} 2>/dev/null || true`;
+    case 'cgroup':
+      return removeCpuGroupScript(e.path);
   }
 }
 

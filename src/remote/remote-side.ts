@@ -10,8 +10,14 @@ import { mapWorkPath } from './work-path.js';
  * carries (role, data address, its end of the link) and where its files go (`dataDir`).
  */
 export class RemoteSide extends SshHost implements Host {
-  /** No CPU accounting on real hosts yet: cpu_s_* columns stay empty for them. */
-  readonly cpu: CpuGroup | undefined = undefined;
+  /** The host's CPU-accounting group (remote-cpu-group.ts), when it has one: every command and process it starts from then on runs in it. */
+  cpu: CpuGroup | undefined;
+
+  /** Puts every command and process this host starts from now on in `group`. */
+  joinCpuGroup(group: CpuGroup): void {
+    this.cpu = group;
+    this.cgroupProcs = group.procsFile;
+  }
 
   constructor(
     name: string,

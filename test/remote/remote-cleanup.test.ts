@@ -1,4 +1,9 @@
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { removeCpuGroupScript } from '../../src/remote/remote-cpu-group.js';
 import { markedKillScript, releaseScript } from '../../src/remote/remote-cleanup.js';
 import { parseRemoteLedger } from '../../src/remote/remote-ledger.js';
 
@@ -13,6 +18,28 @@ describe('remote cleanup scripts', () => {
   it('kills a recorded process only while its start time matches, detaches loops only by backing file', () => {
     expect(releaseScript({ kind: 'process', pid: 42, startTime: 777, comm: 'x' }, '/d')).toMatch(/\/proc\/42\/stat.*= 777 \] && kill -9 42/);
     expect(releaseScript({ kind: 'loop', backingFile: '/d/a b.img' }, '/d')).toBe("losetup -n -O NAME -j '/d/a b.img' | while read -r d; do losetup -d \"$d\"; done");
+  });
+
+  it("removes a run's CPU group on the host, never another cgroup", () => {
+    const script = releaseScript({ kind: 'cgroup', path: '/sys/fs/cgroup/migbench-20261201-010203-abc123-a' }, '/d');
+    expect(script).toContain('rmdir /sys/fs/cgroup/migbench-20261201-010203-abc123-a');
+    expect(script).toContain('cgroup.kill');
+    expect(releaseScript({ kind: 'cgroup', path: '/sys/fs/cgroup/system.slice' }, '/d')).toBeUndefined();
+  });
+
+  it('the CPU group script leaves once the group is gone, and fails on one that never empties', () => {
+    const root = mkdtempSync(join(tmpdir(), 'migbench-cg-'));
+    const gone = join(root, 'migbench-r1-a');
+    mkdirSync(gone);
+    expect(execaSync('sh', ['-c', removeCpuGroupScript(gone)!]).exitCode).toBe(0);
+    expect(existsSync(gone)).toBe(false);
+    // A plain directory with a file in it stands for a group whose processes never leave.
+    const stuck = join(root, 'migbench-r1-b');
+    mkdirSync(stuck);
+    writeFileSync(join(stuck, 'cgroup.procs'), '');
+    const r = execaSync('sh', ['-c', removeCpuGroupScript(stuck, 3)!], { reject: false });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('still holds pids');
   });
 
   it('finds marked processes by the exact mark line, never a prefix of another run id', () => {

@@ -29,6 +29,7 @@ async function leftOn(h: RemoteHost, runId: string | undefined): Promise<string>
      losetup -n -O NAME,BACK-FILE | grep -F '${d}/' | sed 's/^/loop /'
      find ${d} -mindepth 1 -not -path '${remoteLedgerDir(h.spec)}' -not -path '${d}/work' | sed 's/^/path /'
      ls ${remoteLedgerDir(h.spec)} 2>/dev/null | sed 's/^/ledger /'
+     ${runId ? `find /sys/fs/cgroup -maxdepth 1 -name 'migbench-${runId}-*' | sed 's/^/cgroup /'` : ''}
      ${h.spec.shapeInterface ? `tc qdisc show dev ${h.spec.shapeInterface} | grep -q tbf && echo 'qdisc ${h.spec.shapeInterface}'` : ''}
      true`,
   );
@@ -56,6 +57,8 @@ describe('migbench run --hosts (two SSH hosts)', () => {
       // Both hosts share this kernel: the true offset is 0, within what was measured.
       for (const c of ['clock_offset_a_ms', 'clock_offset_b_ms']) expect(Math.abs(Number(row[c]))).toBeLessThanOrEqual(Number(row.clock_uncertainty_ms));
       expect(Number(row.clock_uncertainty_ms)).toBeGreaterThan(0);
+      // Each host's processes ran in a cgroup of their own there: its CPU time is counted.
+      for (const c of ['cpu_s_a', 'cpu_s_b', 'cpu_s_per_gib_a', 'cpu_s_per_gib_b']) expect(Number(row[c]), `${c} ${JSON.stringify(row)}`).toBeGreaterThan(0);
     }
     const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as { remote: { hosts: Record<string, { link_interface: string }>; clocks: Record<string, { after?: unknown; uncertainty_ms: number }> } };
     expect(meta.remote.hosts.a!.link_interface).toBe('migssh-ab');
@@ -101,6 +104,7 @@ describe('migbench run --hosts (two SSH hosts)', () => {
     const before = (await leftOn(env.hosts.a, runId)) + (await leftOn(env.hosts.b, runId));
     expect(before).toMatch(/^(process|loop|mount|path) /m);
     expect(before).toMatch(/^qdisc /m);
+    expect(before).toMatch(/^cgroup /m);
     const c = await migbench(['cleanup', '--hosts', env.inventory], state, 120_000);
     expect(c.exitCode, c.stdout + c.stderr).toBe(0);
     expect(c.stdout).not.toContain('FAILED');

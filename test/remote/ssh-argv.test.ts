@@ -1,6 +1,9 @@
 import { execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { remoteCommand, shellQuote, sshArgv, sshOptions, startWrapper } from '../../src/host/ssh-argv.js';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { joinCgroup, remoteCommand, shellQuote, sshArgv, sshOptions, startWrapper } from '../../src/host/ssh-argv.js';
 
 const e = { target: 'root@10.0.0.1', port: 2222, identity: '/k/id', knownHosts: '/s/known_hosts', controlDir: '/s/ssh' };
 
@@ -37,5 +40,14 @@ describe('ssh argv', () => {
     const r = execaSync('sh', ['-c', startWrapper('sh', ['-c', 'echo $$'])]);
     const reported = /migbench-remote-pid (\d+)/.exec(r.stderr)?.[1];
     expect(reported).toBe(r.stdout.trim());
+  });
+
+  it('with a CPU group, the wrapper joins it before the command runs: the same PID is in the group', () => {
+    const procs = join(mkdtempSync(join(tmpdir(), 'migbench-argv-')), 'cgroup.procs');
+    const r = execaSync('sh', ['-c', startWrapper('sh', ['-c', 'echo $$'], {}, procs)]);
+    expect(readFileSync(procs, 'utf8').trim()).toBe(r.stdout.trim());
+    expect(/migbench-remote-pid (\d+)/.exec(r.stderr)?.[1]).toBe(r.stdout.trim());
+    expect(joinCgroup(undefined)).toBe('');
+    expect(joinCgroup("/sys/fs/cgroup/it's")).toBe("echo $$ > '/sys/fs/cgroup/it'\\''s' && ");
   });
 });
