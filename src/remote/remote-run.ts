@@ -19,7 +19,6 @@ export function remoteScenarioProblem(s: Scenario): string | undefined {
   if (s.fault) return `--hosts: faults are not injected on real hosts yet (--fault ${s.fault.text})`;
   if (s.strategies.includes('async-clone') && s.backend === 'dm-clone') return '--hosts clones with --backend qemu so far (dm-clone on a real host is not built)';
   if (s.strategies.includes('precopy') && s.tracking === 'dm-era') return '--hosts tracks writes with --tracking qemu so far (dm-era on a real host is not built)';
-  if (s.bootCmd) return '--hosts: --boot-cmd is not run on real hosts yet';
   return undefined;
 }
 
