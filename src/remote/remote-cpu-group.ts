@@ -28,13 +28,14 @@ export function removeCpuGroupScript(path: string, attempts = 100): string | und
 }
 
 /**
- * Creates run `runId`'s CPU group on a real host (ledger kind `cgroup`, on that host):
+ * Creates run `runId`'s CPU group on a real host (ledger kind `cgroup`, on that host) and
+ * puts the side in it (it leaves again as the group is removed):
  * the hierarchy is the host's own (its /proc/self/mounts), the counter is read over SSH.
  * Undefined when nothing there counts CPU. Made, read and removed by a plain connection to
  * the host: commands of the side itself join the group once it has one, and the shell that
  * removes the group must not be in it.
  */
-export async function createRemoteCpuGroup(scope: ResourceScope, side: RemoteSide, runId: string): Promise<CpuGroup | undefined> {
+export async function joinRemoteCpuGroup(scope: ResourceScope, side: RemoteSide, runId: string): Promise<CpuGroup | undefined> {
   const plain = new SshHost(side.name, side.endpoint);
   const h = findCpuHierarchy((await plain.readFile('/proc/self/mounts')).toString('utf8'));
   if (!h) return undefined;
@@ -44,7 +45,13 @@ export async function createRemoteCpuGroup(scope: ResourceScope, side: RemoteSid
   await scope.acquire(
     { kind: 'cgroup', path, host: side.name },
     () => plain.run('mkdir', ['--', path]).then(() => undefined),
-    () => plain.sh(script).then(() => undefined),
+    async () => {
+      // What the side releases after this (its work directory, its ledger) runs outside the group.
+      side.leaveCpuGroup();
+      await plain.sh(script);
+    },
   );
-  return new CpuGroup(h, path, async (file) => (await plain.readFile(file)).toString('utf8'));
+  const group = new CpuGroup(h, path, async (file) => (await plain.readFile(file)).toString('utf8'));
+  side.joinCpuGroup(group);
+  return group;
 }

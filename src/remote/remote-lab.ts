@@ -6,7 +6,7 @@ import { measureLink, type LinkMeasurement } from '../lab/link-probe.js';
 import type { ResourceScope } from '../lab/scope.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { Inventory } from './inventory.js';
-import { createRemoteCpuGroup } from './remote-cpu-group.js';
+import { joinRemoteCpuGroup } from './remote-cpu-group.js';
 import { RemoteLedger } from './remote-ledger.js';
 import { remoteHosts } from './remote-hosts.js';
 import { remoteSide, type RemoteSide } from './remote-side.js';
@@ -56,10 +56,7 @@ export async function openRemoteLab(
     const dir = side.workPath(workDir);
     await scope.acquire({ kind: 'dir', path: dir, host: side.name }, () => side.run('mkdir', ['-p', dir]), () => side.run('rm', ['-rf', dir]).then(() => undefined));
   }
-  for (const side of [sides.a, sides.b]) {
-    const group = await createRemoteCpuGroup(scope, side, runId);
-    if (group) side.joinCpuGroup(group);
-  }
+  for (const side of [sides.a, sides.b]) await joinRemoteCpuGroup(scope, side, runId);
   await beforeLink?.([sides.a, sides.b]);
   const hosts = { a: sides.a, b: sides.b, link: { rateBps: s.linkBps } };
   if (inv.a.shapeInterface || inv.b.shapeInterface) await shapeRemoteLink(scope, hosts, inv);

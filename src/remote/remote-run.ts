@@ -15,7 +15,6 @@ export function remoteScenarioProblem(s: Scenario): string | undefined {
   const other = s.strategies.filter((n) => !REMOTE_STRATEGIES.includes(n));
   if (other.length) return `--hosts runs ${REMOTE_STRATEGIES.join(', ')} so far, not ${other.join(', ')} (docs/remote-hosts.md, "Status")`;
   if (s.workload !== 'stamped') return `--hosts runs the stamped workload so far, not --workload ${s.workload}`;
-  if (s.volumes > 1) return '--hosts runs one volume so far (--volumes 1)';
   if (s.fault) return `--hosts: faults are not injected on real hosts yet (--fault ${s.fault.text})`;
   if (s.strategies.includes('async-clone') && s.backend === 'dm-clone') return '--hosts clones with --backend qemu so far (dm-clone on a real host is not built)';
   if (s.strategies.includes('precopy') && s.tracking === 'dm-era') return '--hosts tracks writes with --tracking qemu so far (dm-era on a real host is not built)';

@@ -19,6 +19,11 @@ export class RemoteSide extends SshHost implements Host {
     this.cgroupProcs = group.procsFile;
   }
 
+  /** Runs what it starts from now on outside the group again (the group is about to go). */
+  leaveCpuGroup(): void {
+    this.cgroupProcs = undefined;
+  }
+
   constructor(
     name: string,
     endpoint: SshEndpoint,
