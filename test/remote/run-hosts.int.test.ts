@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RemoteHost } from '../../src/remote/remote-hosts.js';
 import { remoteLedgerDir } from '../../src/remote/remote-ledger.js';
@@ -16,6 +16,16 @@ const state = freshStateDir();
 const env = useSshTestHosts(state);
 
 /**
+ * What identifies the data directory in a loop device's backing path: the path from the
+ * tmpfs on, since the kernel shows the backing file of a loop made in another mount
+ * namespace (sshd's, under `ip netns exec`) relative to its filesystem
+ * (`/migbench-ssh-hosts-X/data-a/…`, not `/dev/shm/migbench-ssh-hosts-X/data-a/…`).
+ */
+function loopPathPart(dataDir: string): string {
+  return `/${basename(dirname(dataDir))}/${basename(dataDir)}/`;
+}
+
+/**
  * What migbench left on a host: processes carrying run `runId`'s mark, mounts and loop devices in
  * its data directory, anything there but migbench's own (empty) ledger and work directories.
  */
@@ -26,7 +36,7 @@ async function leftOn(h: RemoteHost, runId: string | undefined): Promise<string>
   return h.host.sh(
     `${processes}
      grep -F ' ${d}/' /proc/mounts | sed 's/^/mount /'
-     losetup -n -O NAME,BACK-FILE | grep -F '${d}/' | sed 's/^/loop /'
+     losetup -n -O NAME,BACK-FILE | grep -F '${loopPathPart(d)}' | sed 's/^/loop /'
      find ${d} -mindepth 1 -not -path '${remoteLedgerDir(h.spec)}' -not -path '${d}/work' | sed 's/^/path /'
      ls ${remoteLedgerDir(h.spec)} 2>/dev/null | sed 's/^/ledger /'
      ${runId ? `find /sys/fs/cgroup -maxdepth 1 -name 'migbench-${runId}-*' | sed 's/^/cgroup /'` : ''}
