@@ -1,6 +1,6 @@
 /**
  * Link faults through the Host seam: commands run in A's and B's namespaces on their
- * ends of the shaped link; on a real host, a dropping netem on its link interface
+ * ends of the shaped link; on a real host, a dropping qdisc on its link interface
  * (remote-link.ts).
  */
 import type { Host } from '../lab/hosts.js';
@@ -30,7 +30,7 @@ export async function linkUp(ends: readonly LinkEnd[]): Promise<void> {
  * A link cut that can be undone: each end taken down in turn, and `up` restores exactly
  * the ends that went down (also after a partial failure). A lab end goes `ip link set
  * down`; a real host's end (one with a work path of its own) drops every packet through
- * a netem qdisc in its ledger, so the interface, its routes and SSH stay.
+ * a qdisc in its ledger, so the interface, its routes and SSH stay.
  */
 export class LinkCut {
   private readonly undos: (() => Promise<void>)[] = [];

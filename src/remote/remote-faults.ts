@@ -8,7 +8,7 @@ import { parseRouteDevice } from './remote-side.js';
 
 /**
  * The faults not injected on real hosts, each with why (the one refusal list): every other
- * kind runs unchanged over SSH (link-down/link-flap as a dropping netem on the link
+ * kind runs unchanged over SSH (link-down/link-flap as a dropping qdisc on the link
  * interface, source-eio and slow-source:RATE through A's trigger files, source-crash and
  * source-restart on A's daemons, dest-crash on B's workload and qemu clone).
  */

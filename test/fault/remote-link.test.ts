@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { cutPlacement } from '../../src/fault/remote-link.js';
+import { cutPlacement, hasCut } from '../../src/fault/remote-link.js';
 import { parseFaultSpec } from '../../src/fault/spec.js';
 import { cutsLink, remoteFaultProblem } from '../../src/remote/remote-faults.js';
 
 describe('link cut on a real host', () => {
-  it('puts the dropping netem at the root over the kernel default, under the run’s own tbf, never under a configured root', () => {
+  it('puts the dropping qdisc at the root over the kernel default, under the run’s own tbf, never under a configured root', () => {
     expect(cutPlacement('[{"kind":"noqueue","handle":"0:","root":true}]', false, 'eth1')).toEqual({ parent: ['root'], del: ['root'] });
     expect(cutPlacement('[{"kind":"tbf","handle":"8001:","root":true}]', true, 'eth1')).toEqual({ parent: ['parent', '8001:1'], del: ['parent', '8001:1', 'handle', '4e:'] });
     // The same tbf, but not the run's: someone else's configuration is left alone.
     expect(() => cutPlacement('[{"kind":"tbf","handle":"8001:","root":true}]', false, 'eth1')).toThrow(/configured root qdisc \(tbf 8001:\)/);
     expect(() => cutPlacement('[{"kind":"fq_codel","handle":"1:","root":true}]', true, 'eth1')).toThrow(/will not change it/);
+    expect(hasCut('[{"kind":"tbf","handle":"8001:","root":true},{"kind":"pfifo","handle":"4e:","parent":"8001:1"}]')).toBe(true);
+    expect(hasCut('[{"kind":"tbf","handle":"8001:","root":true}]')).toBe(false);
   });
 
   it('refuses only the faults on the one list', () => {
