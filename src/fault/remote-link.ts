@@ -20,24 +20,42 @@ interface QdiscInfo {
   kind: string;
   handle: string;
   root?: boolean;
+  /** tbf: rate in bytes/s, burst as `BYTESb/CELL`, latency in µs. */
+  options?: { rate?: number; burst?: string; lat?: number };
 }
 
 /**
- * Where the dropping qdisc goes on `dev` given its qdiscs (pure): the root when the root
- * is the kernel's default (deleting it restores that), under the run's own tbf when the
- * inventory shaped the interface (its rate stays; deleting the tbf's child restores it),
+ * The byte limit of the FIFO tbf keeps inside (pure): what `tc` computed from its
+ * latency, rate × latency + burst, from the tbf's own `tc -j` options.
+ */
+export function tbfInnerLimit(tbf: QdiscInfo): number {
+  const burst = Number(/^(\d+)b/.exec(tbf.options?.burst ?? '')?.[1]);
+  const { rate, lat } = tbf.options ?? {};
+  if (rate === undefined || lat === undefined || !Number.isFinite(burst)) throw new Error(`tbf ${tbf.handle}: no rate, burst and latency in its options (${JSON.stringify(tbf.options)})`);
+  return Math.floor((rate * lat) / 1e6) + burst;
+}
+
+/**
+ * How to cut `dev` given its qdiscs (pure), as `tc qdisc` arguments after `dev DEV`: at the
+ * root when the root is the kernel's default (deleting it restores that); inside the
+ * run's own tbf when the inventory shaped the interface (its rate stays), restored as the
+ * byte FIFO tbf had there (deleting tbf's child would leave noop, which drops everything);
  * and nowhere (an error) under a root qdisc someone else configured.
  */
-export function cutPlacement(json: string, shapedByRun: boolean, dev: string): { parent: string[]; del: string[] } {
-  if (rootIsDefault(json)) return { parent: ['root'], del: ['root'] };
+export function cutPlacement(json: string, shapedByRun: boolean, dev: string): { add: string[]; restore: string[] } {
+  const drop = ['handle', CUT_HANDLE, 'pfifo', 'limit', '0'];
+  if (rootIsDefault(json)) return { add: ['root', ...drop], restore: ['del', 'root'] };
   const root = (JSON.parse(json) as QdiscInfo[]).find((q) => q.root)!;
-  if (shapedByRun && root.kind === 'tbf') return { parent: ['parent', `${root.handle}1`], del: ['parent', `${root.handle}1`, 'handle', CUT_HANDLE] };
+  if (shapedByRun && root.kind === 'tbf') {
+    const parent = ['parent', `${root.handle}1`];
+    return { add: [...parent, ...drop], restore: ['replace', ...parent, 'handle', CUT_HANDLE, 'bfifo', 'limit', String(tbfInnerLimit(root))] };
+  }
   throw new Error(`${dev} has a configured root qdisc (${root.kind} ${root.handle}); migbench will not change it to cut the link`);
 }
 
 /** Whether `tc -j qdisc show`'s answer still holds the cut (pure). */
 export function hasCut(json: string): boolean {
-  return (JSON.parse(json || '[]') as QdiscInfo[]).some((q) => q.handle === CUT_HANDLE);
+  return (JSON.parse(json || '[]') as QdiscInfo[]).some((q) => q.handle === CUT_HANDLE && q.kind === 'pfifo');
 }
 
 /**
@@ -53,9 +71,10 @@ export async function cutRemoteEnd(parent: ResourceScope, side: Host & { shaped?
   try {
     await scope.acquire(
       { kind: 'qdisc', dev, ...ledgerHost(side) },
-      () => side.run('tc', ['qdisc', 'add', 'dev', dev, ...placement.parent, 'handle', CUT_HANDLE, 'pfifo', 'limit', '0']),
+      () => side.run('tc', ['qdisc', 'add', 'dev', dev, ...placement.add]),
       async () => {
-        await side.run('tc', ['qdisc', 'del', 'dev', dev, ...placement.del]).catch(async (err: unknown) => {
+        const [verb, ...rest] = placement.restore;
+        await side.run('tc', ['qdisc', verb!, 'dev', dev, ...rest]).catch(async (err: unknown) => {
           // Gone already (never added) is restored; still there is a failure.
           if (hasCut(await side.run('tc', ['-j', 'qdisc', 'show', 'dev', dev]))) throw err;
         });
