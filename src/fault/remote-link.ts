@@ -20,16 +20,18 @@ interface QdiscInfo {
   kind: string;
   handle: string;
   root?: boolean;
-  /** tbf: rate in bytes/s, burst as `BYTESb/CELL`, latency in µs. */
-  options?: { rate?: number; burst?: string; lat?: number };
+  /** tbf: rate in bytes/s, burst in bytes (`BYTESb/CELL` with `-d`), latency in µs. */
+  options?: { rate?: number; burst?: number | string; lat?: number };
 }
 
 /**
  * The byte limit of the FIFO tbf keeps inside (pure): what `tc` computed from its
- * latency, rate × latency + burst, from the tbf's own `tc -j` options.
+ * latency, rate × latency + burst, from the tbf's own `tc -j` options (the kernel keeps
+ * the burst in clock ticks, so this is within a few bytes of the original).
  */
 export function tbfInnerLimit(tbf: QdiscInfo): number {
-  const burst = Number(/^(\d+)b/.exec(tbf.options?.burst ?? '')?.[1]);
+  const b = tbf.options?.burst;
+  const burst = typeof b === 'number' ? b : Number(/^(\d+)b/.exec(b ?? '')?.[1]);
   const { rate, lat } = tbf.options ?? {};
   if (rate === undefined || lat === undefined || !Number.isFinite(burst)) throw new Error(`tbf ${tbf.handle}: no rate, burst and latency in its options (${JSON.stringify(tbf.options)})`);
   return Math.floor((rate * lat) / 1e6) + burst;
