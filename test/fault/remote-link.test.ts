@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cutPlacement, hasCut } from '../../src/fault/remote-link.js';
 import { parseFaultSpec } from '../../src/fault/spec.js';
-import { cutsLink, remoteFaultProblem } from '../../src/remote/remote-faults.js';
+import { cutsLink, remoteFaultProblem, remoteLinkFaultProblem } from '../../src/remote/remote-faults.js';
+import type { RemoteSide } from '../../src/remote/remote-side.js';
 
 describe('link cut on a real host', () => {
   it('puts the dropping qdisc at the root over the kernel default, under the run’s own tbf, never under a configured root', () => {
@@ -26,5 +27,19 @@ describe('link cut on a real host', () => {
     expect(remoteFaultProblem(parseFaultSpec('slow-source:50ms@start/1s'))).toMatch(/slow-source:LATENCY/);
     expect(cutsLink(parseFaultSpec('link-flap:2@kill/1s'))).toBe(true);
     expect(cutsLink(parseFaultSpec('source-eio@start/1s'))).toBe(false);
+  });
+});
+
+describe('a link fault never cuts SSH', () => {
+  /** A side whose SSH session routes its replies over `sshDev` (what `ip -j route get` answers on the host). */
+  const side = (iface: string, sshDev: string | undefined): RemoteSide =>
+    ({ name: 'a', iface, sh: async () => (sshDev ? `[{"dst":"10.0.0.9","dev":"${sshDev}"}]` : '[]') }) as unknown as RemoteSide;
+  const down = parseFaultSpec('link-down@start/1s');
+
+  it('refuses a data link that is the SSH interface, or one it cannot tell; allows separate ones and other faults', async () => {
+    expect(await remoteLinkFaultProblem([side('eth1', 'eth0')], [down])).toBeUndefined();
+    expect(await remoteLinkFaultProblem([side('eth1', 'eth0'), side('eth0', 'eth0')], [down])).toMatch(/would cut a's eth0, which is also the interface SSH uses/);
+    expect(await remoteLinkFaultProblem([side('eth1', undefined)], [down])).toMatch(/cannot tell which interface SSH uses on a/);
+    expect(await remoteLinkFaultProblem([side('eth0', 'eth0')], [parseFaultSpec('source-eio@start/1s')])).toBeUndefined();
   });
 });
