@@ -14,6 +14,11 @@ import { rootIsDefault } from '../remote/remote-shaping.js';
 
 /** Handle of the qdisc that drops everything (distinct from slow-source's netem `4d:`). */
 const CUT_HANDLE = '4e:';
+/**
+ * Handle of the FIFO put back inside the tbf: another one, because `tc qdisc replace`
+ * cannot change a qdisc's kind under its own handle, only graft a new one in its place.
+ */
+const RESTORED_HANDLE = '4f:';
 
 /** One entry of `tc -j qdisc show dev IFACE`. */
 interface QdiscInfo {
@@ -38,7 +43,8 @@ export function tbfInnerLimit(tbf: QdiscInfo): number {
 }
 
 /**
- * How to cut `dev` given its qdiscs (pure), as `tc qdisc` arguments after `dev DEV`: at the
+ * How to cut `dev` given its qdiscs (pure), as `tc qdisc` verb and arguments (`dev DEV`
+ * goes after the verb): at the
  * root when the root is the kernel's default (deleting it restores that); inside the
  * run's own tbf when the inventory shaped the interface (its rate stays), restored as the
  * byte FIFO tbf had there (deleting tbf's child would leave noop, which drops everything);
@@ -46,13 +52,19 @@ export function tbfInnerLimit(tbf: QdiscInfo): number {
  */
 export function cutPlacement(json: string, shapedByRun: boolean, dev: string): { add: string[]; restore: string[] } {
   const drop = ['handle', CUT_HANDLE, 'pfifo', 'limit', '0'];
-  if (rootIsDefault(json)) return { add: ['root', ...drop], restore: ['del', 'root'] };
+  if (rootIsDefault(json)) return { add: ['add', 'root', ...drop], restore: ['del', 'root'] };
   const root = (JSON.parse(json) as QdiscInfo[]).find((q) => q.root)!;
   if (shapedByRun && root.kind === 'tbf') {
     const parent = ['parent', `${root.handle}1`];
-    return { add: [...parent, ...drop], restore: ['replace', ...parent, 'handle', CUT_HANDLE, 'bfifo', 'limit', String(tbfInnerLimit(root))] };
+    // replace, both ways: a link-flap cuts again over the FIFO its last restore grafted.
+    return { add: ['replace', ...parent, ...drop], restore: ['replace', ...parent, 'handle', RESTORED_HANDLE, 'bfifo', 'limit', String(tbfInnerLimit(root))] };
   }
   throw new Error(`${dev} has a configured root qdisc (${root.kind} ${root.handle}); migbench will not change it to cut the link`);
+}
+
+/** `tc qdisc VERB dev DEV REST…` from a placement's `[VERB, …REST]`. */
+function tcArgs([verb, ...rest]: string[], dev: string): string[] {
+  return ['qdisc', verb!, 'dev', dev, ...rest];
 }
 
 /** Whether `tc -j qdisc show`'s answer still holds the cut (pure). */
@@ -73,10 +85,9 @@ export async function cutRemoteEnd(parent: ResourceScope, side: Host & { shaped?
   try {
     await scope.acquire(
       { kind: 'qdisc', dev, ...ledgerHost(side) },
-      () => side.run('tc', ['qdisc', 'add', 'dev', dev, ...placement.add]),
+      () => side.run('tc', tcArgs(placement.add, dev)),
       async () => {
-        const [verb, ...rest] = placement.restore;
-        await side.run('tc', ['qdisc', verb!, 'dev', dev, ...rest]).catch(async (err: unknown) => {
+        await side.run('tc', tcArgs(placement.restore, dev)).catch(async (err: unknown) => {
           // Gone already (never added) is restored; still there is a failure.
           if (hasCut(await side.run('tc', ['-j', 'qdisc', 'show', 'dev', dev]))) throw err;
         });

@@ -7,12 +7,12 @@ import type { RemoteSide } from '../../src/remote/remote-side.js';
 describe('link cut on a real host', () => {
   it('puts the dropping qdisc at the root over the kernel default, under the run’s own tbf, never under a configured root', () => {
     const drop = ['handle', '4e:', 'pfifo', 'limit', '0'];
-    expect(cutPlacement('[{"kind":"noqueue","handle":"0:","root":true}]', false, 'eth1')).toEqual({ add: ['root', ...drop], restore: ['del', 'root'] });
+    expect(cutPlacement('[{"kind":"noqueue","handle":"0:","root":true}]', false, 'eth1')).toEqual({ add: ['add', 'root', ...drop], restore: ['del', 'root'] });
     // tc's own answer for `tbf rate 100mbit burst 500000b latency 50ms`: its FIFO held 625 000 + 500 000 bytes.
     const tbf = '[{"kind":"tbf","handle":"8001:","root":true,"options":{"rate":12500000,"burst":"500000b/1","mpu":0,"lat":50000}}]';
     // Without `-d`, tc gives the burst as a number of bytes.
     expect(cutPlacement(tbf.replace('"500000b/1"', '500000'), true, 'eth1').restore.at(-1)).toBe('1125000');
-    expect(cutPlacement(tbf, true, 'eth1')).toEqual({ add: ['parent', '8001:1', ...drop], restore: ['replace', 'parent', '8001:1', 'handle', '4e:', 'bfifo', 'limit', '1125000'] });
+    expect(cutPlacement(tbf, true, 'eth1')).toEqual({ add: ['replace', 'parent', '8001:1', ...drop], restore: ['replace', 'parent', '8001:1', 'handle', '4f:', 'bfifo', 'limit', '1125000'] });
     // The same tbf, but not the run's: someone else's configuration is left alone.
     expect(() => cutPlacement('[{"kind":"tbf","handle":"8001:","root":true}]', false, 'eth1')).toThrow(/configured root qdisc \(tbf 8001:\)/);
     expect(() => cutPlacement('[{"kind":"fq_codel","handle":"1:","root":true}]', true, 'eth1')).toThrow(/will not change it/);
