@@ -40,6 +40,7 @@ import { openRemoteLab } from '../remote/remote-lab.js';
 import type { RemoteSide } from '../remote/remote-side.js';
 import { ClockUncertaintyError, RunClocks } from '../remote/run-clocks.js';
 import { remoteHostsMeta, remoteScenarioProblem } from '../remote/remote-run.js';
+import { remoteLinkFaultProblem } from '../remote/remote-faults.js';
 import { closeConnections, remoteHosts } from '../remote/remote-hosts.js';
 import type { RemoteMeta } from '../results/meta.js';
 
@@ -205,6 +206,9 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
         const labId = groups.length > 1 ? `${runId}-${g}` : runId;
         // Real hosts: their clocks are measured (and a bad one refused) before the link probe.
         const measureClocks = async (sides: RemoteSide[]): Promise<void> => {
+          // A link fault must not cut the connection that undoes it (exit 2 before the probe).
+          const cutSsh = await remoteLinkFaultProblem(sides, group.flatMap((p) => (p.scenario.fault ? [p.scenario.fault] : [])));
+          if (cutSsh) throw usageError(cutSsh);
           progress.status("measuring the hosts' clocks…");
           clocks = await RunClocks.before(labScope, sides, maxClockUncertaintyNs).catch((err: unknown) => {
             throw err instanceof ClockUncertaintyError ? usageError(err.message, err) : err;

@@ -10,7 +10,7 @@ import type { HostPair } from '../lab/hosts.js';
 import type { ResourceScope } from '../lab/scope.js';
 import { sleep } from '../lab/wait.js';
 import { Timeline, type EventName } from '../measure/timeline.js';
-import { addDelay, linkDown, linkUp, removeDelay, type LinkEnd } from './link.js';
+import { addDelay, LinkCut, removeDelay, type LinkEnd } from './link.js';
 import type { FaultProbe } from './probe.js';
 import type { FaultRecord } from './record.js';
 import { sourceFaultFiles, type SourceFaultFiles } from './source-files.js';
@@ -50,11 +50,14 @@ export class FaultInjector implements FaultProbe {
   private readonly running: Promise<void>;
   private readonly files: SourceFaultFiles;
   private destCrash: (() => Promise<void>) | undefined;
+  /** link-down and link-flap: the ends taken down, and how to bring them back. */
+  private readonly cut: LinkCut;
 
   private constructor(scope: ResourceScope, private readonly spec: FaultSpec, private readonly target: FaultTarget, signal: AbortSignal) {
     this.record = { spec: spec.text, sourceLost: false, warnings: [] };
     this.signal = AbortSignal.any([signal, this.stop.signal]);
-    this.files = sourceFaultFiles(target.workDir);
+    this.files = sourceFaultFiles(target.workDir, target.hosts.a);
+    this.cut = new LinkCut(scope);
     // Whatever happens to the repetition, the fault is undone before its resources go.
     scope.defer(`fault ${spec.text}`, () => this.finish().then(() => undefined));
     this.running = this.run().catch((err: unknown) => {
@@ -156,8 +159,8 @@ export class FaultInjector implements FaultProbe {
     switch (s.kind) {
       case 'link-down':
       case 'link-flap':
-        this.undo = () => linkUp(ends);
-        await linkDown(ends);
+        this.undo = () => this.cut.up();
+        await this.cut.down([this.target.hosts.a, this.target.hosts.b]);
         return;
       case 'slow-source':
         if (s.rateBps !== undefined) {
@@ -200,11 +203,10 @@ export class FaultInjector implements FaultProbe {
   private async flap(): Promise<void> {
     const n = this.spec.flaps!;
     const period = this.spec.durationMs! / n;
-    const ends: LinkEnd[] = [this.target.hosts.a, this.target.hosts.b].map((h) => ({ host: h, iface: h.iface }));
     for (let k = 0; k < n; k++) {
-      if (k > 0) await linkDown(ends);
+      if (k > 0) await this.cut.down([this.target.hosts.a, this.target.hosts.b]);
       await sleep(period / 2, this.signal);
-      await linkUp(ends);
+      await this.cut.up();
       if (k < n - 1) await sleep(period / 2, this.signal);
     }
   }

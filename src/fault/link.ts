@@ -1,8 +1,11 @@
 /**
  * Link faults through the Host seam: commands run in A's and B's namespaces on their
- * ends of the shaped link.
+ * ends of the shaped link; on a real host, a dropping qdisc on its link interface
+ * (remote-link.ts).
  */
 import type { Host } from '../lab/hosts.js';
+import type { ResourceScope } from '../lab/scope.js';
+import { cutRemoteEnd } from './remote-link.js';
 
 /** One end of the link: a host that runs commands and the interface it owns. */
 export interface LinkEnd {
@@ -21,6 +24,36 @@ export async function linkDown(ends: readonly LinkEnd[]): Promise<void> {
 /** Brings both ends back up (the shaping qdiscs stay attached across down/up). */
 export async function linkUp(ends: readonly LinkEnd[]): Promise<void> {
   for (const e of ends) await e.host.run('ip', ['link', 'set', 'dev', e.iface, 'up']);
+}
+
+/**
+ * A link cut that can be undone: each end taken down in turn, and `up` restores exactly
+ * the ends that went down (also after a partial failure). A lab end goes `ip link set
+ * down`; a real host's end (one with a work path of its own) drops every packet through
+ * a qdisc in its ledger, so the interface, its routes and SSH stay.
+ */
+export class LinkCut {
+  private readonly undos: (() => Promise<void>)[] = [];
+
+  constructor(private readonly scope: ResourceScope) {}
+
+  /** Takes every end of `hosts` down (each host's own link interface). */
+  async down(hosts: readonly Host[]): Promise<void> {
+    for (const h of hosts) {
+      if (h.workPath) {
+        this.undos.push(await cutRemoteEnd(this.scope, h));
+      } else {
+        const end = { host: h, iface: h.iface };
+        this.undos.push(() => linkUp([end]));
+        await linkDown([end]);
+      }
+    }
+  }
+
+  /** Brings back every end `down` took down, in the same order. */
+  async up(): Promise<void> {
+    while (this.undos.length) await this.undos.shift()!();
+  }
 }
 
 /** The handle of the root qdisc (the link's tbf) of `end`, e.g. `8001:`. */

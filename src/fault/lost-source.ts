@@ -6,6 +6,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import type { Host } from '../host/host.js';
 import { boot, kill } from '../strategy/primitives.js';
 import type { MigrationContext, StrategyOutcome } from '../strategy/context.js';
 
@@ -39,9 +40,17 @@ export function classifySourceLoss(i: SourceLossInput): NonNullable<StrategyOutc
 /**
  * Bytes allocated in the sparse file behind loop device `device` (B's destination volume
  * starts empty, and the volume holds no zero blocks, so this is what was copied), or
- * undefined when it is not a loop device.
+ * undefined when it is not a loop device. On a real host (`on` with a work path of its
+ * own) the host that made the device is asked, never this machine's /sys.
  */
-export async function loopAllocatedBytes(device: string): Promise<number | undefined> {
+export async function loopAllocatedBytes(device: string, on?: Host): Promise<number | undefined> {
+  if (on?.workPath) {
+    const out = await on
+      .run('sh', ['-c', 'stat -c "%b %B" -- "$(cat "/sys/block/$1/loop/backing_file")"', 'sh', basename(device)])
+      .catch(() => '');
+    const [blocks, unit] = out.trim().split(' ').map(Number);
+    return blocks !== undefined && unit !== undefined && Number.isFinite(blocks) && Number.isFinite(unit) ? blocks * unit : undefined;
+  }
   try {
     const backing = (await readFile(`/sys/block/${basename(device)}/loop/backing_file`, 'utf8')).trim();
     return (await stat(backing)).blocks * 512;

@@ -6,6 +6,9 @@
  */
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { onHost, type Host } from '../host/host.js';
+import { ledgerHost } from '../host/ledger-host.js';
+import type { ResourceScope } from '../lab/scope.js';
 import type { FaultSpec } from './spec.js';
 
 /** The rate the rate filter reads while no fault is on: far above any link here. */
@@ -21,27 +24,47 @@ export interface SourceFaultFiles {
   setRate(bps: number | undefined): Promise<void>;
 }
 
-/** The trigger files in `workDir` (they live on the controller; A's nbdkit shares its filesystem). */
-export function sourceFaultFiles(workDir: string): SourceFaultFiles {
-  const eioFile = join(workDir, 'fault-eio');
-  const rateFile = join(workDir, 'fault-rate');
+/**
+ * The trigger files of the export on `a` in `workDir`: in the lab they live on the
+ * controller (A's nbdkit shares its filesystem); a real host keeps them in its own work
+ * directory and flips them over SSH.
+ */
+export function sourceFaultFiles(workDir: string, a?: Host): SourceFaultFiles {
+  const remote = a?.workPath ? a : undefined;
+  const eioFile = remote ? onHost(remote, join(workDir, 'fault-eio')) : join(workDir, 'fault-eio');
+  const rateFile = remote ? onHost(remote, join(workDir, 'fault-rate')) : join(workDir, 'fault-rate');
+  const write = (path: string, text: string): Promise<void> => (remote ? remote.writeFile(path, text) : writeFile(path, text));
   return {
     eioFile,
     rateFile,
-    setEio: (on) => (on ? writeFile(eioFile, '') : rm(eioFile, { force: true })),
-    setRate: (bps) => writeFile(rateFile, bps === undefined ? UNLIMITED_RATE : String(Math.round(bps))),
+    setEio: async (on) => {
+      if (on) await write(eioFile, '');
+      else if (remote) await remote.run('rm', ['-f', eioFile]);
+      else await rm(eioFile, { force: true });
+    },
+    setRate: (bps) => write(rateFile, bps === undefined ? UNLIMITED_RATE : String(Math.round(bps))),
   };
 }
 
-/** nbdkit filters and their parameters the source export needs for `fault` (none for most faults). */
-export async function sourceExportFilters(fault: FaultSpec | undefined, workDir: string): Promise<{ filters: string[]; params: string[] }> {
-  const files = sourceFaultFiles(workDir);
+/**
+ * nbdkit filters and their parameters the source export on `a` needs for `fault` (none
+ * for most faults). On a real host the trigger file is in A's ledger before it can exist,
+ * so `cleanup --hosts` removes one a killed run left.
+ */
+export async function sourceExportFilters(scope: ResourceScope, fault: FaultSpec | undefined, workDir: string, a: Host): Promise<{ filters: string[]; params: string[] }> {
+  const files = sourceFaultFiles(workDir, a);
+  const trigger = async (path: string, reset: () => Promise<void>): Promise<void> => {
+    if (!a.workPath) return reset();
+    await scope.acquire({ kind: 'file', path, ...ledgerHost(a) }, reset, async () => {
+      await a.run('rm', ['-f', path]);
+    });
+  };
   if (fault?.kind === 'source-eio') {
-    await files.setEio(false);
+    await trigger(files.eioFile, () => files.setEio(false));
     return { filters: ['--filter=error'], params: ['error=EIO', 'error-rate=100%', `error-file=${files.eioFile}`] };
   }
   if (fault?.kind === 'slow-source' && fault.rateBps !== undefined) {
-    await files.setRate(undefined);
+    await trigger(files.rateFile, () => files.setRate(undefined));
     return { filters: ['--filter=rate'], params: [`rate=${UNLIMITED_RATE}`, `rate-file=${files.rateFile}`] };
   }
   return { filters: [], params: [] };

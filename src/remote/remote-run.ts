@@ -2,20 +2,24 @@ import type { Scenario } from '../scenario/scenario.js';
 import type { Inventory } from './inventory.js';
 import type { RemoteMeta } from '../results/meta.js';
 import type { RemoteSide } from './remote-side.js';
+import { remoteFaultProblem } from './remote-faults.js';
 
 /** The strategies that run on real hosts so far (the others still use this machine's files or devices). */
 export const REMOTE_STRATEGIES: readonly string[] = ['kill-copy-boot', 'async-clone', 'precopy', 'mirror', 'backup-restore', 'kill-boot-copy', 'copy-kill-boot', 'copy-boot-kill', 'boot-kill-copy', 'boot-copy-kill'];
 
 /**
- * Why `s` cannot run on real hosts yet, or undefined (pure): the stamped workload, one
- * volume, no fault, the strategies of {@link REMOTE_STRATEGIES}, the qemu clone and QEMU
+ * Why `s` cannot run on real hosts yet, or undefined (pure): the stamped workload, any
+ * number of volumes, the faults src/remote/remote-faults.ts does not refuse, the strategies of {@link REMOTE_STRATEGIES}, the qemu clone and QEMU
  * dirty bitmaps (the kernel NBD client and dm-era were not exercised over SSH).
  */
 export function remoteScenarioProblem(s: Scenario): string | undefined {
   const other = s.strategies.filter((n) => !REMOTE_STRATEGIES.includes(n));
   if (other.length) return `--hosts runs ${REMOTE_STRATEGIES.join(', ')} so far, not ${other.join(', ')} (docs/remote-hosts.md, "Status")`;
   if (s.workload !== 'stamped') return `--hosts runs the stamped workload so far, not --workload ${s.workload}`;
-  if (s.fault) return `--hosts: faults are not injected on real hosts yet (--fault ${s.fault.text})`;
+  if (s.fault) {
+    const why = remoteFaultProblem(s.fault);
+    if (why) return why;
+  }
   if (s.strategies.includes('async-clone') && s.backend === 'dm-clone') return '--hosts clones with --backend qemu so far (dm-clone on a real host is not built)';
   if (s.strategies.includes('precopy') && s.tracking === 'dm-era') return '--hosts tracks writes with --tracking qemu so far (dm-era on a real host is not built)';
   return undefined;

@@ -34,6 +34,8 @@ export class RemoteSide extends SshHost implements Host {
     readonly iface: string,
     /** Backing files and work directories on this host. */
     readonly dataDir: string,
+    /** The run shapes `iface` with its own tbf (the inventory named it `shapeInterface`). */
+    readonly shaped = false,
   ) {
     super(name, endpoint);
   }
@@ -69,5 +71,5 @@ export function parseRouteDevice(json: string, address: string): string {
  */
 export async function remoteSide(host: SshHost, spec: RemoteHostSpec, peer: RemoteHostSpec): Promise<RemoteSide> {
   const iface = spec.shapeInterface ?? parseRouteDevice(await host.run('ip', ['-j', 'route', 'get', peer.dataAddress]), peer.dataAddress);
-  return new RemoteSide(host.name, host.endpoint, spec.role === 'a' ? 'A' : 'B', spec.dataAddress, iface, spec.dataDir);
+  return new RemoteSide(host.name, host.endpoint, spec.role === 'a' ? 'A' : 'B', spec.dataAddress, iface, spec.dataDir, spec.shapeInterface !== undefined);
 }

@@ -112,7 +112,7 @@ async function exportSource(scope: ResourceScope, input: RepetitionInput, workDi
     name,
     port: exportPort('source', input.volume),
     // A fault's triggers (source-eio, slow-source:RATE), only when the fault needs them.
-    extraFilters: await sourceExportFilters(input.scenario.fault, workDir),
+    extraFilters: await sourceExportFilters(scope, input.scenario.fault, workDir, input.hosts.a),
   });
 }
 
@@ -227,7 +227,7 @@ async function migrate(
   try {
     outcome = await strategy.run(ctx).catch(async (error: unknown) => {
       // Issue 12: a source lost for good is a result (B boots on what it has), not a failure.
-      const lost = classifySourceLoss({ sourceLost: !!ctx.fault?.sourceLost(), aborted: ctx.signal.aborted, progress: hydrated(), presentBytes: ctx.fault?.sourceLost() ? await loopAllocatedBytes(ctx.dest.device) : undefined, sizeBytes: ctx.scenario.sizeBytes, error });
+      const lost = classifySourceLoss({ sourceLost: !!ctx.fault?.sourceLost(), aborted: ctx.signal.aborted, progress: hydrated(), presentBytes: ctx.fault?.sourceLost() ? await loopAllocatedBytes(ctx.dest.device, ctx.hosts.b) : undefined, sizeBytes: ctx.scenario.sizeBytes, error });
       if (!lost) throw error;
       return endOnLostSource(ctx, lost);
     });

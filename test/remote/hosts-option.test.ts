@@ -45,7 +45,7 @@ describe('--hosts / --host-a / --host-b', () => {
 
   it.each([
     ['another workload', { strategy: 'kill-copy-boot', workload: 'http' }, /stamped workload/],
-    ['a fault', { strategy: 'kill-copy-boot', fault: 'link-down@start/1s' }, /faults are not injected/],
+    ['an added latency', { strategy: 'kill-copy-boot', fault: 'slow-source:50ms@start/1s' }, /slow-source:50ms@start\/1s is not injected on real hosts/],
     ['dm-clone', { strategy: 'async-clone', backend: 'dm-clone' }, /--backend qemu/],
     ['dm-era', { strategy: 'precopy', tracking: 'dm-era' }, /--tracking qemu/],
     ['a malformed clock bound', { strategy: 'kill-copy-boot', maxClockUncertainty: 'soon' }, /--max-clock-uncertainty/],

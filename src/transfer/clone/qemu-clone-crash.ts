@@ -11,7 +11,7 @@
  * update was not flushed yet are simply fetched from the source again.
  */
 import { readFile } from 'node:fs/promises';
-import type { HostProcess } from '../../host/host.js';
+import type { Host, HostProcess } from '../../host/host.js';
 import { localHost } from '../../host/local-host.js';
 import { ResourceScope } from '../../lab/scope.js';
 import type { QmpClient } from '../qemu/qmp-client.js';
@@ -35,20 +35,26 @@ export interface QemuCloneStack {
  * left (the loop device detached, the dead FUSE mount unmounted), and B's page cache of the
  * clone's files is dropped so the reboot reads only what reached the disk.
  */
-export async function crashStack(scope: ResourceScope, qsdStop: () => Promise<void>, extra: (() => Promise<void>)[], fuseFile: string, meta: string, destDevice: string): Promise<void> {
-  const nbdfusePid = Number((await readFile(`${fuseFile}.pid`, 'utf8').catch(() => '')).trim());
+export async function crashStack(scope: ResourceScope, qsdStop: () => Promise<void>, extra: (() => Promise<void>)[], fuseFile: string, meta: string, destDevice: string, on: Host = localHost): Promise<void> {
+  // nbdfuse, its pidfile, the device and the metadata file are on `on` (B on a real host).
+  const pidText = await (on === localHost ? readFile(`${fuseFile}.pid`, 'utf8') : on.readFile(`${fuseFile}.pid`).then((b) => b.toString('utf8'))).catch(() => '');
+  const nbdfusePid = Number(pidText.trim());
   await Promise.all([qsdStop(), ...extra.map((k) => k())]);
   if (nbdfusePid > 0) {
-    try {
-      process.kill(nbdfusePid, 'SIGKILL');
-    } catch {
-      // Already gone (it exits when its NBD server dies).
+    if (on === localHost) {
+      try {
+        process.kill(nbdfusePid, 'SIGKILL');
+      } catch {
+        // Already gone (it exits when its NBD server dies).
+      }
+    } else {
+      await on.run('sh', ['-c', 'kill -9 "$1" 2>/dev/null || true', 'sh', String(nbdfusePid)]);
     }
   }
   await scope.close();
   // Only the files this clone owns: B's raw device and the qcow2 metadata file.
-  await localHost.run('blockdev', ['--flushbufs', destDevice]);
-  await localHost.run('dd', [`if=${meta}`, 'iflag=nocache', 'count=0', 'status=none']);
+  await on.run('blockdev', ['--flushbufs', destDevice]);
+  await on.run('dd', [`if=${meta}`, 'iflag=nocache', 'count=0', 'status=none']);
 }
 
 /**
@@ -70,7 +76,7 @@ export async function reopenStack(parent: ResourceScope, o: CloneOptions, paths:
  * Bytes of the overlay that are on B (allocated in the qcow2 itself, not read through the
  * backing) according to the metadata file, read while no daemon has it open.
  */
-export async function allocatedBytes(meta: string): Promise<number> {
-  const map = JSON.parse(await localHost.run('qemu-img', ['map', '--output=json', meta])) as { length: number; depth: number; data: boolean }[];
+export async function allocatedBytes(meta: string, on: Host = localHost): Promise<number> {
+  const map = JSON.parse(await on.run('qemu-img', ['map', '--output=json', meta])) as { length: number; depth: number; data: boolean }[];
   return map.filter((e) => e.depth === 0 && e.data).reduce((a, e) => a + e.length, 0);
 }

@@ -161,7 +161,8 @@ class QemuClone implements Clone {
     const c = this.crashable!;
     const reader = this.reader;
     this.reader = undefined;
-    await crashStack(this.scope, () => c.daemon.stop('SIGKILL'), reader ? [() => reader.stop('SIGKILL')] : [], c.fuseFile, this.meta, this.o.destDevice);
+    // On a real host the stack is B's; in the lab, the root host's (as attachNbdAsLoop).
+    await crashStack(this.scope, () => c.daemon.stop('SIGKILL'), reader ? [() => reader.stop('SIGKILL')] : [], c.fuseFile, this.meta, this.o.destDevice, this.o.host.workPath ? this.o.host : undefined);
   }
 
   /** After `crash`: the stack rebuilt from the metadata and data file; returns B's new device. */
@@ -169,7 +170,7 @@ class QemuClone implements Clone {
     const c = this.crashable!;
     // Progress after the reboot: what the overlay held, plus what the new bitmap counts
     // (an upper bound: a write to an already present cluster counts twice, clamped to the total).
-    this.reassembledBytes = await allocatedBytes(this.meta);
+    this.reassembledBytes = await allocatedBytes(this.meta, this.o.host.workPath ? this.o.host : undefined);
     const stack = await reopenStack(c.parent, this.o, { dir: c.dir, meta: this.meta, nbdSock: c.nbdSock, fuseFile: c.fuseFile });
     this.scope = stack.scope;
     this.qmp = stack.qmp;

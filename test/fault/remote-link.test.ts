@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { cutPlacement, hasCut } from '../../src/fault/remote-link.js';
+import { parseFaultSpec } from '../../src/fault/spec.js';
+import { cutsLink, remoteFaultProblem, remoteLinkFaultProblem } from '../../src/remote/remote-faults.js';
+import type { RemoteSide } from '../../src/remote/remote-side.js';
+
+describe('link cut on a real host', () => {
+  it('puts the dropping qdisc at the root over the kernel default, under the run’s own tbf, never under a configured root', () => {
+    const drop = ['handle', '4e:', 'pfifo', 'limit', '0'];
+    expect(cutPlacement('[{"kind":"noqueue","handle":"0:","root":true}]', false, 'eth1')).toEqual({ add: ['add', 'root', ...drop], restore: ['del', 'root'] });
+    // tc's own answer for `tbf rate 100mbit burst 500000b latency 50ms`: its FIFO held 625 000 + 500 000 bytes.
+    const tbf = '[{"kind":"tbf","handle":"8001:","root":true,"options":{"rate":12500000,"burst":"500000b/1","mpu":0,"lat":50000}}]';
+    // Without `-d`, tc gives the burst as a number of bytes.
+    expect(cutPlacement(tbf.replace('"500000b/1"', '500000'), true, 'eth1').restore.at(-1)).toBe('1125000');
+    expect(cutPlacement(tbf, true, 'eth1')).toEqual({ add: ['replace', 'parent', '8001:1', ...drop], restore: ['replace', 'parent', '8001:1', 'handle', '4f:', 'bfifo', 'limit', '1125000'] });
+    // The same tbf, but not the run's: someone else's configuration is left alone.
+    expect(() => cutPlacement('[{"kind":"tbf","handle":"8001:","root":true}]', false, 'eth1')).toThrow(/configured root qdisc \(tbf 8001:\)/);
+    expect(() => cutPlacement('[{"kind":"fq_codel","handle":"1:","root":true}]', true, 'eth1')).toThrow(/will not change it/);
+    expect(hasCut('[{"kind":"tbf","handle":"8001:","root":true},{"kind":"pfifo","handle":"4e:","parent":"8001:1"}]')).toBe(true);
+    expect(hasCut('[{"kind":"tbf","handle":"8001:","root":true}]')).toBe(false);
+  });
+
+  it('refuses only the faults on the one list', () => {
+    for (const f of ['link-down@start/1s', 'link-flap:2@kill/1s', 'source-eio@start/1s', 'source-crash@start', 'source-restart@kill/1s', 'dest-crash@boot', 'slow-source:20Mbit/s@start/1s']) {
+      expect(remoteFaultProblem(parseFaultSpec(f)), f).toBeUndefined();
+    }
+    expect(remoteFaultProblem(parseFaultSpec('slow-source:50ms@start/1s'))).toMatch(/slow-source:LATENCY/);
+    expect(cutsLink(parseFaultSpec('link-flap:2@kill/1s'))).toBe(true);
+    expect(cutsLink(parseFaultSpec('source-eio@start/1s'))).toBe(false);
+  });
+});
+
+describe('a link fault never cuts SSH', () => {
+  /** A side whose SSH session routes its replies over `sshDev` (what `ip -j route get` answers on the host). */
+  const side = (iface: string, sshDev: string | undefined): RemoteSide =>
+    ({ name: 'a', iface, sh: async () => (sshDev ? `[{"dst":"10.0.0.9","dev":"${sshDev}"}]` : '[]') }) as unknown as RemoteSide;
+  const down = parseFaultSpec('link-down@start/1s');
+
+  it('refuses a data link that is the SSH interface, or one it cannot tell; allows separate ones and other faults', async () => {
+    expect(await remoteLinkFaultProblem([side('eth1', 'eth0')], [down])).toBeUndefined();
+    expect(await remoteLinkFaultProblem([side('eth1', 'eth0'), side('eth0', 'eth0')], [down])).toMatch(/would cut a's eth0, which is also the interface SSH uses/);
+    expect(await remoteLinkFaultProblem([side('eth1', undefined)], [down])).toMatch(/cannot tell which interface SSH uses on a/);
+    expect(await remoteLinkFaultProblem([side('eth0', 'eth0')], [parseFaultSpec('source-eio@start/1s')])).toBeUndefined();
+  });
+});
