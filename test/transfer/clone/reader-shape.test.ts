@@ -5,9 +5,10 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 
 describe('readerShape (hydration reader in flight)', () => {
-  it('keeps a small budget on one connection, all of it in flight', () => {
-    // 2 × BDP at 180 Mbit/s, 20 ms: 960 KiB → three 256 KiB requests.
-    expect(readerShape(960 * KiB, 64 * KiB, 256 * MiB)).toEqual({ connections: 1, requests: 3, requestSize: 256 * KiB });
+  it('keeps a small budget on one connection, all of it in flight, in at least 8 requests', () => {
+    // 2 × BDP at 180 Mbit/s, 20 ms: 960 KiB → fifteen 64 KiB requests (not three of 256 KiB).
+    expect(readerShape(960 * KiB, 64 * KiB, 256 * MiB)).toEqual({ connections: 1, requests: 15, requestSize: 64 * KiB });
+    expect(readerShape(2 * MiB, 64 * KiB, 256 * MiB)).toEqual({ connections: 1, requests: 8, requestSize: 256 * KiB });
   });
 
   it('never plans more connections than nbdcopy has 128 MiB ranges to deal', () => {
