@@ -6,15 +6,19 @@ import type { RemoteSide } from './remote-side.js';
 /** The strategies that run on real hosts so far (the others still use this machine's files or devices). */
 export const REMOTE_STRATEGIES: readonly string[] = ['kill-copy-boot', 'async-clone', 'precopy', 'mirror', 'backup-restore', 'kill-boot-copy', 'copy-kill-boot', 'copy-boot-kill', 'boot-kill-copy', 'boot-copy-kill'];
 
+/** The workloads that run on real hosts so far (the HTTP workload's filesystem and service are not routed through the hosts yet). */
+export const REMOTE_WORKLOADS: readonly string[] = ['stamped', 'postgres'];
+
 /**
- * Why `s` cannot run on real hosts yet, or undefined (pure): the stamped workload, one
+ * Why `s` cannot run on real hosts yet, or undefined (pure): the workloads of
+ * {@link REMOTE_WORKLOADS}, one
  * volume, no fault, the strategies of {@link REMOTE_STRATEGIES}, the qemu clone and QEMU
  * dirty bitmaps (the kernel NBD client and dm-era were not exercised over SSH).
  */
 export function remoteScenarioProblem(s: Scenario): string | undefined {
   const other = s.strategies.filter((n) => !REMOTE_STRATEGIES.includes(n));
   if (other.length) return `--hosts runs ${REMOTE_STRATEGIES.join(', ')} so far, not ${other.join(', ')} (docs/remote-hosts.md, "Status")`;
-  if (s.workload !== 'stamped') return `--hosts runs the stamped workload so far, not --workload ${s.workload}`;
+  if (!REMOTE_WORKLOADS.includes(s.workload)) return `--hosts runs --workload ${REMOTE_WORKLOADS.join('|')} so far, not --workload ${s.workload} (docs/remote-hosts.md, "Status")`;
   if (s.volumes > 1) return '--hosts runs one volume so far (--volumes 1)';
   if (s.fault) return `--hosts: faults are not injected on real hosts yet (--fault ${s.fault.text})`;
   if (s.strategies.includes('async-clone') && s.backend === 'dm-clone') return '--hosts clones with --backend qemu so far (dm-clone on a real host is not built)';
