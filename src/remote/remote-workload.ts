@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { shellQuote } from '../host/ssh-argv.js';
 import { PG_BIN, PG_USER } from '../workload/postgres/server.js';
+import type { Check } from '../lab/doctor.js';
 import type { RemoteHost } from './remote-hosts.js';
 
 /**
@@ -43,4 +44,16 @@ export async function remoteWorkloadProblem(hosts: readonly RemoteHost[], worklo
     if (missing.length) problems.push(`${h.spec.role} (${h.spec.target}) lacks ${missing.join(', ')}`);
   }
   return problems.length ? `--workload postgres on --hosts: ${problems.join('; ')}` : undefined;
+}
+
+/**
+ * `doctor --hosts`'s check of `--workload postgres` on one host (optional: the stamped
+ * workload runs without it): what is missing, with the package to install.
+ */
+export async function postgresCheck(h: RemoteHost): Promise<Check> {
+  const name = `${h.spec.role}: --workload postgres`;
+  const missing = parseMissing(await h.host.sh(missingScript(REMOTE_POSTGRES_NEEDS), [], { timeoutMs: 30_000 }));
+  return missing.length
+    ? { name, ok: false, optional: true, detail: `missing: ${missing.join(', ')}` }
+    : { name, ok: true, optional: true, detail: `PostgreSQL 15 at ${PG_BIN}, user ${PG_USER}, amcheck, ext4 tools` };
 }
