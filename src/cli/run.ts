@@ -42,6 +42,7 @@ import { ClockUncertaintyError, RunClocks } from '../remote/run-clocks.js';
 import { remoteHostsMeta, remoteScenarioProblem } from '../remote/remote-run.js';
 import { remoteLinkFaultProblem } from '../remote/remote-faults.js';
 import { closeConnections, remoteHosts } from '../remote/remote-hosts.js';
+import { remoteWorkloadProblem } from '../remote/remote-workload.js';
 import type { RemoteMeta } from '../results/meta.js';
 
 export interface RunOptions extends RawScenario, HostsOptions {
@@ -81,12 +82,13 @@ async function preflight(s: Scenario, needRoot: boolean, local: boolean): Promis
   for (const t of REQUIRED_TOOLS) {
     if (!(await hasTool(t))) throw usageError(`${describeTool(t)} is not installed (run \`migbench doctor\`)`);
   }
+  // On real hosts the workload's tools are the hosts' (remoteWorkloadProblem), and the
+  // backing files go to each host's data directory (doctor --hosts checks it).
+  if (!local) return;
   for (const t of s.workload === 'stamped' ? [] : s.workload === 'http' ? HTTP_TOOLS : [...HTTP_TOOLS, ...POSTGRES_TOOLS]) {
     if (!(await hasTool(t))) throw usageError(`--workload ${s.workload}: ${describeTool(t)} is not installed`);
   }
   if (s.workload === 'postgres' && !existsSync(join(PG_BIN, 'postgres'))) throw usageError(`--workload postgres: ${PG_BIN}/postgres is missing (install postgresql-15 and postgresql-contrib)`);
-  // On real hosts the backing files go to each host's data directory (doctor --hosts checks it).
-  if (!local) return;
   if (!existsSync(s.backingDir)) throw usageError(`--backing-dir ${s.backingDir} does not exist`);
   try {
     accessSync(s.backingDir, constants.W_OK);
@@ -127,6 +129,20 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
   const requested = { backend: scenario.backend, tracking: scenario.tracking };
   const isRoot = process.getuid?.() === 0;
   await preflight(scenario, !opts.dryRun, !inventory);
+  if (inventory && !opts.dryRun) {
+    // Every workload of the sweep, on both hosts, before anything is provisioned.
+    const hosts = Object.values(remoteHosts(inventory));
+    for (const w of new Set(points.map((p) => p.scenario.workload))) {
+      const lacking = await remoteWorkloadProblem(hosts, w).catch(async (err: unknown) => {
+        await closeConnections(hosts);
+        throw err;
+      });
+      if (lacking) {
+        await closeConnections(hosts);
+        throw usageError(lacking);
+      }
+    }
+  }
   // A dry run without root cannot probe device-mapper; `auto` is then left to the run.
   const probe = <T>(p: Promise<T>): Promise<T | undefined> => (opts.dryRun && !isRoot ? p.catch(() => undefined) : p);
   const usesClone = scenario.strategies.some((n) => getStrategy(n).usesClone);

@@ -25,6 +25,9 @@ export function defaultKnownHosts(): string {
 /** The SSH hosts of an inventory (connects nothing yet; the first command does). */
 export function remoteHosts(inv: Inventory): { a: RemoteHost; b: RemoteHost } {
   const controlDir = sshControlDir();
+  // The state directory first, with the default mode: a recursive mkdir would give it the
+  // control directory's 0700, and the lab's postgres user must search it (workloads-postgres.md).
+  mkdirSync(stateDir(), { recursive: true });
   mkdirSync(controlDir, { recursive: true, mode: 0o700 });
   const knownHosts = inv.knownHosts ?? defaultKnownHosts();
   const make = (spec: RemoteHostSpec): RemoteHost => ({

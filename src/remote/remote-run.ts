@@ -7,15 +7,21 @@ import { remoteFaultProblem } from './remote-faults.js';
 /** The strategies that run on real hosts so far (the others still use this machine's files or devices). */
 export const REMOTE_STRATEGIES: readonly string[] = ['kill-copy-boot', 'async-clone', 'precopy', 'mirror', 'backup-restore', 'kill-boot-copy', 'copy-kill-boot', 'copy-boot-kill', 'boot-kill-copy', 'boot-copy-kill'];
 
+/** The workloads that run on real hosts so far (the HTTP workload's filesystem and service are not routed through the hosts yet). */
+export const REMOTE_WORKLOADS: readonly string[] = ['stamped', 'postgres'];
+
 /**
- * Why `s` cannot run on real hosts yet, or undefined (pure): the stamped workload, any
- * number of volumes, the faults src/remote/remote-faults.ts does not refuse, the strategies of {@link REMOTE_STRATEGIES}, the qemu clone and QEMU
+ * Why `s` cannot run on real hosts yet, or undefined (pure): the workloads of
+ * {@link REMOTE_WORKLOADS}, any number of volumes, the faults src/remote/remote-faults.ts
+ * does not refuse (with the stamped workload), the strategies of {@link REMOTE_STRATEGIES}, the qemu clone and QEMU
  * dirty bitmaps (the kernel NBD client and dm-era were not exercised over SSH).
  */
 export function remoteScenarioProblem(s: Scenario): string | undefined {
   const other = s.strategies.filter((n) => !REMOTE_STRATEGIES.includes(n));
   if (other.length) return `--hosts runs ${REMOTE_STRATEGIES.join(', ')} so far, not ${other.join(', ')} (docs/remote-hosts.md, "Status")`;
-  if (s.workload !== 'stamped') return `--hosts runs the stamped workload so far, not --workload ${s.workload}`;
+  if (!REMOTE_WORKLOADS.includes(s.workload)) return `--hosts runs --workload ${REMOTE_WORKLOADS.join('|')} so far, not --workload ${s.workload} (docs/remote-hosts.md, "Status")`;
+  if (s.volumes > 1 && s.workload !== 'stamped') return `--hosts: --volumes ${s.volumes} runs with the stamped workload on real hosts so far, not with --workload ${s.workload}`;
+  if (s.fault && s.workload !== 'stamped') return `--hosts: faults run with the stamped workload on real hosts so far, not with --workload ${s.workload}`;
   if (s.fault) {
     const why = remoteFaultProblem(s.fault);
     if (why) return why;

@@ -1,17 +1,21 @@
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MountBusyError } from '../../host/errors.js';
+import type { Host } from '../../host/host.js';
+import { isMountedOn, mkdirOn, removeOn, syncDeviceOn } from '../../host/host-files.js';
+import { ledgerHost } from '../../host/ledger-host.js';
 import { localHost } from '../../host/local-host.js';
-import { isMounted } from '../../lab/release-entry.js';
 import type { ResourceScope } from '../../lab/scope.js';
 import { waitFor } from '../../lab/wait.js';
 import { SLOT_BYTES } from './slot-record.js';
 
 /*
- * Everything here runs on the controller, in its root namespaces (localHost), as the
- * files and mounts it handles are the controller's: the embedded lab's volumes are its
- * loop devices, and its hosts share its mounts (LabHost), so a filesystem mounted here is
- * the one the service sees on A or B.
+ * Everything here runs on the host that owns the volume (`host`; see host-files.ts
+ * fileHost). In the embedded lab that is the controller, in its root namespaces
+ * (localHost): the lab's volumes are its loop devices, and its hosts share its mounts
+ * (LabHost), so a filesystem mounted here is the one the service sees on A or B. On a
+ * real host (over SSH) it is that host, with paths of its own (Host.workPath), and every
+ * directory and mount is in its ledger.
  */
 
 /** The service's data file, relative to the filesystem's root. */
@@ -22,8 +26,8 @@ export const DATA_FILE = 'requests.dat';
  * kernel's lazy init thread would otherwise write to the volume in the background,
  * during the migration.
  */
-export async function makeFilesystem(device: string): Promise<void> {
-  await localHost.run('mkfs.ext4', ['-q', '-F', '-b', '4096', '-E', 'lazy_itable_init=0,lazy_journal_init=0,nodiscard', device]);
+export async function makeFilesystem(device: string, host: Host = localHost): Promise<void> {
+  await host.run('mkfs.ext4', ['-q', '-F', '-b', '4096', '-E', 'lazy_itable_init=0,lazy_journal_init=0,nodiscard', device]);
 }
 
 /**
@@ -35,18 +39,18 @@ export async function makeFilesystem(device: string): Promise<void> {
  * exits. That copy is a slave of the original; under a shared mount, an unmount here
  * propagates into it.
  */
-export async function sharedMountTree(scope: ResourceScope, dir: string): Promise<string> {
-  await scope.acquire({ kind: 'dir', path: dir }, () => mkdir(dir, { recursive: true }), () => rm(dir, { recursive: true, force: true }));
+export async function sharedMountTree(scope: ResourceScope, dir: string, host: Host = localHost): Promise<string> {
+  await scope.acquire({ kind: 'dir', path: dir, ...ledgerHost(host) }, () => mkdirOn(host, dir, { recursive: true }), () => removeOn(host, dir));
   let mounted = false;
   await scope.acquire(
-    { kind: 'mount', path: dir },
+    { kind: 'mount', path: dir, ...ledgerHost(host) },
     async () => {
-      await localHost.run('mount', ['--bind', dir, dir]);
+      await host.run('mount', ['--bind', dir, dir]);
       mounted = true;
-      await localHost.run('mount', ['--make-shared', dir]);
+      await host.run('mount', ['--make-shared', dir]);
     },
     async () => {
-      if (mounted) await unmount(dir);
+      if (mounted) await unmount(host, dir);
     },
   );
   return dir;
@@ -59,47 +63,44 @@ export async function sharedMountTree(scope: ResourceScope, dir: string): Promis
  * committed to the journal every few seconds, so a filesystem left mounted by a killed
  * service has a journal to replay, and is replayed here.
  */
-export async function mountFilesystem(scope: ResourceScope, device: string, mountpoint: string, { readonly = false } = {}): Promise<MountedFs> {
-  await scope.acquire({ kind: 'dir', path: mountpoint }, () => mkdir(mountpoint, { recursive: true }), () => rm(mountpoint, { recursive: true, force: true }));
+export async function mountFilesystem(scope: ResourceScope, device: string, mountpoint: string, { readonly = false, host = localHost }: { readonly?: boolean; host?: Host } = {}): Promise<MountedFs> {
+  await scope.acquire({ kind: 'dir', path: mountpoint, ...ledgerHost(host) }, () => mkdirOn(host, mountpoint, { recursive: true }), () => removeOn(host, mountpoint));
   // The block device's page cache may hold what a copy wrote there, not yet on the device;
   // ext4 reads file data from the device itself, so write it out first.
-  const dev = await open(device, 'r');
-  try {
-    await dev.sync();
-  } finally {
-    await dev.close();
-  }
+  await syncDeviceOn(host, device);
   let mounted = false;
   await scope.acquire(
-    { kind: 'mount', path: mountpoint },
+    { kind: 'mount', path: mountpoint, ...ledgerHost(host) },
     async () => {
       const args = ['-t', 'ext4', '-o', readonly ? 'ro' : 'noatime', device, mountpoint];
       // A device whose previous filesystem was just unmounted can still be held for a
       // moment (EBUSY); wait for it to be free rather than fail the run.
-      await waitFor(`${device} to mount`, () => localHost.run('mount', args).then(() => true, (err: Error) => (err instanceof MountBusyError ? undefined : Promise.reject(err))), { timeoutMs: 5000, intervalMs: 50 });
+      await waitFor(`${device} to mount`, () => host.run('mount', args).then(() => true, (err: Error) => (err instanceof MountBusyError ? undefined : Promise.reject(err))), { timeoutMs: 5000, intervalMs: 50 });
       mounted = true;
     },
     async () => {
-      if (mounted) await unmount(mountpoint);
+      if (mounted) await unmount(host, mountpoint);
     },
   );
-  return { mountpoint, device, unmount: () => unmount(mountpoint) };
+  return { mountpoint, device, host, unmount: () => unmount(host, mountpoint) };
 }
 
 /** A mounted filesystem; `unmount` may be called early (the scope's release then does nothing). */
 export interface MountedFs {
   mountpoint: string;
   device: string;
+  /** The host it is mounted on (whose paths `mountpoint` and `device` are). */
+  host: Host;
   unmount(): Promise<void>;
 }
 
-async function unmount(path: string): Promise<void> {
-  if (!isMounted(path)) return;
+async function unmount(host: Host, path: string): Promise<void> {
+  if (!(await isMountedOn(host, path))) return;
   try {
-    await localHost.run('umount', [path]);
+    await host.run('umount', [path]);
   } catch (err) {
     // Detach it from the tree anyway, so removing the mountpoint cannot reach into it.
-    await localHost.run('umount', ['--lazy', path]);
+    await host.run('umount', ['--lazy', path]);
     throw err;
   }
 }
@@ -131,9 +132,9 @@ export async function preallocateDataFile(mountpoint: string, slots: number): Pr
 }
 
 /** Checkpoints the filesystem's journal (freeze + thaw): what set-up wrote is in place, not left for a destination to replay. */
-export async function checkpointJournal(mountpoint: string): Promise<void> {
-  await localHost.run('fsfreeze', ['--freeze', mountpoint]);
-  await localHost.run('fsfreeze', ['--unfreeze', mountpoint]);
+export async function checkpointJournal(mountpoint: string, host: Host = localHost): Promise<void> {
+  await host.run('fsfreeze', ['--freeze', mountpoint]);
+  await host.run('fsfreeze', ['--unfreeze', mountpoint]);
 }
 
 /** Reads the data file of a mounted filesystem. */

@@ -1,6 +1,6 @@
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Host } from '../../host/host.js';
+import { fileHost, removeOn } from '../../host/host-files.js';
 import { localHost } from '../../host/local-host.js';
 import type { ResourceScope } from '../../lab/scope.js';
 import { mountFilesystem, type MountedFs } from '../http/filesystem.js';
@@ -23,12 +23,15 @@ export type DestBoot =
 
 /** Where and how B's server runs. */
 export interface DestBootConfig {
+  /** The device, as `host` names it. */
   device: string;
-  /** The repetition's shared mount tree: B's filesystem goes under it. */
+  /** The repetition's shared mount tree on `host`: B's filesystem goes under it. */
   mountDir: string;
+  /** The server's host; its file-system work (mount, e2fsck) is done on `fileHost(host)`. */
   host: Host;
   address: string;
   port: number;
+  /** The server's log, a path on `host`. */
   logFile: string;
   signal: AbortSignal;
   /** The mountpoints' name under `mountDir` ('b' by default; e2fsck's second try adds '-fsck'). */
@@ -51,7 +54,7 @@ export async function bootDestination(scope: ResourceScope, c: DestBootConfig): 
   const first = await attempt(scope, c, name);
   if (first.ok) return { ...first, fsck: undefined };
   await release(first);
-  const fsck = await runFsck(c.device);
+  const fsck = await runFsck(c.device, fileHost(c.host));
   const second = await attempt(scope, c, `${name}-fsck`);
   if (second.ok) return { ...second, fsck };
   await release(second);
@@ -67,11 +70,12 @@ async function attempt(scope: ResourceScope, c: DestBootConfig, dir: string): Pr
   let fs: MountedFs | undefined;
   let server: PgServer | undefined;
   try {
-    fs = await mountFilesystem(scope, c.device, join(c.mountDir, dir));
+    const files = fileHost(c.host);
+    fs = await mountFilesystem(scope, c.device, join(c.mountDir, dir), { host: files });
     const dataDir = join(fs.mountpoint, PG_DATA);
     // The lock file names A's postmaster. On a host of its own B would not know that PID;
-    // here A and B share one PID space, and A may still run (copy-boot-kill).
-    await rm(join(dataDir, 'postmaster.pid'), { force: true });
+    // in the lab A and B share one PID space, and A may still run (copy-boot-kill).
+    await removeOn(files, join(dataDir, 'postmaster.pid'));
     server = PgServer.start(scope, c.host, { dataDir, address: c.address, port: c.port, logFile: c.logFile, ...(c.socketDir ? { socketDir: c.socketDir } : {}) });
     const acceptingNs = await server.waitAccepting(c.signal);
     return { ok: true, fs, server, acceptingNs };
@@ -87,10 +91,10 @@ async function release(a: { fs: MountedFs | undefined; server: PgServer | undefi
   await a.fs?.unmount();
 }
 
-/** `e2fsck -fy` on `device`: forced full check, every fix accepted (what an operator does to a volume that will not mount cleanly). */
-export async function runFsck(device: string): Promise<FsckRun> {
+/** `e2fsck -fy` on `device` (on `host`): forced full check, every fix accepted (what an operator does to a volume that will not mount cleanly). */
+export async function runFsck(device: string, host: Host = localHost): Promise<FsckRun> {
   // Exit codes 1 and 2 mean "fixed": read them, and the output, rather than take them for failures.
-  const out = await localHost.run('sh', ['-c', 'e2fsck -fy "$0" 2>&1; echo "e2fsck-exit=$?"', device]);
+  const out = await host.run('sh', ['-c', 'e2fsck -fy "$0" 2>&1; echo "e2fsck-exit=$?"', device]);
   return parseFsck(out);
 }
 

@@ -1,3 +1,4 @@
+import type { Host } from '../../host/host.js';
 import { localHost } from '../../host/local-host.js';
 
 /**
@@ -18,6 +19,6 @@ const SHUTDOWN_SCRIPT = [
  * follows writes nothing. A clean unmount would flush dirty pages a crash loses, and hide a
  * missing fsync.
  */
-export async function shutdownFilesystem(mountpoint: string): Promise<void> {
-  await localHost.run('/usr/bin/python3', ['-c', SHUTDOWN_SCRIPT, mountpoint]);
+export async function shutdownFilesystem(mountpoint: string, host: Host = localHost): Promise<void> {
+  await host.run('/usr/bin/python3', ['-c', SHUTDOWN_SCRIPT, mountpoint]);
 }

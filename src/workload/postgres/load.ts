@@ -1,4 +1,4 @@
-import type { Host } from '../../host/host.js';
+import { controllerNs, type Host } from '../../host/host.js';
 import type { ResourceScope } from '../../lab/scope.js';
 import { AppLoadProcess } from '../app-load.js';
 import { startNodeEntry, type NodeEntryProcess } from '../node-entry.js';
@@ -18,13 +18,16 @@ export class DbLoad extends AppLoadProcess<DbLoadEvent> {
   errors = 0;
   timeouts = 0;
 
-  private constructor(process: NodeEntryProcess) {
+  private constructor(process: NodeEntryProcess, private readonly host: Host) {
     super(process, decodeDbLoadEvent, 'database load');
   }
 
-  /** Starts the clients and their front door on `host`, aimed at `config.target`. */
+  /**
+   * Starts the clients and their front door on `host`, aimed at `config.target`. Their
+   * commit times are put on the controller's clock as they arrive (a real host's offset).
+   */
   static async start(scope: ResourceScope, host: Host, config: DbLoadConfig, signal?: AbortSignal): Promise<DbLoad> {
-    const load = new DbLoad(startNodeEntry(scope, host, DB_LOAD_ENTRY, config, STOP_GRACE_MS));
+    const load = new DbLoad(startNodeEntry(scope, host, DB_LOAD_ENTRY, config, STOP_GRACE_MS), host);
     await load.whenReady(signal);
     return load;
   }
@@ -34,7 +37,7 @@ export class DbLoad extends AppLoadProcess<DbLoadEvent> {
       case 'ready':
         return this.markReady();
       case 'commit':
-        return this.acked({ id: e.id, epoch: e.epoch, tNs: e.tNs });
+        return this.acked({ id: e.id, epoch: e.epoch, tNs: controllerNs(this.host, e.tNs) });
       case 'fail':
         this.errors++;
         if (e.indeterminate) this.indeterminate.add(e.id);

@@ -1,6 +1,10 @@
-import { chown, mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { localHost } from '../../host/local-host.js';
+import { onHost, type Host } from '../../host/host.js';
+import { chownOn, fileHost, mkdirOn, removeOn } from '../../host/host-files.js';
+import { ledgerHost } from '../../host/ledger-host.js';
+import { forwardUnixSocket } from '../../host/ssh-forward.js';
+import { SshHost } from '../../host/ssh-host.js';
 import { ResourceScope } from '../../lab/scope.js';
 import { clientGapMs, firstAckOf, lastAckOf, type AppAck } from '../../measure/app-metrics.js';
 import type { Timeline } from '../../measure/timeline.js';
@@ -38,7 +42,8 @@ const now = (): number => Number(process.hrtime.bigint());
 export class PostgresWorkload implements Workload {
   readonly provisionStep = 'initdb';
   private readonly port: number;
-  private mountDir: string | undefined;
+  /** The repetition's shared mount tree on each host that mounts (one in the lab: the controller's). */
+  private readonly mountTrees = new Map<Host, string>();
   private sourceFs: MountedFs | undefined;
   private source: PgServer | undefined;
   private load: DbLoad | undefined;
@@ -58,13 +63,30 @@ export class PostgresWorkload implements Workload {
     this.port = PG_PORT + (env.volume ?? 0);
   }
 
+  /** mkfs, mount and initdb on the host that owns the source volume (A's, or the controller in the lab). */
   async provision(sourceDevice: string): Promise<void> {
-    const { scope, workDir } = this.env;
-    await makeFilesystem(sourceDevice);
-    this.mountDir = await sharedMountTree(scope, join(workDir, 'mnt'));
-    this.sourceFs = await mountFilesystem(scope, sourceDevice, join(this.mountDir, 'a'));
-    await initCluster(this.sourceFs.mountpoint);
-    await checkpointJournal(this.sourceFs.mountpoint);
+    const { scope, hosts } = this.env;
+    const files = fileHost(hosts.a);
+    await makeFilesystem(sourceDevice, files);
+    this.sourceFs = await mountFilesystem(scope, sourceDevice, join(await this.mountTree(hosts.a), 'a'), { host: files });
+    await initCluster(this.sourceFs.mountpoint, files);
+    await checkpointJournal(this.sourceFs.mountpoint, files);
+  }
+
+  /** The repetition's mount tree on the host that does `h`'s file-system work, made on first use. */
+  private async mountTree(h: Host): Promise<string> {
+    const files = fileHost(h);
+    let dir = this.mountTrees.get(files);
+    if (dir === undefined) {
+      dir = await sharedMountTree(this.env.scope, onHost(files, join(this.env.workDir, 'mnt')), files);
+      this.mountTrees.set(files, dir);
+    }
+    return dir;
+  }
+
+  /** A file of the repetition's work directory as `h` names it. */
+  private hostPath(h: Host, name: string): string {
+    return onHost(h, join(this.env.workDir, name));
   }
 
   async start(device: string): Promise<void> {
@@ -72,7 +94,7 @@ export class PostgresWorkload implements Workload {
     if (!this.sourceFs) throw new WorkloadStateError('postgres workload: start before provision');
     // The server writes through the filesystem mounted at set-up, on the raw volume.
     if (device !== this.sourceFs.device) throw new WorkloadStateError(`postgres workload: cannot run on ${device}, a device in front of its filesystem's ${this.sourceFs.device}`);
-    this.source = PgServer.start(scope, hosts.a, { dataDir: join(this.sourceFs.mountpoint, PG_DATA), address: hosts.a.address, port: this.port, logFile: join(workDir, 'postgres-a.log') });
+    this.source = PgServer.start(scope, hosts.a, { dataDir: join(this.sourceFs.mountpoint, PG_DATA), address: hosts.a.address, port: this.port, logFile: this.hostPath(hosts.a, 'postgres-a.log') });
     await this.source.waitAccepting(signal);
     this.load = await DbLoad.start(
       scope,
@@ -101,7 +123,7 @@ export class PostgresWorkload implements Workload {
     // it would; done now, so that what is read from the device is a settled filesystem. A
     // copy made while A's kernel still held dirty ext4 metadata (in the block device's own
     // cache, which the export reads) would be a torn filesystem that no host ever leaves.
-    await checkpointJournal(this.sourceFs.mountpoint);
+    await checkpointJournal(this.sourceFs.mountpoint, this.sourceFs.host);
   }
 
   /**
@@ -111,11 +133,11 @@ export class PostgresWorkload implements Workload {
    * operator gave up (no commit on B follows; the row blanks the cut-over figures).
    */
   async boot(device: string): Promise<number> {
-    const { scope, hosts, signal, workDir } = this.env;
+    const { scope, hosts, signal } = this.env;
     const load = this.started();
     const since = now();
     const bootWallMs = Date.now();
-    const b = await bootDestination(scope, { device, mountDir: this.mountDir!, host: hosts.b, address: hosts.b.address, port: this.port, logFile: join(workDir, 'postgres-b.log'), signal });
+    const b = await bootDestination(scope, { device, mountDir: await this.mountTree(hosts.b), host: hosts.b, address: hosts.b.address, port: this.port, logFile: this.hostPath(hosts.b, 'postgres-b.log'), signal });
     this.fsck = b.fsck;
     if (!b.ok) {
       this.bootError = b.error;
@@ -138,7 +160,7 @@ export class PostgresWorkload implements Workload {
   async crashDest(): Promise<void> {
     if (!this.dest || !this.destFs) throw new WorkloadStateError('postgres workload: dest-crash before B booted');
     await this.dest.kill();
-    await shutdownFilesystem(this.destFs.mountpoint);
+    await shutdownFilesystem(this.destFs.mountpoint, this.destFs.host);
     await this.destFs.unmount();
     this.dest = undefined;
     this.destFs = undefined;
@@ -151,11 +173,11 @@ export class PostgresWorkload implements Workload {
    * the volume holds). Resolves with B's first commit after the crash.
    */
   async rebootDest(device: string): Promise<number> {
-    const { scope, hosts, signal, workDir } = this.env;
+    const { scope, hosts, signal } = this.env;
     const load = this.started();
     const since = now();
     const n = ++this.rebootCount;
-    const b = await bootDestination(scope, { device, mountDir: this.mountDir!, host: hosts.b, address: hosts.b.address, port: this.port, logFile: join(workDir, `postgres-b-reboot${n}.log`), signal, name: `b-reboot${n}` });
+    const b = await bootDestination(scope, { device, mountDir: await this.mountTree(hosts.b), host: hosts.b, address: hosts.b.address, port: this.port, logFile: this.hostPath(hosts.b, `postgres-b-reboot${n}.log`), signal, name: `b-reboot${n}` });
     if (!b.ok) {
       this.notes.push(`dest-crash: the database did not come up on B again: ${b.error}${b.fsck ? ` (e2fsck: ${b.fsck.summary})` : ''}`);
       return now();
@@ -186,11 +208,14 @@ export class PostgresWorkload implements Workload {
   async verify(destDevice: string, timeline: Timeline): Promise<WorkloadFigures> {
     const load = this.started();
     if (!this.stopped) throw new WorkloadStateError('postgres workload: verify before stop');
-    const { workDir } = this.env;
+    const { hosts } = this.env;
     const check = this.bootError === undefined ? await this.checkDest(destDevice, load) : unbootedCheck(load.acks.map((a) => a.id), this.bootError);
     const destAcks = load.acks.filter((a) => a.epoch === DEST_DB_EPOCH).map((a) => a.tNs);
     const acks = load.acks;
-    const readyWallMs = this.recovery ? readyTimeOfLog(await readFile(join(workDir, 'postgres-b.log'), 'utf8').catch(() => '')) : undefined;
+    // B's log stamps B's wall clock: compared with the controller's only where they are one
+    // clock (the lab); a real host's wall clock is not measured (its offset is CLOCK_MONOTONIC's).
+    const sameClock = hosts.b.clockOffsetNs === undefined;
+    const readyWallMs = this.recovery && sameClock ? readyTimeOfLog(await hosts.b.readFile(this.hostPath(hosts.b, 'postgres-b.log')).then((l) => l.toString(), () => '')) : undefined;
     const start = timeline.get('start')!;
     const end = timeline.get('end')!;
     const tps = transactionsPerSecond(
@@ -237,26 +262,29 @@ export class PostgresWorkload implements Workload {
   }
 
   /**
-   * Starts a server on the destination volume once more (controller, unix socket) and
-   * checks it against the clients' journal. The volume is brought up as B's was (mount,
+   * Starts a server on the destination volume once more (on the host that owns it: the
+   * controller in the lab, B over SSH; unix socket only) and checks it against the
+   * clients' journal from the controller (a real host's socket is forwarded over SSH). The volume is brought up as B's was (mount,
    * start; e2fsck -fy and once more): after a fault (a source lost mid-hydration) it may
    * not come up, or not answer the lookup; then none of the acknowledged commits can be
    * found, which is the result (every one counted lost, integrity not ok), not a failure.
    */
   private async checkDest(destDevice: string, load: DbLoad): Promise<DbCheck> {
-    const { workDir, signal } = this.env;
+    const { workDir, signal, hosts } = this.env;
     const acked = load.acks.map((a) => a.id);
+    const host = fileHost(hosts.b);
     // Its own scope: the server and the mount are gone before the repetition's scope closes.
     const verifyScope = new ResourceScope(this.env.scope.ledger);
     try {
-      const socketDir = join(workDir, 'pgsock');
-      await verifyScope.acquire({ kind: 'dir', path: socketDir }, () => mkdir(socketDir), () => rm(socketDir, { recursive: true, force: true }));
-      const ids = await postgresIds();
-      await chown(socketDir, ids.uid, ids.gid);
-      const up = await bootDestination(verifyScope, { device: destDevice, mountDir: this.mountDir!, host: localHost, address: '', port: this.port, socketDir, logFile: join(workDir, 'postgres-verify.log'), signal, name: 'verify' });
+      const socketDir = this.hostPath(host, 'pgsock');
+      await verifyScope.acquire({ kind: 'dir', path: socketDir, ...ledgerHost(host) }, () => mkdirOn(host, socketDir), () => removeOn(host, socketDir));
+      const ids = await postgresIds(host);
+      await chownOn(host, socketDir, ids.uid, ids.gid);
+      const up = await bootDestination(verifyScope, { device: destDevice, mountDir: await this.mountTree(host), host, address: '', port: this.port, socketDir, logFile: this.hostPath(host, 'postgres-verify.log'), signal, name: 'verify' });
       if (!up.ok) return unbootedCheck(acked, `the database does not start on the destination volume: ${up.error}`);
       try {
-        const check = await checkDatabase(socketDir, this.port, acked, load.indeterminate);
+        const local = host instanceof SshHost ? await forwardedSocketDir(verifyScope, host, socketDir, this.port, workDir, signal) : socketDir;
+        const check = await checkDatabase(local, this.port, acked, load.indeterminate);
         await up.server.stop();
         if (up.fsck) this.notes.push(`verification: the destination volume needed e2fsck to start (${up.fsck.summary})`);
         return check;
@@ -273,6 +301,20 @@ export class PostgresWorkload implements Workload {
     if (!this.load) throw new WorkloadStateError('postgres workload: not started');
     return this.load;
   }
+}
+
+/**
+ * A directory on the controller where `port`'s PostgreSQL socket in `socketDir` on `host`
+ * answers: the socket forwarded over SSH (ssh-forward.ts), linked under the name libpq
+ * clients look for (`.s.PGSQL.PORT`). Removed with `scope`.
+ */
+async function forwardedSocketDir(scope: ResourceScope, host: SshHost, socketDir: string, port: number, workDir: string, signal: AbortSignal): Promise<string> {
+  const dir = join(workDir, 'pgsock-forward');
+  await scope.acquire({ kind: 'dir', path: dir }, () => mkdir(dir), () => rm(dir, { recursive: true, force: true }));
+  const name = `.s.PGSQL.${port}`;
+  const forwarded = await forwardUnixSocket(scope, host, join(socketDir, name), dir, signal);
+  await symlink(forwarded, join(dir, name));
+  return dir;
 }
 
 /** What failed of the integrity checks, in words ('' when all pass). */

@@ -1,7 +1,8 @@
-import { appendFile, chown, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Host, HostProcess } from '../../host/host.js';
 import { ToolError } from '../../host/errors.js';
+import { appendFileOn, chownOn, mkdirOn } from '../../host/host-files.js';
+import { pidOnHost } from '../../host/host-pid.js';
 import { localHost } from '../../host/local-host.js';
 import { untilExit } from '../../host/race.js';
 import type { ResourceScope } from '../../lab/scope.js';
@@ -42,31 +43,33 @@ const SETTINGS = [
 
 /**
  * Creates a cluster in `<mountpoint>/pgdata` as the postgres user (initdb), then the
- * workload's tables in single-user mode, so no server has to listen during set-up.
- * Every directory above the mountpoint must be searchable by that user.
+ * workload's tables in single-user mode, so no server has to listen during set-up; all
+ * on `host`, the one the filesystem is mounted on. Every directory above the mountpoint
+ * must be searchable by that user.
  */
-export async function initCluster(mountpoint: string): Promise<string> {
+export async function initCluster(mountpoint: string, host: Host = localHost): Promise<string> {
   const dataDir = join(mountpoint, PG_DATA);
-  const { uid, gid } = await postgresIds();
-  await mkdir(dataDir, { mode: 0o700 });
-  await chown(dataDir, uid, gid);
+  const { uid, gid } = await postgresIds(host);
+  await mkdirOn(host, dataDir, { mode: 0o700 });
+  await chownOn(host, dataDir, uid, gid);
   try {
-    await localHost.run(...asPostgres('test', ['-w', dataDir]));
+    await host.run(...asPostgres('test', ['-w', dataDir]));
   } catch (err) {
-    throw new PostgresSetupError(`user ${PG_USER} cannot write ${dataDir}: make every directory above it searchable (chmod o+x)`, err);
+    throw new PostgresSetupError(`user ${PG_USER} cannot write ${dataDir} on ${host.name}: make every directory above it searchable (chmod o+x)`, err);
   }
-  await localHost.run(...asPostgres(join(PG_BIN, 'initdb'), ['-D', dataDir, '--wal-segsize=1', '-A', 'trust', '-U', PG_USER, '-E', 'UTF8', '--locale=C', '--no-instructions']));
-  await appendFile(join(dataDir, 'postgresql.conf'), `\n# migbench\n${SETTINGS.join('\n')}\n`);
+  await host.run(...asPostgres(join(PG_BIN, 'initdb'), ['-D', dataDir, '--wal-segsize=1', '-A', 'trust', '-U', PG_USER, '-E', 'UTF8', '--locale=C', '--no-instructions']));
+  await appendFileOn(host, join(dataDir, 'postgresql.conf'), `\n# migbench\n${SETTINGS.join('\n')}\n`);
   // The clients come from the other lab host (or through its front door); the lab is closed.
-  await appendFile(join(dataDir, 'pg_hba.conf'), '\nhost all all 0.0.0.0/0 trust\n');
-  await localHost.run(...asPostgres(join(PG_BIN, 'postgres'), ['--single', '-D', dataDir, '-j', 'postgres']), { input: SCHEMA_SQL.map((q) => `${q};\n\n`).join('') });
+  await appendFileOn(host, join(dataDir, 'pg_hba.conf'), '\nhost all all 0.0.0.0/0 trust\n');
+  await host.run(...asPostgres(join(PG_BIN, 'postgres'), ['--single', '-D', dataDir, '-j', 'postgres']), { input: SCHEMA_SQL.map((q) => `${q};\n\n`).join('') });
   return dataDir;
 }
 
-export async function postgresIds(): Promise<{ uid: number; gid: number }> {
-  const line = (await readFile('/etc/passwd', 'utf8')).split('\n').find((l) => l.startsWith(`${PG_USER}:`));
+/** The postgres user's uid and gid on `host` (its /etc/passwd). */
+export async function postgresIds(host: Host = localHost): Promise<{ uid: number; gid: number }> {
+  const line = (await host.readFile('/etc/passwd')).toString().split('\n').find((l) => l.startsWith(`${PG_USER}:`));
   const [, , uid, gid] = line?.split(':') ?? [];
-  if (uid === undefined || gid === undefined) throw new PostgresSetupError(`no user ${PG_USER} (install postgresql)`);
+  if (uid === undefined || gid === undefined) throw new PostgresSetupError(`no user ${PG_USER} on ${host.name} (install postgresql-15)`);
   return { uid: Number(uid), gid: Number(gid) };
 }
 
@@ -156,7 +159,10 @@ export class PgServer {
    * next wait) and committing. Resolves once none of them can do I/O (gone or zombie).
    */
   async kill(): Promise<void> {
-    const pid = String(this.proc.pid);
+    // The postmaster's PID where it runs (over SSH, not the local ssh's).
+    const hostPid = await pidOnHost(this.proc);
+    if (hostPid === undefined) throw new PostgresSetupError(`postgres on ${this.host.name}: no PID to kill (it never started: ${this.proc.stderrTail()})`);
+    const pid = String(hostPid);
     await this.host.run('kill', ['-STOP', pid]);
     const children = (await this.host.run('pgrep', ['-P', pid]).catch((err: unknown) => (err instanceof ToolError && err.exitCode === 1 ? '' : Promise.reject(err))))
       .split(/\s+/)

@@ -1,0 +1,15 @@
+import { execaSync } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { missingScript, parseMissing, REMOTE_POSTGRES_NEEDS } from '../../src/remote/remote-workload.js';
+
+describe("--workload postgres's needs on a real host", () => {
+  it('lists what a host lacks with the package that brings it', () => {
+    const out = execaSync('sh', ['-c', missingScript([{ what: 'no-such-tool-xyz', test: 'command -v no-such-tool-xyz', install: 'xyz-pkg' }, { what: 'sh', test: 'command -v sh', install: 'dash' }])]).stdout;
+    expect(parseMissing(out)).toEqual(['no-such-tool-xyz (apt-get install xyz-pkg)']);
+  });
+
+  it('names the PostgreSQL server binaries, its user and amcheck, from postgresql-15', () => {
+    const pg = REMOTE_POSTGRES_NEEDS.filter((n) => n.install === 'postgresql-15').map((n) => n.what);
+    expect(pg).toEqual(expect.arrayContaining(['/usr/lib/postgresql/15/bin/postgres', '/usr/lib/postgresql/15/bin/initdb', 'user postgres', 'amcheck']));
+  });
+});
