@@ -2,9 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RemoteHost } from '../../src/remote/remote-hosts.js';
-import { remoteLedgerDir } from '../../src/remote/remote-ledger.js';
 import { freshStateDir, migbench, readCsv } from '../support/cli.js';
+import { leftOnHost } from '../support/host-residue.js';
 import { useSshTestHosts } from '../support/ssh-test-hosts.js';
 
 /**
@@ -17,30 +16,12 @@ const QUICK = ['--size', '32MiB', '--link', '100Mbit/s', '--reps', '1', '--warmu
 const state = freshStateDir();
 const env = useSshTestHosts(state);
 
-/**
- * What a run left on a host: processes with its mark, mounts, loop devices and files in the
- * data directory (but the empty ledger and work directories), and any qdisc on the data
- * link (the tbf, a fault's dropping netem) the run did not take off.
- */
-async function leftOn(h: RemoteHost, runId: string): Promise<string> {
-  const d = h.spec.dataDir;
-  return h.host.sh(
-    `for e in /proc/[0-9]*/environ; do tr '\\0' '\\n' <"$e" 2>/dev/null | grep -qxF MIGBENCH_RUN_ID=${runId} && echo "process $e"; done
-     grep -F ' ${d}/' /proc/mounts | sed 's/^/mount /'
-     losetup -n -O NAME,BACK-FILE | grep -F '${d}/' | sed 's/^/loop /'
-     find ${d} -mindepth 1 -not -path '${remoteLedgerDir(h.spec)}' -not -path '${d}/work' | sed 's/^/path /'
-     ls ${remoteLedgerDir(h.spec)} 2>/dev/null | sed 's/^/ledger /'
-     tc qdisc show dev ${h.spec.shapeInterface} | grep -E 'tbf|netem' | sed 's/^/qdisc /'
-     true`,
-  );
-}
-
 async function run(args: string[]): Promise<Record<string, string>> {
   const out = join(mkdtempSync(join(tmpdir(), 'migbench-hosts-fault-')), 'r');
   const r = await migbench(['run', '--hosts', env.inventory, ...QUICK, ...args, '--out', out], state, 90_000);
   expect(r.exitCode, r.stderr + r.stdout).toBe(0);
   const [row] = readCsv(join(out, 'runs.csv'));
-  for (const h of [env.hosts.a, env.hosts.b]) expect(await leftOn(h, row!.run_id!), h.spec.role).toBe('');
+  for (const h of [env.hosts.a, env.hosts.b]) expect(await leftOnHost(h, row!.run_id!), h.spec.role).toBe('');
   return row!;
 }
 

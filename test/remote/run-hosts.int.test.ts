@@ -1,12 +1,11 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RemoteHost } from '../../src/remote/remote-hosts.js';
-import { remoteLedgerDir } from '../../src/remote/remote-ledger.js';
 import { execa } from 'execa';
 import { getStrategy } from '../../src/strategy/registry.js';
 import { CLI, freshStateDir, migbench, readCsv } from '../support/cli.js';
+import { leftOnHost } from '../support/host-residue.js';
 import { useSshTestHosts } from '../support/ssh-test-hosts.js';
 
 /** Short windows and a small volume: the file stays within a few minutes. */
@@ -14,36 +13,6 @@ const QUICK = ['--size', '32MiB', '--reps', '1', '--warmup', '500ms', '--settle'
 
 const state = freshStateDir();
 const env = useSshTestHosts(state);
-
-/**
- * What identifies the data directory in a loop device's backing path: the path from the
- * tmpfs on, since the kernel shows the backing file of a loop made in another mount
- * namespace (sshd's, under `ip netns exec`) relative to its filesystem
- * (`/migbench-ssh-hosts-X/data-a/…`, not `/dev/shm/migbench-ssh-hosts-X/data-a/…`).
- */
-function loopPathPart(dataDir: string): string {
-  return `/${basename(dirname(dataDir))}/${basename(dataDir)}/`;
-}
-
-/**
- * What migbench left on a host: processes carrying run `runId`'s mark, mounts and loop devices in
- * its data directory, anything there but migbench's own (empty) ledger and work directories.
- */
-async function leftOn(h: RemoteHost, runId: string | undefined): Promise<string> {
-  const d = h.spec.dataDir;
-  // Both hosts share this machine's /proc: only the run's own mark is ours to look for.
-  const processes = runId ? `for e in /proc/[0-9]*/environ; do tr '\\0' '\\n' <"$e" 2>/dev/null | grep -qxF MIGBENCH_RUN_ID=${runId} && echo "process $e"; done` : '';
-  return h.host.sh(
-    `${processes}
-     grep -F ' ${d}/' /proc/mounts | sed 's/^/mount /'
-     losetup -n -O NAME,BACK-FILE | grep -F '${loopPathPart(d)}' | sed 's/^/loop /'
-     find ${d} -mindepth 1 -not -path '${remoteLedgerDir(h.spec)}' -not -path '${d}/work' | sed 's/^/path /'
-     ls ${remoteLedgerDir(h.spec)} 2>/dev/null | sed 's/^/ledger /'
-     ${runId ? `find /sys/fs/cgroup -maxdepth 1 -name 'migbench-${runId}-*' | sed 's/^/cgroup /'` : ''}
-     ${h.spec.shapeInterface ? `tc qdisc show dev ${h.spec.shapeInterface} | grep -q tbf && echo 'qdisc ${h.spec.shapeInterface}'` : ''}
-     true`,
-  );
-}
 
 describe('migbench run --hosts (two SSH hosts)', () => {
   it('runs kill-copy-boot, async-clone and precopy on the hosts: nothing lost, rounds and clocks recorded, nothing left', async () => {
@@ -73,7 +42,7 @@ describe('migbench run --hosts (two SSH hosts)', () => {
     const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as { remote: { hosts: Record<string, { link_interface: string }>; clocks: Record<string, { after?: unknown; uncertainty_ms: number }> } };
     expect(meta.remote.hosts.a!.link_interface).toBe('migssh-ab');
     for (const role of ['a', 'b']) expect(meta.remote.clocks[role]!.after).toBeDefined();
-    for (const h of [env.hosts.a, env.hosts.b]) expect(await leftOn(h, rows[0]!.run_id)).toBe('');
+    for (const h of [env.hosts.a, env.hosts.b]) expect(await leftOnHost(h, rows[0]!.run_id)).toBe('');
   }, 260_000);
 
   it('runs mirror, backup-restore and two lossy orderings on the hosts: losses as the lab predicts, nothing left', async () => {
@@ -93,14 +62,14 @@ describe('migbench run --hosts (two SSH hosts)', () => {
     }
     // copy-boot-kill runs both sides at once: its split brain is measured across the two hosts' clocks.
     expect(Number(rows.find((row) => row.strategy === 'copy-boot-kill')!.split_brain_ms)).toBeGreaterThan(0);
-    for (const h of [env.hosts.a, env.hosts.b]) expect(await leftOn(h, rows[0]!.run_id)).toBe('');
+    for (const h of [env.hosts.a, env.hosts.b]) expect(await leftOnHost(h, rows[0]!.run_id)).toBe('');
   }, 200_000);
 
   it('refuses (exit 2) when a clock is known less well than --max-clock-uncertainty, leaving nothing', async () => {
     const r = await migbench(['run', '--hosts', env.inventory, '--strategy', 'kill-copy-boot', ...QUICK, '--max-clock-uncertainty', '1us', '--out', join(tmpdir(), `migbench-hosts-refused-${process.pid}`)], state, 60_000);
     expect(r.exitCode, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/clock offset uncertainty above 0\.001 ms/);
-    for (const h of [env.hosts.a, env.hosts.b]) expect(await leftOn(h, undefined)).toBe('');
+    for (const h of [env.hosts.a, env.hosts.b]) expect(await leftOnHost(h, undefined)).toBe('');
   }, 70_000);
 
   it('after a SIGKILL mid-migration, cleanup --hosts leaves nothing on either host', async () => {
@@ -113,13 +82,13 @@ describe('migbench run --hosts (two SSH hosts)', () => {
     });
     expect(r.signal, r.stderr).toBe('SIGKILL');
     const runId = (JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as { run_id: string }).run_id;
-    const before = (await leftOn(env.hosts.a, runId)) + (await leftOn(env.hosts.b, runId));
+    const before = (await leftOnHost(env.hosts.a, runId)) + (await leftOnHost(env.hosts.b, runId));
     expect(before).toMatch(/^(process|loop|mount|path) /m);
     expect(before).toMatch(/^qdisc /m);
     expect(before).toMatch(/^cgroup /m);
     const c = await migbench(['cleanup', '--hosts', env.inventory], state, 120_000);
     expect(c.exitCode, c.stdout + c.stderr).toBe(0);
     expect(c.stdout).not.toContain('FAILED');
-    for (const h of [env.hosts.a, env.hosts.b]) expect(await leftOn(h, runId)).toBe('');
+    for (const h of [env.hosts.a, env.hosts.b]) expect(await leftOnHost(h, runId)).toBe('');
   }, 200_000);
 });
