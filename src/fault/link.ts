@@ -5,7 +5,7 @@
  */
 import type { Host } from '../lab/hosts.js';
 import type { ResourceScope } from '../lab/scope.js';
-import { cutRemoteEnd } from './remote-link.js';
+import { cutRemoteEnd, tbfFifoRestore } from './remote-link.js';
 
 /** One end of the link: a host that runs commands and the interface it owns. */
 export interface LinkEnd {
@@ -77,8 +77,11 @@ export async function addDelay(end: LinkEnd, latencyMs: number): Promise<void> {
   await end.host.run('tc', ['qdisc', 'add', 'dev', end.iface, 'parent', parent, 'handle', NETEM_HANDLE, 'netem', 'delay', `${latencyMs}ms`, 'limit', '100000']);
 }
 
-/** Removes the delay `addDelay` added (the tbf's default inner queue comes back). */
+/**
+ * Removes the delay `addDelay` added by grafting the byte FIFO tbf had in its place:
+ * deleting the netem would leave tbf's child as the kernel's noop qdisc, which drops
+ * every packet (the link would stay down after the fault).
+ */
 export async function removeDelay(end: LinkEnd): Promise<void> {
-  const parent = `${await rootHandle(end)}1`;
-  await end.host.run('tc', ['qdisc', 'del', 'dev', end.iface, 'parent', parent, 'handle', NETEM_HANDLE]);
+  await end.host.run('tc', ['qdisc', 'replace', 'dev', end.iface, ...tbfFifoRestore(await end.host.run('tc', ['-j', 'qdisc', 'show', 'dev', end.iface]))]);
 }

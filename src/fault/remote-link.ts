@@ -55,11 +55,21 @@ export function cutPlacement(json: string, shapedByRun: boolean, dev: string): {
   if (rootIsDefault(json)) return { add: ['add', 'root', ...drop], restore: ['del', 'root'] };
   const root = (JSON.parse(json) as QdiscInfo[]).find((q) => q.root)!;
   if (shapedByRun && root.kind === 'tbf') {
-    const parent = ['parent', `${root.handle}1`];
     // replace, both ways: a link-flap cuts again over the FIFO its last restore grafted.
-    return { add: ['replace', ...parent, ...drop], restore: ['replace', ...parent, 'handle', RESTORED_HANDLE, 'bfifo', 'limit', String(tbfInnerLimit(root))] };
+    return { add: ['replace', 'parent', `${root.handle}1`, ...drop], restore: ['replace', ...tbfFifoRestore(json)] };
   }
   throw new Error(`${dev} has a configured root qdisc (${root.kind} ${root.handle}); migbench will not change it to cut the link`);
+}
+
+/**
+ * `tc qdisc replace dev DEV` arguments that put back, inside the root tbf of `json` (`tc -j
+ * qdisc show`), the byte FIFO tbf keeps by default, in place of whatever a fault grafted
+ * there (pure). Deleting that child instead would leave noop, which drops everything.
+ */
+export function tbfFifoRestore(json: string): string[] {
+  const root = (JSON.parse(json) as QdiscInfo[]).find((q) => q.root);
+  if (root?.kind !== 'tbf') throw new Error(`no root tbf to restore a FIFO under (${json.trim().slice(0, 120)})`);
+  return ['parent', `${root.handle}1`, 'handle', RESTORED_HANDLE, 'bfifo', 'limit', String(tbfInnerLimit(root))];
 }
 
 /** `tc qdisc VERB dev DEV REST…` from a placement's `[VERB, …REST]`. */

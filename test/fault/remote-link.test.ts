@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cutPlacement, hasCut } from '../../src/fault/remote-link.js';
+import { cutPlacement, hasCut, tbfFifoRestore } from '../../src/fault/remote-link.js';
 import { parseFaultSpec } from '../../src/fault/spec.js';
 import { cutsLink, remoteFaultProblem, remoteLinkFaultProblem } from '../../src/remote/remote-faults.js';
 import type { RemoteSide } from '../../src/remote/remote-side.js';
@@ -18,6 +18,12 @@ describe('link cut on a real host', () => {
     expect(() => cutPlacement('[{"kind":"fq_codel","handle":"1:","root":true}]', true, 'eth1')).toThrow(/will not change it/);
     expect(hasCut('[{"kind":"tbf","handle":"8001:","root":true},{"kind":"pfifo","handle":"4e:","parent":"8001:1"}]')).toBe(true);
     expect(hasCut('[{"kind":"tbf","handle":"8001:","root":true}]')).toBe(false);
+  });
+
+  it('ends a lab slow-source by grafting tbf’s FIFO back in place of the netem (a deleted child would leave noop, dropping everything)', () => {
+    const withNetem = '[{"kind":"tbf","handle":"1:","root":true,"options":{"rate":125000000,"burst":500000,"lat":50000}},{"kind":"netem","handle":"4d:","parent":"1:1"}]';
+    expect(tbfFifoRestore(withNetem)).toEqual(['parent', '1:1', 'handle', '4f:', 'bfifo', 'limit', String(6_250_000 + 500_000)]);
+    expect(() => tbfFifoRestore('[{"kind":"noqueue","handle":"0:","root":true}]')).toThrow(/no root tbf/);
   });
 
   it('refuses only the faults on the one list', () => {
