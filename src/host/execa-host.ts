@@ -117,6 +117,7 @@ export abstract class ExecaHost implements Host {
     owner.record({ kind: 'process', pid, startTime: processStartTime(pid) ?? 0, comm: cmd }, () => stop());
     return {
       pid,
+      hostPid: Promise.resolve(pid),
       name: cmd,
       host: this,
       child,

@@ -38,7 +38,14 @@ export interface ExitStatus {
 
 /** A long-lived process a {@link Host} started, owned by a scope. */
 export interface HostProcess {
+  /** Its PID on this machine (for a process on a real host: the local ssh's). */
   readonly pid: number;
+  /**
+   * Its PID on its own host, for commands run there (`kill`, `pgrep -P`, /proc): `pid` on
+   * this machine, the PID its SSH start wrapper reported on a real host; undefined when it
+   * never started there.
+   */
+  readonly hostPid: Promise<number | undefined>;
   /** The command, for messages. */
   readonly name: string;
   /** The host it runs on. */

@@ -34,7 +34,7 @@ export const TREE_HAS_OPEN_SH = [
  */
 export async function processTreeHasOpen(proc: HostProcess, path: string, { descendantsOnly = false } = {}): Promise<boolean> {
   if (proc.host instanceof ExecaHost) return treeHasOpen(proc.pid, path, { descendantsOnly });
-  const remotePid = await (proc as HostProcess & { remotePid?: Promise<number | undefined> }).remotePid;
+  const remotePid = await proc.hostPid;
   if (remotePid === undefined) return false;
   const out = await proc.host.run('sh', ['-c', TREE_HAS_OPEN_SH, 'sh', String(remotePid), path, descendantsOnly ? '1' : '0']);
   return out.trim() === 'open';

@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import type { Host, HostProcess } from '../../host/host.js';
 import { ToolError } from '../../host/errors.js';
 import { appendFileOn, chownOn, mkdirOn } from '../../host/host-files.js';
-import { pidOnHost } from '../../host/host-pid.js';
 import { localHost } from '../../host/local-host.js';
 import { untilExit } from '../../host/race.js';
 import type { ResourceScope } from '../../lab/scope.js';
@@ -160,7 +159,7 @@ export class PgServer {
    */
   async kill(): Promise<void> {
     // The postmaster's PID where it runs (over SSH, not the local ssh's).
-    const hostPid = await pidOnHost(this.proc);
+    const hostPid = await this.proc.hostPid;
     if (hostPid === undefined) throw new PostgresSetupError(`postgres on ${this.host.name}: no PID to kill (it never started: ${this.proc.stderrTail()})`);
     const pid = String(hostPid);
     await this.host.run('kill', ['-STOP', pid]);
