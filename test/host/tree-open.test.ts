@@ -21,14 +21,14 @@ describe('processTreeHasOpen over a host shell', () => {
     const parent = spawn('sh', ['-c', 'sleep 30 3</etc/hostname; true'], { stdio: 'ignore' });
     try {
       await new Promise((r) => setTimeout(r, 300));
-      const proc = { host: shHost, pid: -1, remotePid: Promise.resolve(parent.pid!) } as unknown as HostProcess;
+      const proc = { host: shHost, pid: -1, hostPid: Promise.resolve(parent.pid!) } as unknown as HostProcess;
       expect(await processTreeHasOpen(proc, '/etc/hostname', { descendantsOnly: true })).toBe(true);
       expect(await processTreeHasOpen(proc, '/etc/no-such-file')).toBe(false);
       // The root alone (a process with no children) holding nothing: not open.
       const self = spawn('sleep', ['30'], { stdio: 'ignore' });
       try {
         await new Promise((r) => setTimeout(r, 100));
-        const lone = { host: shHost, pid: -1, remotePid: Promise.resolve(self.pid!) } as unknown as HostProcess;
+        const lone = { host: shHost, pid: -1, hostPid: Promise.resolve(self.pid!) } as unknown as HostProcess;
         expect(await processTreeHasOpen(lone, '/etc/hostname')).toBe(false);
       } finally {
         self.kill('SIGKILL');
