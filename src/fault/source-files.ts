@@ -4,7 +4,6 @@
  * `rate-file` (slow-source:RATE). The filters are on the export only when the fault needs
  * them, so a run without that fault serves the source exactly as before.
  */
-import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { onHost, type Host } from '../host/host.js';
 import { ledgerHost } from '../host/ledger-host.js';
@@ -25,24 +24,21 @@ export interface SourceFaultFiles {
 }
 
 /**
- * The trigger files of the export on `a` in `workDir`: in the lab they live on the
- * controller (A's nbdkit shares its filesystem); a real host keeps them in its own work
- * directory and flips them over SSH.
+ * The trigger files of the export on `a` in `workDir`, written through `a` (`onHost`: in
+ * the lab they are the controller's files, which A's nbdkit shares; a real host keeps
+ * them in its own work directory).
  */
-export function sourceFaultFiles(workDir: string, a?: Host): SourceFaultFiles {
-  const remote = a?.workPath ? a : undefined;
-  const eioFile = remote ? onHost(remote, join(workDir, 'fault-eio')) : join(workDir, 'fault-eio');
-  const rateFile = remote ? onHost(remote, join(workDir, 'fault-rate')) : join(workDir, 'fault-rate');
-  const write = (path: string, text: string): Promise<void> => (remote ? remote.writeFile(path, text) : writeFile(path, text));
+export function sourceFaultFiles(workDir: string, a: Host): SourceFaultFiles {
+  const eioFile = onHost(a, join(workDir, 'fault-eio'));
+  const rateFile = onHost(a, join(workDir, 'fault-rate'));
   return {
     eioFile,
     rateFile,
     setEio: async (on) => {
-      if (on) await write(eioFile, '');
-      else if (remote) await remote.run('rm', ['-f', eioFile]);
-      else await rm(eioFile, { force: true });
+      if (on) await a.writeFile(eioFile, '');
+      else await a.run('rm', ['-f', '--', eioFile]);
     },
-    setRate: (bps) => write(rateFile, bps === undefined ? UNLIMITED_RATE : String(Math.round(bps))),
+    setRate: (bps) => a.writeFile(rateFile, bps === undefined ? UNLIMITED_RATE : String(Math.round(bps))),
   };
 }
 
