@@ -4,7 +4,7 @@
  */
 import { estimateLab, estimateRepetition, formatWallTime } from '../scenario/estimate.js';
 import { groupByLink, type SweepPoint } from '../scenario/sweep.js';
-import { formatBitRate, formatBytes } from '../scenario/units.js';
+import { formatBytes } from '../scenario/units.js';
 
 /** How an `auto`-able choice resolved: `auto → dm-era`, or why it is left to the run. */
 export interface Resolution {

@@ -1,7 +1,7 @@
 import { appendFile, chown, mkdir, open, rm } from 'node:fs/promises';
 import { ExecaHost } from './execa-host.js';
 import type { Host } from './host.js';
-import { localHost } from './local-host.js';
+import { initNamespaceHost } from './init-namespace-host.js';
 
 /*
  * File-system chores (directories, ownership, appends, mounts) on the host that owns the
@@ -16,7 +16,7 @@ import { localHost } from './local-host.js';
  * CPU group), `h` itself for any other host.
  */
 export function fileHost(h: Host): Host {
-  return h instanceof ExecaHost ? localHost : h;
+  return initNamespaceHost(h);
 }
 
 const local = (h: Host): boolean => h instanceof ExecaHost;

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { localHost } from '../host/local-host.js';
 import { ExecaHost } from '../host/execa-host.js';
 import { ledgerHost } from '../host/ledger-host.js';
+import { initNamespaceHost } from '../host/init-namespace-host.js';
 import type { Host as AnyHost } from '../host/host.js';
 import type { Host } from './hosts.js';
 import { ProcessExitedError } from '../host/errors.js';
@@ -143,5 +144,5 @@ export async function disconnectNbdIfOurs(device: string, sizeBytes: number, hos
  * made with `-nonetlink`, does not need it and runs in the side's namespace.
  */
 function disconnectOn(host: AnyHost): AnyHost {
-  return host instanceof ExecaHost ? localHost : host;
+  return initNamespaceHost(host);
 }
