@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { localHost } from '../host/local-host.js';
 import type { Host as AnyHost } from '../host/host.js';
 import { ExecaHost } from '../host/execa-host.js';
@@ -21,6 +22,21 @@ const dmsetup = (args: string[], signal?: AbortSignal, host: AnyHost = localHost
   if (host instanceof ExecaHost) return host.run('dmsetup', args, { env: env(), ...opts });
   return host.run('sh', ['-c', '[ -e /run/udev/control ] || export DM_DISABLE_UDEV=1; exec dmsetup "$@"', 'sh', ...args], opts);
 };
+
+const safe = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, '');
+
+/**
+ * The name of a repetition's device-mapper device `what` (`clone`, `era`) on `host`,
+ * migbench's and unique per run (pure). A lab side's name is its namespace, made per run;
+ * a real host's name is its SSH target, the same for every run there (and both test hosts
+ * share one kernel), so there the run id (the work directory's parent, `$STATE/<run>/<rep>`)
+ * makes it unique: `migbench-<run>-<rep>-<what>`.
+ */
+export function dmDeviceName(host: AnyHost, workDir: string, what: string): string {
+  const rep = safe(basename(workDir));
+  if (host instanceof ExecaHost) return `${host.name}-${rep}-${what}`;
+  return `migbench-${safe(basename(dirname(workDir)))}-${rep}-${what}`;
+}
 
 /** Why device-mapper cannot be used here, or undefined. */
 export function deviceMapperProblem(): string | undefined {
