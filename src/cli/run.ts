@@ -43,6 +43,7 @@ import { remoteHostsMeta, remoteScenarioProblem } from '../remote/remote-run.js'
 import { remoteLinkFaultProblem } from '../remote/remote-faults.js';
 import { closeConnections, remoteHosts } from '../remote/remote-hosts.js';
 import { remoteWorkloadProblem } from '../remote/remote-workload.js';
+import { remoteKernelProblem } from '../remote/remote-kernel.js';
 import type { RemoteMeta } from '../results/meta.js';
 
 export interface RunOptions extends RawScenario, HostsOptions {
@@ -116,9 +117,10 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
     for (const p of points) {
       const why = remoteScenarioProblem(p.scenario);
       if (why) throw usageError(why);
-      // The clone and the write tracking on a real host are qemu's (auto would probe this machine's kernel).
-      p.scenario.backend = 'qemu';
-      p.scenario.tracking = 'qemu';
+      // `auto` on a real host means qemu's clone and tracking (it would probe this machine's
+      // kernel); dm-clone and dm-era run when asked for, once the host has them (remoteKernelProblem).
+      if (p.scenario.backend === 'auto') p.scenario.backend = 'qemu';
+      if (p.scenario.tracking === 'auto') p.scenario.tracking = 'qemu';
     }
     try {
       maxClockUncertaintyNs = parseDuration(opts.maxClockUncertainty ?? `${DEFAULT_MAX_CLOCK_UNCERTAINTY_MS}ms`) * 1e6;
@@ -131,9 +133,13 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
   await preflight(scenario, !opts.dryRun, !inventory);
   if (inventory && !opts.dryRun) {
     // Every workload of the sweep, on both hosts, before anything is provisioned.
-    const hosts = Object.values(remoteHosts(inventory));
-    for (const w of new Set(points.map((p) => p.scenario.workload))) {
-      const lacking = await remoteWorkloadProblem(hosts, w).catch(async (err: unknown) => {
+    const pair = remoteHosts(inventory);
+    const hosts = Object.values(pair);
+    const asks = [...new Set(points.map((p) => p.scenario.workload))].map((w) => () => remoteWorkloadProblem(hosts, w));
+    // The kernel pieces (dm-clone and the NBD client on B, dm-era on A), on those hosts.
+    for (const p of points) asks.push(() => remoteKernelProblem(pair, p.scenario));
+    for (const ask of asks) {
+      const lacking = await ask().catch(async (err: unknown) => {
         await closeConnections(hosts);
         throw err;
       });

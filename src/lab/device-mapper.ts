@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { localHost } from '../host/local-host.js';
 import type { Host as AnyHost } from '../host/host.js';
 import { ExecaHost } from '../host/execa-host.js';
 import { ledgerHost } from '../host/ledger-host.js';
+import { ToolError } from '../host/errors.js';
 import type { ResourceScope } from './scope.js';
 import { waitFor } from './wait.js';
 
@@ -16,11 +18,31 @@ const env = (): Record<string, string> => (existsSync('/run/udev/control') ? {} 
  * `dmsetup args` on `host`. A lab namespace shares this kernel (and its udev); on another
  * machine the same udev check runs there, in the one shell that runs dmsetup.
  */
-const dmsetup = (args: string[], signal?: AbortSignal, host: AnyHost = localHost): Promise<string> => {
+const dmsetup = (args: string[], signal?: AbortSignal, host: AnyHost = localHost, timeoutS?: number): Promise<string> => {
   const opts = signal ? { signal } : {};
   if (host instanceof ExecaHost) return host.run('dmsetup', args, { env: env(), ...opts });
-  return host.run('sh', ['-c', '[ -e /run/udev/control ] || export DM_DISABLE_UDEV=1; exec dmsetup "$@"', 'sh', ...args], opts);
+  // `timeout` (exit 124 when it fires) bounds a command on the host itself, see waitForEvent.
+  const bound = timeoutS ? `timeout ${timeoutS} ` : '';
+  return host.run('sh', ['-c', `[ -e /run/udev/control ] || export DM_DISABLE_UDEV=1; exec ${bound}dmsetup "$@"`, 'sh', ...args], opts);
 };
+
+/** Seconds one `dmsetup wait` may block on a real host before it is asked again. */
+const REMOTE_WAIT_S = 5;
+
+const safe = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, '');
+
+/**
+ * The name of a repetition's device-mapper device `what` (`clone`, `era`) on `host`,
+ * migbench's and unique per run (pure). A lab side's name is its namespace, made per run;
+ * a real host's name is its SSH target, the same for every run there (and both test hosts
+ * share one kernel), so there the run id (the work directory's parent, `$STATE/<run>/<rep>`)
+ * makes it unique: `migbench-<run>-<rep>-<what>`.
+ */
+export function dmDeviceName(host: AnyHost, workDir: string, what: string): string {
+  const rep = safe(basename(workDir));
+  if (host instanceof ExecaHost) return `${host.name}-${rep}-${what}`;
+  return `migbench-${safe(basename(dirname(workDir)))}-${rep}-${what}`;
+}
 
 /** Why device-mapper cannot be used here, or undefined. */
 export function deviceMapperProblem(): string | undefined {
@@ -55,8 +77,8 @@ export class DmDevice {
     readonly host: AnyHost = localHost,
   ) {}
 
-  private dm(args: string[], signal?: AbortSignal): Promise<string> {
-    return dmsetup(args, signal, this.host);
+  private dm(args: string[], signal?: AbortSignal, timeoutS?: number): Promise<string> {
+    return dmsetup(args, signal, this.host, timeoutS);
   }
 
   get path(): string {
@@ -105,9 +127,26 @@ export class DmDevice {
     return Number(out);
   }
 
-  /** Resolves once the event counter exceeds `seen` (`dmsetup wait`, which blocks in the kernel). */
+  /**
+   * Resolves once the event counter exceeds `seen` (`dmsetup wait`, which blocks in the kernel).
+   * Over SSH an abort kills only the local ssh: the host's `dmsetup wait` would hold the device
+   * until its next event (and a removal would fail meanwhile), so there each wait is bounded
+   * (`timeout`, {@link REMOTE_WAIT_S}) and asked again while nothing aborted it.
+   */
   async waitForEvent(seen: number, signal?: AbortSignal): Promise<void> {
-    await this.dm(['wait', this.name, String(seen)], signal);
+    if (this.host instanceof ExecaHost) {
+      await this.dm(['wait', this.name, String(seen)], signal);
+      return;
+    }
+    for (;;) {
+      signal?.throwIfAborted();
+      try {
+        await this.dm(['wait', this.name, String(seen)], signal, REMOTE_WAIT_S);
+        return;
+      } catch (err) {
+        if (!(err instanceof ToolError && err.exitCode === 124) || signal?.aborted) throw err;
+      }
+    }
   }
 
   async table(): Promise<string> {

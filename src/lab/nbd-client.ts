@@ -2,7 +2,6 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { localHost } from '../host/local-host.js';
 import { ExecaHost } from '../host/execa-host.js';
 import { ledgerHost } from '../host/ledger-host.js';
-import { initNamespaceHost } from '../host/init-namespace-host.js';
 import type { Host as AnyHost } from '../host/host.js';
 import type { Host } from './hosts.js';
 import { ProcessExitedError } from '../host/errors.js';
@@ -110,7 +109,7 @@ export async function attachNbd(scope: ResourceScope, o: NbdAttachOptions): Prom
           });
           const size = await sizeOn(device);
           if (size !== o.sizeBytes) {
-            await disconnectOn(o.from).run('nbd-client', ['-d', device]);
+            await disconnect(device, o.from);
             throw new SizeMismatch(`${device} connected with ${size} bytes, expected ${o.sizeBytes}`);
           }
           return device;
@@ -133,16 +132,21 @@ class SizeMismatch extends Error {
 /** Disconnects `device` on `host` if it is still connected with the size migbench recorded. */
 export async function disconnectNbdIfOurs(device: string, sizeBytes: number, host: AnyHost = localHost): Promise<void> {
   if ((await nbdDevicesOn(host)).get(device) !== sizeBytes) return;
-  await disconnectOn(host).run('nbd-client', ['-d', device]);
+  await disconnect(device, host);
 }
 
 /**
- * Where `nbd-client -d` runs for a device on `host`: the host itself over SSH (its own
- * init namespace), but this machine's root namespace for a lab side. The disconnect goes
- * through the nbd generic-netlink family, which a network namespace other than the
- * initial one does not see ("Couldn't resolve the nbd netlink family"); the connect,
- * made with `-nonetlink`, does not need it and runs in the side's namespace.
+ * `nbd-client -d` for a device on `host`. A plain `-d` goes through the nbd generic-netlink
+ * family, which a network namespace other than the initial one does not see ("Couldn't
+ * resolve the nbd netlink family"): a lab side's runs in this machine's root namespace. On
+ * another host it runs there, in ioctl mode ({@link NBD_IOCTL_DISCONNECT}), as the connect
+ * did: sshd may itself run in a namespace (the SSH test hosts do, and their kernel's plain
+ * `-d` fails there, checked in the kernel lab).
  */
-function disconnectOn(host: AnyHost): AnyHost {
-  return initNamespaceHost(host);
+function disconnect(device: string, host: AnyHost): Promise<string> {
+  if (host instanceof ExecaHost) return localHost.run('nbd-client', ['-d', device]);
+  return host.run('nbd-client', [...NBD_IOCTL_DISCONNECT, device]);
 }
+
+/** The disconnect of a device connected with `-nonetlink`, in the same mode (the ioctl). */
+export const NBD_IOCTL_DISCONNECT: readonly string[] = ['-nonetlink', '-d'];

@@ -4,6 +4,7 @@ import { releaseOrder, type CleanupReport } from '../lab/cleanup.js';
 import type { LedgerEntry } from '../lab/ledger.js';
 import { RUN_ID_ENV } from '../lab/run-marker.js';
 import { shellQuote } from '../host/ssh-argv.js';
+import { NBD_IOCTL_DISCONNECT } from '../lab/nbd-client.js';
 import { removeCpuGroupScript } from './remote-cpu-group.js';
 import type { RemoteHost } from './remote-hosts.js';
 import { parseRemoteLedger, remoteLedgerDir, type RemoteLedgerState } from './remote-ledger.js';
@@ -37,7 +38,8 @@ export function releaseScript(e: LedgerEntry, dataDir: string): string | undefin
     case 'dm':
       return `if dmsetup info ${q(e.name)} >/dev/null 2>&1; then dmsetup remove --force ${q(e.name)}; fi`;
     case 'nbd':
-      return `nbd-client -c ${q(e.device)} >/dev/null 2>&1 && nbd-client -d ${q(e.device)} || true`;
+      // In ioctl mode, as it was connected (lab/nbd-client.ts: sshd may run in a network namespace).
+      return `nbd-client -c ${q(e.device)} >/dev/null 2>&1 && nbd-client ${NBD_IOCTL_DISCONNECT.join(' ')} ${q(e.device)} || true`;
     case 'file':
       return inside(e.path) ? `rm -f -- ${q(e.path)}` : undefined;
     case 'dir':

@@ -13,8 +13,9 @@ export const REMOTE_WORKLOADS: readonly string[] = ['stamped', 'postgres'];
 /**
  * Why `s` cannot run on real hosts yet, or undefined (pure): the workloads of
  * {@link REMOTE_WORKLOADS}, any number of volumes, the faults src/remote/remote-faults.ts
- * does not refuse (with the stamped workload), the strategies of {@link REMOTE_STRATEGIES}, the qemu clone and QEMU
- * dirty bitmaps (the kernel NBD client and dm-era were not exercised over SSH).
+ * does not refuse (with the stamped workload), the strategies of {@link REMOTE_STRATEGIES}, either clone backend
+ * and either dirty tracking (whether the hosts' kernels have dm-clone / dm-era is asked
+ * of them: src/remote/remote-kernel.ts).
  */
 export function remoteScenarioProblem(s: Scenario): string | undefined {
   const other = s.strategies.filter((n) => !REMOTE_STRATEGIES.includes(n));
@@ -26,8 +27,6 @@ export function remoteScenarioProblem(s: Scenario): string | undefined {
     const why = remoteFaultProblem(s.fault);
     if (why) return why;
   }
-  if (s.strategies.includes('async-clone') && s.backend === 'dm-clone') return '--hosts clones with --backend qemu so far (dm-clone on a real host is not built)';
-  if (s.strategies.includes('precopy') && s.tracking === 'dm-era') return '--hosts tracks writes with --tracking qemu so far (dm-era on a real host is not built)';
   return undefined;
 }
 

@@ -48,8 +48,6 @@ describe('--hosts / --host-a / --host-b', () => {
     ['an added latency', { strategy: 'kill-copy-boot', fault: 'slow-source:50ms@start/1s' }, /slow-source:50ms@start\/1s is not injected on real hosts/],
     ['a drain with PostgreSQL', { strategy: 'kill-copy-boot', workload: 'postgres', volumes: '2' }, /--volumes 2 runs with the stamped workload/],
     ['a fault with PostgreSQL', { strategy: 'kill-copy-boot', workload: 'postgres', fault: 'link-down@start/1s' }, /faults run with the stamped workload/],
-    ['dm-clone', { strategy: 'async-clone', backend: 'dm-clone' }, /--backend qemu/],
-    ['dm-era', { strategy: 'precopy', tracking: 'dm-era' }, /--tracking qemu/],
     ['a malformed clock bound', { strategy: 'kill-copy-boot', maxClockUncertainty: 'soon' }, /--max-clock-uncertainty/],
   ])('run on real hosts refuses %s with exit 2 before anything is provisioned', async (_what, o, message) => {
     const err = await runCommand({ ...DEFAULTS, hosts: good, ...o } as RunOptions, new AbortController().signal, '0.0.0').catch((e: unknown) => e);

@@ -50,3 +50,11 @@ describe('cleanup --hosts of a loop over an nbdfuse file', () => {
     expect(releaseScript({ kind: 'loop', backingFile: '/d/x', device: '/dev/sda; rm -rf /' }, '/d')).not.toContain('sda');
   });
 });
+
+describe('cleanup --hosts of a kernel NBD connection', () => {
+  it('disconnects in ioctl mode, as it was connected (netlink is not seen from a network namespace)', () => {
+    const s = releaseScript({ kind: 'nbd', device: '/dev/nbd3', sizeBytes: 1 << 25 }, '/d')!;
+    expect(s).toContain('nbd-client -c /dev/nbd3');
+    expect(s).toContain('nbd-client -nonetlink -d /dev/nbd3');
+  });
+});

@@ -15,7 +15,7 @@
  * commit that a clean teardown (postsuspend) does fails, as it could not happen in a machine
  * that lost power — and only then is the clone removed and its NBD connection dropped.
  */
-import { localHost } from '../../host/local-host.js';
+import type { Host } from '../../host/host.js';
 import type { DmDevice } from '../../lab/device-mapper.js';
 import { SECTOR } from './dm-clone-table.js';
 
@@ -31,8 +31,8 @@ export async function cutMetadata(metaDm: DmDevice, metaBytes: number): Promise<
 
 /**
  * B's buffers of the clone's devices dropped (written back first, as `blockdev --flushbufs`
- * does), so the reboot reads only what reached them.
+ * does), so the reboot reads only what reached them; on B, whose kernel holds them.
  */
-export async function dropBuffers(devices: string[]): Promise<void> {
-  for (const d of devices) await localHost.run('blockdev', ['--flushbufs', d]);
+export async function dropBuffers(devices: string[], host: Host): Promise<void> {
+  for (const d of devices) await host.run('blockdev', ['--flushbufs', d]);
 }

@@ -1,6 +1,6 @@
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { missingTool } from '../../lab/exec.js';
-import { createDmDevice, deviceMapperProblem, hasDmTarget, type DmDevice } from '../../lab/device-mapper.js';
+import { createDmDevice, deviceMapperProblem, dmDeviceName, hasDmTarget, type DmDevice } from '../../lab/device-mapper.js';
 import { createLoopDevice } from '../../lab/loop-device.js';
 import { attachNbd, nbdClientProblem } from '../../lab/nbd-client.js';
 import { ResourceScope } from '../../lab/scope.js';
@@ -60,8 +60,7 @@ export class DmCloneBackend implements CloneBackend {
     scope.defer('dm-clone source', () => sourceScope.close());
     const source = await attachSource(sourceScope, o);
     const metaLoop = await createLoopDevice(scope, join(o.workDir, 'dm-clone-meta.img'), META_BYTES, { host: o.host });
-    // The lab prefix (B's name: its namespace) makes the names migbench's and unique per run.
-    const name = `${o.host.name}-${basename(o.workDir).replace(/[^A-Za-z0-9_-]/g, '')}-clone`;
+    const name = dmDeviceName(o.host, o.workDir, 'clone');
     // The metadata behind a linear mapping, the one seam a dest-crash needs (dm-clone-crash.ts).
     const metaDm = await createDmDevice(scope, `${name}-meta`, linearTable(META_BYTES, metaLoop), o.host);
     return {
@@ -194,7 +193,7 @@ class DmClone implements Clone {
     await cutMetadata(s.metaDm, META_BYTES);
     await s.cloneScope.close();
     await s.sourceScope.close();
-    await dropBuffers([this.o.destDevice, s.metaLoop]);
+    await dropBuffers([this.o.destDevice, s.metaLoop], this.o.host);
   }
 
   /**

@@ -1,5 +1,5 @@
-import { basename, join } from 'node:path';
-import { createDmDevice, type DmDevice } from '../../lab/device-mapper.js';
+import { join } from 'node:path';
+import { createDmDevice, dmDeviceName, type DmDevice } from '../../lab/device-mapper.js';
 import { eraInvalidate } from '../../lab/era-invalidate.js';
 import type { Host } from '../../lab/hosts.js';
 import { createLoopDevice } from '../../lab/loop-device.js';
@@ -67,10 +67,9 @@ export class EraTrackedSource implements DirtyTracker {
   static async create(scope: ResourceScope, o: EraSourceOptions): Promise<EraTrackedSource> {
     const blockBytes = eraBlockBytes(o.granularityBytes);
     const meta = await createLoopDevice(scope, join(o.workDir, 'era-meta.img'), eraMetadataBytes(o.sizeBytes, blockBytes), { host: o.host });
-    // A's name (its namespace) makes it migbench's and unique per run; the work dir per repetition.
     const dm = await createDmDevice(
       scope,
-      `${o.host.name}-${basename(o.workDir).replace(/[^A-Za-z0-9_-]/g, '')}-era`,
+      dmDeviceName(o.host, o.workDir, 'era'),
       eraTable({ sizeBytes: o.sizeBytes, metaDevice: meta, originDevice: o.sourceDevice, blockBytes }),
       o.host,
     );
