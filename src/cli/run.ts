@@ -256,11 +256,13 @@ export async function runCommand(opts: RunOptions, signal: AbortSignal, version:
               const repSignal = AbortSignal.any([signal, AbortSignal.timeout(s.timeoutMs)]);
               progress.begin(label);
               if (s.workload !== 'stamped' || s.volumes > 1) {
-                // The HTTP workload and drains of several volumes (issue 6) write their own rows.
+                // The HTTP workload and drains of several volumes (issue 6) write their own rows;
+                // the hosts' clock cells are the run's, as for a stamped row.
                 const out = results;
+                const clockCells = clocks?.rowCells();
                 failures += await runVolumes(
                   { scope: labScope, runId, scenario: s, hosts: lab.hosts, link: lab.link, strategy: getStrategy(name), cloneBackend, rep, workDir: lab.workDir, signal: repSignal },
-                  { label, progress, runSignal: signal, add: (row, windows) => out.add({ ...row, sweep_point: point.label }, windows.map((w) => ({ ...w, sweep_point: point.label }))) },
+                  { label, progress, runSignal: signal, add: (row, windows) => out.add({ ...row, ...clockCells, sweep_point: point.label }, windows.map((w) => ({ ...w, sweep_point: point.label }))) },
                 );
                 continue;
               }

@@ -7,7 +7,7 @@ import type { ResourceScope } from '../lab/scope.js';
 import { TOOL_PACKAGES } from '../host/tools.js';
 import { packageRoot } from '../package-root.js';
 import type { RemoteHost } from './remote-hosts.js';
-import { postgresCheck } from './remote-workload.js';
+import { httpCheck, postgresCheck } from './remote-workload.js';
 
 /** Tools checked on every host: what a run needs, then what strategies and workloads use. */
 export const REMOTE_TOOLS = [...REQUIRED_TOOLS, 'fio', 'qemu-storage-daemon', 'qemu-img', 'nbdfuse', 'nbdinfo', 'fusermount3', 'blkdiscard', 'dmsetup', 'nbd-client', 'era_invalidate', 'mkfs.ext4'] as const;
@@ -114,7 +114,7 @@ export async function remoteChecks(scope: ResourceScope, hosts: { a: RemoteHost;
     }
     checks.push({ name: `${h.spec.role}: ssh`, ok: true, detail: `${h.spec.target}, kernel ${facts.get('kernel') ?? '?'}` });
     checks.push(...hostChecks(h, facts, runtime));
-    checks.push(await postgresCheck(h));
+    checks.push(await httpCheck(h), await postgresCheck(h));
   }
   checks.push(await dataPathCheck(scope, hosts));
   return checks;

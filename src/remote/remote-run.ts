@@ -7,8 +7,8 @@ import { remoteFaultProblem } from './remote-faults.js';
 /** The strategies that run on real hosts so far (the others still use this machine's files or devices). */
 export const REMOTE_STRATEGIES: readonly string[] = ['kill-copy-boot', 'async-clone', 'precopy', 'mirror', 'backup-restore', 'kill-boot-copy', 'copy-kill-boot', 'copy-boot-kill', 'boot-kill-copy', 'boot-copy-kill'];
 
-/** The workloads that run on real hosts so far (the HTTP workload's filesystem and service are not routed through the hosts yet). */
-export const REMOTE_WORKLOADS: readonly string[] = ['stamped', 'postgres'];
+/** The workloads that run on real hosts (every one migbench has). */
+export const REMOTE_WORKLOADS: readonly string[] = ['stamped', 'http', 'postgres'];
 
 /**
  * Why `s` cannot run on real hosts yet, or undefined (pure): the workloads of

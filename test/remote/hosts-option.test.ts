@@ -44,7 +44,8 @@ describe('--hosts / --host-a / --host-b', () => {
   });
 
   it.each([
-    ['another workload', { strategy: 'kill-copy-boot', workload: 'http' }, /--hosts runs --workload stamped\|postgres so far, not --workload http/],
+    ['a drain with HTTP', { strategy: 'kill-copy-boot', workload: 'http', volumes: '2' }, /--volumes 2 runs with the stamped workload/],
+    ['a fault with HTTP', { strategy: 'kill-copy-boot', workload: 'http', fault: 'link-down@start/1s' }, /faults run with the stamped workload/],
     ['an added latency', { strategy: 'kill-copy-boot', fault: 'slow-source:50ms@start/1s' }, /slow-source:50ms@start\/1s is not injected on real hosts/],
     ['a drain with PostgreSQL', { strategy: 'kill-copy-boot', workload: 'postgres', volumes: '2' }, /--volumes 2 runs with the stamped workload/],
     ['a fault with PostgreSQL', { strategy: 'kill-copy-boot', workload: 'postgres', fault: 'link-down@start/1s' }, /faults run with the stamped workload/],

@@ -4,6 +4,9 @@ import { rootIsDefault } from '../../src/remote/remote-shaping.js';
 import { clockRecord } from '../../src/remote/run-clocks.js';
 import { hostClock } from '../../src/remote/clock.js';
 import { releaseScript } from '../../src/remote/remote-cleanup.js';
+import { remoteScenarioProblem } from '../../src/remote/remote-run.js';
+import { DEFAULTS, validateScenario } from '../../src/scenario/scenario.js';
+import { resolveStrategies } from '../../src/strategy/registry.js';
 
 describe('work paths on a real host', () => {
   it('maps a controller work path under <dataDir>/work', () => {
@@ -56,5 +59,17 @@ describe('cleanup --hosts of a kernel NBD connection', () => {
     const s = releaseScript({ kind: 'nbd', device: '/dev/nbd3', sizeBytes: 1 << 25 }, '/d')!;
     expect(s).toContain('nbd-client -c /dev/nbd3');
     expect(s).toContain('nbd-client -nonetlink -d /dev/nbd3');
+  });
+});
+
+describe('what run --hosts takes', () => {
+  const scenario = (o: Record<string, string>) => validateScenario({ ...DEFAULTS, strategy: 'kill-copy-boot', size: '64MiB', ...o }, resolveStrategies);
+  it('runs every workload, http included', () => {
+    for (const workload of ['stamped', 'http', 'postgres']) expect(remoteScenarioProblem(scenario({ workload }))).toBeUndefined();
+  });
+
+  it('refuses a fault or a drain with the http workload', () => {
+    expect(remoteScenarioProblem(scenario({ workload: 'http', fault: 'link-down@start/1s' }))).toMatch(/faults run with the stamped workload/);
+    expect(remoteScenarioProblem(scenario({ workload: 'http', volumes: '2' }))).toMatch(/--volumes 2 runs with the stamped workload/);
   });
 });

@@ -1,4 +1,3 @@
-import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MountBusyError } from '../../host/errors.js';
 import type { Host } from '../../host/host.js';
@@ -106,28 +105,17 @@ async function unmount(host: Host, path: string): Promise<void> {
 }
 
 /**
- * Creates the data file with `slots` zeroed slots, written (not fallocated: unwritten
- * extents would be converted, a metadata change, on each first write) and synced; then
- * checkpoints the journal (freeze + thaw), so what a destination replays is what the
- * service did, not the provisioning.
+ * Creates the data file with `slots` zeroed slots on `host` (the one the filesystem is
+ * mounted on), written (not fallocated: unwritten extents would be converted, a metadata
+ * change, on each first write) and synced by one `dd` there; then checkpoints the journal
+ * (freeze + thaw), so what a destination replays is what the service did, not the
+ * provisioning. Returns the file's path on that host.
  */
-export async function preallocateDataFile(mountpoint: string, slots: number): Promise<string> {
+export async function preallocateDataFile(mountpoint: string, slots: number, host: Host = localHost): Promise<string> {
   const path = join(mountpoint, DATA_FILE);
-  const fh = await open(path, 'wx');
-  try {
-    const chunk = Buffer.alloc(1 << 20);
-    let left = slots * SLOT_BYTES;
-    for (let off = 0; left > 0; ) {
-      const n = Math.min(chunk.length, left);
-      await fh.write(chunk, 0, n, off);
-      off += n;
-      left -= n;
-    }
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await checkpointJournal(mountpoint);
+  // conv=excl: never over an existing file; conv=fsync: the data is on the device before dd exits.
+  await host.run('dd', ['if=/dev/zero', `of=${path}`, 'bs=1M', `count=${slots * SLOT_BYTES}`, 'iflag=count_bytes', 'conv=excl,fsync', 'status=none']);
+  await checkpointJournal(mountpoint, host);
   return path;
 }
 
@@ -137,9 +125,9 @@ export async function checkpointJournal(mountpoint: string, host: Host = localHo
   await host.run('fsfreeze', ['--unfreeze', mountpoint]);
 }
 
-/** Reads the data file of a mounted filesystem. */
-export function readDataFile(mountpoint: string): Promise<Buffer> {
-  return readFile(join(mountpoint, DATA_FILE));
+/** Reads the data file of a filesystem mounted at `mountpoint` on `host` (over SSH for a real host: `cat`). */
+export function readDataFile(mountpoint: string, host: Host = localHost): Promise<Buffer> {
+  return host.readFile(join(mountpoint, DATA_FILE));
 }
 
 /**

@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { onHost, type Host } from '../../host/host.js';
+import { fileHost } from '../../host/host-files.js';
 import { ResourceScope } from '../../lab/scope.js';
 import { clientGapMs, firstAckOf, lastAckOf, lostRequests, type AppAck } from '../../measure/app-metrics.js';
 import type { Timeline } from '../../measure/timeline.js';
@@ -25,11 +27,19 @@ const CLIENT_TIMEOUT_S = 10;
  * journal), starts the service there and points the front door at it; B is up at its
  * first successful response. Verification mounts the destination read-only and looks up
  * every acknowledged request id in its data file.
+ *
+ * Everything that touches a volume's filesystem (mkfs, mounts, the data file, the
+ * service) runs on the host that owns the volume, through its Host (fileHost: the
+ * controller in the lab, whose namespaces share its mounts; the host itself over SSH),
+ * with that host's paths and in its ledger. The clients run on B and address the
+ * services at the hosts' data addresses; their response times are put on the
+ * controller's clock (load.ts).
  */
 export class HttpWorkload implements Workload {
   readonly provisionStep = 'mkfs';
   private readonly port: number;
-  private mountDir: string | undefined;
+  /** The repetition's shared mount tree on each host that mounts (one in the lab: the controller's). */
+  private readonly mountTrees = new Map<Host, string>();
   private sourceFs: MountedFs | undefined;
   private dataFile: string | undefined;
   private source: HttpService | undefined;
@@ -43,11 +53,25 @@ export class HttpWorkload implements Workload {
   }
 
   async provision(sourceDevice: string): Promise<void> {
-    const { scope, scenario: s, workDir } = this.env;
-    await makeFilesystem(sourceDevice);
-    this.mountDir = await sharedMountTree(scope, join(workDir, 'mnt'));
-    this.sourceFs = await mountFilesystem(scope, sourceDevice, join(this.mountDir, 'a'));
-    this.dataFile = await preallocateDataFile(this.sourceFs.mountpoint, dataFileSlots(s.sizeBytes));
+    const { scope, scenario: s, hosts } = this.env;
+    const files = fileHost(hosts.a);
+    await makeFilesystem(sourceDevice, files);
+    this.sourceFs = await mountFilesystem(scope, sourceDevice, join(await this.mountTree(hosts.a), 'a'), { host: files });
+    this.dataFile = await preallocateDataFile(this.sourceFs.mountpoint, dataFileSlots(s.sizeBytes), files);
+    // B's tree now, not at *boot*: on a real host its set-up costs round trips the
+    // interruption should not include (in the lab it is the same tree).
+    await this.mountTree(hosts.b);
+  }
+
+  /** The repetition's mount tree on the host that does `h`'s file-system work, made on first use. */
+  private async mountTree(h: Host): Promise<string> {
+    const files = fileHost(h);
+    let dir = this.mountTrees.get(files);
+    if (dir === undefined) {
+      dir = await sharedMountTree(this.env.scope, onHost(files, join(this.env.workDir, 'mnt')), files);
+      this.mountTrees.set(files, dir);
+    }
+    return dir;
   }
 
   async start(device: string): Promise<void> {
@@ -73,9 +97,9 @@ export class HttpWorkload implements Workload {
     const { scope, hosts, signal } = this.env;
     const load = this.started();
     const since = Number(process.hrtime.bigint());
-    const mountpoint = join(this.mountDir!, 'b');
+    const mountpoint = join(await this.mountTree(hosts.b), 'b');
     const [fs, open] = await Promise.all([
-      mountFilesystem(scope, device, mountpoint),
+      mountFilesystem(scope, device, mountpoint, { host: fileHost(hosts.b) }),
       HttpService.spawn(scope, hosts.b, { dataFile: join(mountpoint, DATA_FILE), host: hosts.b.address, port: this.port, epoch: DEST_SERVICE_EPOCH }, signal),
     ]);
     this.destFs = fs;
@@ -107,8 +131,10 @@ export class HttpWorkload implements Workload {
     const verifyScope = new ResourceScope(this.env.scope.ledger);
     let contents;
     try {
-      const fs = await mountFilesystem(verifyScope, destDevice, join(this.mountDir!, 'verify'), { readonly: true });
-      contents = scanDataFile(await readDataFile(fs.mountpoint));
+      // On the host that owns the destination volume (B's, over SSH on a real host).
+      const files = fileHost(this.env.hosts.b);
+      const fs = await mountFilesystem(verifyScope, destDevice, join(await this.mountTree(files), 'verify'), { readonly: true, host: files });
+      contents = scanDataFile(await readDataFile(fs.mountpoint, files));
     } finally {
       await verifyScope.close();
     }

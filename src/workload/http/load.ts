@@ -1,4 +1,4 @@
-import type { Host } from '../../host/host.js';
+import { controllerNs, type Host } from '../../host/host.js';
 import type { ResourceScope } from '../../lab/scope.js';
 import { AppLoadProcess } from '../app-load.js';
 import { startNodeEntry, type NodeEntryProcess } from '../node-entry.js';
@@ -24,13 +24,16 @@ export class HttpLoad extends AppLoadProcess<LoadEvent> {
   private non2xx = 0;
   private finalTotals: { errors: number; timeouts: number; non2xx: number } | undefined;
 
-  private constructor(process: NodeEntryProcess) {
+  private constructor(process: NodeEntryProcess, private readonly host: Host) {
     super(process, decodeLoadEvent, 'http load');
   }
 
-  /** Starts the load (front door + autocannon) on `host`, aimed at `config.target`. */
+  /**
+   * Starts the load (front door + autocannon) on `host`, aimed at `config.target`. Response
+   * times are put on the controller's clock as they arrive (a real host's offset).
+   */
   static async start(scope: ResourceScope, host: Host, config: LoadConfig, signal?: AbortSignal): Promise<HttpLoad> {
-    const load = new HttpLoad(startNodeEntry(scope, host, LOAD_ENTRY, config, 10_000));
+    const load = new HttpLoad(startNodeEntry(scope, host, LOAD_ENTRY, config, 10_000), host);
     await load.whenReady(signal);
     return load;
   }
@@ -40,7 +43,7 @@ export class HttpLoad extends AppLoadProcess<LoadEvent> {
       case 'ready':
         return this.markReady();
       case 'ack':
-        return this.acked({ id: e.id, epoch: e.epoch, tNs: e.tNs });
+        return this.acked({ id: e.id, epoch: e.epoch, tNs: controllerNs(this.host, e.tNs) });
       case 'err':
         this.errors++;
         return;
