@@ -45,7 +45,6 @@ describe('--hosts / --host-a / --host-b', () => {
 
   it.each([
     ['another workload', { strategy: 'kill-copy-boot', workload: 'http' }, /--hosts runs --workload stamped\|postgres so far, not --workload http/],
-    ['an added latency', { strategy: 'kill-copy-boot', fault: 'slow-source:50ms@start/1s' }, /slow-source:50ms@start\/1s is not injected on real hosts/],
     ['a drain with PostgreSQL', { strategy: 'kill-copy-boot', workload: 'postgres', volumes: '2' }, /--volumes 2 runs with the stamped workload/],
     ['a fault with PostgreSQL', { strategy: 'kill-copy-boot', workload: 'postgres', fault: 'link-down@start/1s' }, /faults run with the stamped workload/],
     ['dm-clone', { strategy: 'async-clone', backend: 'dm-clone' }, /--backend qemu/],

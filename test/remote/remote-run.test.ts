@@ -4,6 +4,9 @@ import { rootIsDefault } from '../../src/remote/remote-shaping.js';
 import { clockRecord } from '../../src/remote/run-clocks.js';
 import { hostClock } from '../../src/remote/clock.js';
 import { releaseScript } from '../../src/remote/remote-cleanup.js';
+import { remoteScenarioProblem } from '../../src/remote/remote-run.js';
+import { parseFaultSpec } from '../../src/fault/spec.js';
+import type { Scenario } from '../../src/scenario/scenario.js';
 
 describe('work paths on a real host', () => {
   it('maps a controller work path under <dataDir>/work', () => {
@@ -48,5 +51,20 @@ describe('cleanup --hosts of a loop over an nbdfuse file', () => {
 
   it('never a device name that is not a loop device', () => {
     expect(releaseScript({ kind: 'loop', backingFile: '/d/x', device: '/dev/sda; rm -rf /' }, '/d')).not.toContain('sda');
+  });
+});
+
+describe('faults on real hosts', () => {
+  it('runs every fault kind with the stamped workload (slow-source:LATENCY too: a netem on A’s link interface)', () => {
+    const at = (f: string, workload = 'stamped'): string | undefined =>
+      remoteScenarioProblem({ strategies: ['kill-copy-boot'], workload, volumes: 1, fault: parseFaultSpec(f) } as unknown as Scenario);
+    for (const f of ['link-down@start/1s', 'link-flap:2@kill/1s', 'source-eio@start/1s', 'source-crash@start', 'source-restart@kill/1s', 'dest-crash@boot', 'slow-source:20Mbit/s@start/1s', 'slow-source:50ms@start/1s']) {
+      expect(at(f), f).toBeUndefined();
+    }
+    expect(at('slow-source:50ms@start/1s', 'postgres')).toMatch(/faults run with the stamped workload/);
+  });
+
+  it('cleanup --hosts takes a fault qdisc off by deleting the root (a run’s tbf, a root netem or cut alike)', () => {
+    expect(releaseScript({ kind: 'qdisc', dev: 'eth1' } as never, '/d')).toBe('tc qdisc del dev eth1 root 2>/dev/null || true');
   });
 });
