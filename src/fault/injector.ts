@@ -10,7 +10,7 @@ import type { HostPair } from '../lab/hosts.js';
 import type { ResourceScope } from '../lab/scope.js';
 import { sleep } from '../lab/wait.js';
 import { Timeline, type EventName } from '../measure/timeline.js';
-import { addDelay, LinkCut, removeDelay, type LinkEnd } from './link.js';
+import { delayEnd, LinkCut } from './link.js';
 import type { FaultProbe } from './probe.js';
 import type { FaultRecord } from './record.js';
 import { sourceFaultFiles, type SourceFaultFiles } from './source-files.js';
@@ -53,7 +53,7 @@ export class FaultInjector implements FaultProbe {
   /** link-down and link-flap: the ends taken down, and how to bring them back. */
   private readonly cut: LinkCut;
 
-  private constructor(scope: ResourceScope, private readonly spec: FaultSpec, private readonly target: FaultTarget, signal: AbortSignal) {
+  private constructor(private readonly scope: ResourceScope, private readonly spec: FaultSpec, private readonly target: FaultTarget, signal: AbortSignal) {
     this.record = { spec: spec.text, sourceLost: false, warnings: [] };
     this.signal = AbortSignal.any([signal, this.stop.signal]);
     this.files = sourceFaultFiles(target.workDir, target.hosts.a);
@@ -155,7 +155,6 @@ export class FaultInjector implements FaultProbe {
   /** Applies the fault; sets `undo` to what takes it away. */
   private async apply(): Promise<void> {
     const s = this.spec;
-    const ends: LinkEnd[] = [this.target.hosts.a, this.target.hosts.b].map((h) => ({ host: h, iface: h.iface }));
     switch (s.kind) {
       case 'link-down':
       case 'link-flap':
@@ -167,8 +166,10 @@ export class FaultInjector implements FaultProbe {
           this.undo = () => this.files.setRate(undefined);
           await this.files.setRate(s.rateBps);
         } else {
-          this.undo = () => removeDelay(ends[0]!);
-          await addDelay(ends[0]!, s.latencyMs!);
+          // Undo set first, as for every fault: an add that failed still ends the fault.
+          let undo: (() => Promise<void>) | undefined;
+          this.undo = () => undo?.() ?? Promise.resolve();
+          undo = await delayEnd(this.scope, this.target.hosts.a, s.latencyMs!);
         }
         return;
       case 'source-eio':

@@ -1,11 +1,11 @@
 /**
  * Link faults through the Host seam: commands run in A's and B's namespaces on their
- * ends of the shaped link; on a real host, a dropping qdisc on its link interface
- * (remote-link.ts).
+ * ends of the shaped link; on a real host, a dropping qdisc or a netem on its link
+ * interface, in its ledger (remote-link.ts).
  */
 import type { Host } from '../lab/hosts.js';
 import type { ResourceScope } from '../lab/scope.js';
-import { cutRemoteEnd, tbfFifoRestore } from './remote-link.js';
+import { cutRemoteEnd, delayRemoteEnd, tbfFifoRestore } from './remote-link.js';
 
 /** One end of the link: a host that runs commands and the interface it owns. */
 export interface LinkEnd {
@@ -84,4 +84,16 @@ export async function addDelay(end: LinkEnd, latencyMs: number): Promise<void> {
  */
 export async function removeDelay(end: LinkEnd): Promise<void> {
   await end.host.run('tc', ['qdisc', 'replace', 'dev', end.iface, ...tbfFifoRestore(await end.host.run('tc', ['-j', 'qdisc', 'show', 'dev', end.iface]))]);
+}
+
+/**
+ * slow-source:LATENCY on `host`'s end of the link (A's: the source's replies). Returns
+ * what takes it away. A lab end gets {@link addDelay}; a real host's end (one with a work
+ * path of its own) a netem in its ledger, under the run's tbf or at an unshaped root.
+ */
+export async function delayEnd(scope: ResourceScope, host: Host, latencyMs: number): Promise<() => Promise<void>> {
+  if (host.workPath) return delayRemoteEnd(scope, host, latencyMs);
+  const end = { host, iface: host.iface };
+  await addDelay(end, latencyMs);
+  return () => removeDelay(end);
 }

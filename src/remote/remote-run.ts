@@ -2,7 +2,6 @@ import type { Scenario } from '../scenario/scenario.js';
 import type { Inventory } from './inventory.js';
 import type { RemoteMeta } from '../results/meta.js';
 import type { RemoteSide } from './remote-side.js';
-import { remoteFaultProblem } from './remote-faults.js';
 
 /** The strategies that run on real hosts so far (the others still use this machine's files or devices). */
 export const REMOTE_STRATEGIES: readonly string[] = ['kill-copy-boot', 'async-clone', 'precopy', 'mirror', 'backup-restore', 'kill-boot-copy', 'copy-kill-boot', 'copy-boot-kill', 'boot-kill-copy', 'boot-copy-kill'];
@@ -12,8 +11,8 @@ export const REMOTE_WORKLOADS: readonly string[] = ['stamped', 'http', 'postgres
 
 /**
  * Why `s` cannot run on real hosts yet, or undefined (pure): the workloads of
- * {@link REMOTE_WORKLOADS}, any number of volumes, the faults src/remote/remote-faults.ts
- * does not refuse (with the stamped workload), the strategies of {@link REMOTE_STRATEGIES}, either clone backend
+ * {@link REMOTE_WORKLOADS}, any number of volumes, every fault (with the stamped workload;
+ * src/remote/remote-faults.ts), the strategies of {@link REMOTE_STRATEGIES}, either clone backend
  * and either dirty tracking (whether the hosts' kernels have dm-clone / dm-era is asked
  * of them: src/remote/remote-kernel.ts).
  */
@@ -23,10 +22,6 @@ export function remoteScenarioProblem(s: Scenario): string | undefined {
   if (!REMOTE_WORKLOADS.includes(s.workload)) return `--hosts runs --workload ${REMOTE_WORKLOADS.join('|')} so far, not --workload ${s.workload} (docs/remote-hosts.md, "Status")`;
   if (s.volumes > 1 && s.workload !== 'stamped') return `--hosts: --volumes ${s.volumes} runs with the stamped workload on real hosts so far, not with --workload ${s.workload}`;
   if (s.fault && s.workload !== 'stamped') return `--hosts: faults run with the stamped workload on real hosts so far, not with --workload ${s.workload}`;
-  if (s.fault) {
-    const why = remoteFaultProblem(s.fault);
-    if (why) return why;
-  }
   return undefined;
 }
 

@@ -46,7 +46,6 @@ describe('--hosts / --host-a / --host-b', () => {
   it.each([
     ['a drain with HTTP', { strategy: 'kill-copy-boot', workload: 'http', volumes: '2' }, /--volumes 2 runs with the stamped workload/],
     ['a fault with HTTP', { strategy: 'kill-copy-boot', workload: 'http', fault: 'link-down@start/1s' }, /faults run with the stamped workload/],
-    ['an added latency', { strategy: 'kill-copy-boot', fault: 'slow-source:50ms@start/1s' }, /slow-source:50ms@start\/1s is not injected on real hosts/],
     ['a drain with PostgreSQL', { strategy: 'kill-copy-boot', workload: 'postgres', volumes: '2' }, /--volumes 2 runs with the stamped workload/],
     ['a fault with PostgreSQL', { strategy: 'kill-copy-boot', workload: 'postgres', fault: 'link-down@start/1s' }, /faults run with the stamped workload/],
     ['a malformed clock bound', { strategy: 'kill-copy-boot', maxClockUncertainty: 'soon' }, /--max-clock-uncertainty/],

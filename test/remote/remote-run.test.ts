@@ -7,6 +7,8 @@ import { releaseScript } from '../../src/remote/remote-cleanup.js';
 import { remoteScenarioProblem } from '../../src/remote/remote-run.js';
 import { DEFAULTS, validateScenario } from '../../src/scenario/scenario.js';
 import { resolveStrategies } from '../../src/strategy/registry.js';
+import { parseFaultSpec } from '../../src/fault/spec.js';
+import type { Scenario } from '../../src/scenario/scenario.js';
 
 describe('work paths on a real host', () => {
   it('maps a controller work path under <dataDir>/work', () => {
@@ -71,5 +73,20 @@ describe('what run --hosts takes', () => {
   it('refuses a fault or a drain with the http workload', () => {
     expect(remoteScenarioProblem(scenario({ workload: 'http', fault: 'link-down@start/1s' }))).toMatch(/faults run with the stamped workload/);
     expect(remoteScenarioProblem(scenario({ workload: 'http', volumes: '2' }))).toMatch(/--volumes 2 runs with the stamped workload/);
+  });
+});
+
+describe('faults on real hosts', () => {
+  it('runs every fault kind with the stamped workload (slow-source:LATENCY too: a netem on A’s link interface)', () => {
+    const at = (f: string, workload = 'stamped'): string | undefined =>
+      remoteScenarioProblem({ strategies: ['kill-copy-boot'], workload, volumes: 1, fault: parseFaultSpec(f) } as unknown as Scenario);
+    for (const f of ['link-down@start/1s', 'link-flap:2@kill/1s', 'source-eio@start/1s', 'source-crash@start', 'source-restart@kill/1s', 'dest-crash@boot', 'slow-source:20Mbit/s@start/1s', 'slow-source:50ms@start/1s']) {
+      expect(at(f), f).toBeUndefined();
+    }
+    expect(at('slow-source:50ms@start/1s', 'postgres')).toMatch(/faults run with the stamped workload/);
+  });
+
+  it('cleanup --hosts takes a fault qdisc off by deleting the root (a run’s tbf, a root netem or cut alike)', () => {
+    expect(releaseScript({ kind: 'qdisc', dev: 'eth1' } as never, '/d')).toBe('tc qdisc del dev eth1 root 2>/dev/null || true');
   });
 });
