@@ -52,26 +52,7 @@ async function expectNothingLeft(state: string, runId: string | undefined): Prom
   expect(readdirSync(state).filter((n) => n.endsWith('.jsonl'))).toEqual([]);
 }
 
-/**
- * Two interrupted runs at a time: each is mostly waiting (its lab, the link probe, the
- * teardown) and owns nothing another run uses — its own state directory, namespaces,
- * cgroup and loop devices — so the file's minutes in CI halve.
- */
-const PARALLEL_RUNS = 2;
-let running = 0;
-const waiting: (() => void)[] = [];
-async function oneOfFew<T>(fn: () => Promise<T>): Promise<T> {
-  if (running >= PARALLEL_RUNS) await new Promise<void>((resolve) => waiting.push(resolve));
-  running++;
-  try {
-    return await fn();
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
-}
-
-describe.concurrent('Ctrl-C at every step leaves nothing behind', () => {
+describe('Ctrl-C at every step leaves nothing behind', () => {
   for (const [strategy, { extra, steps }] of Object.entries(STEPS)) {
     // Every step on entering it (by index: the hook counts what the pipeline enters),
     // and the migration step once more, a second into it. provision, fill and export run
@@ -81,19 +62,18 @@ describe.concurrent('Ctrl-C at every step leaves nothing behind', () => {
       ({ step }) => strategy === FIRST_STRATEGY || !STRATEGY_INDEPENDENT.includes(step),
     );
     for (const { at, step } of points) {
-      it(`${strategy}: SIGINT at ${at} (${step})`, ({ expect }) =>
-        oneOfFew(async () => {
-          const state = freshStateDir();
-          const { r, runId, fired } = await interruptedRun(state, ['--strategy', strategy, ...extra, ...SMALL], at);
-          try {
-            expect(fired, r.stderr).toBe(step);
-            expect(r.exitCode, r.stderr).toBe(130);
-            expect(r.stderr).toMatch(/lab released/);
-            await expectNothingLeft(state, runId);
-          } finally {
-            await migbench(['cleanup'], state); // a failure here must not leave the next test a mess
-          }
-        }), 300_000);
+      it(`${strategy}: SIGINT at ${at} (${step})`, async () => {
+        const state = freshStateDir();
+        const { r, runId, fired } = await interruptedRun(state, ['--strategy', strategy, ...extra, ...SMALL], at);
+        try {
+          expect(fired, r.stderr).toBe(step);
+          expect(r.exitCode, r.stderr).toBe(130);
+          expect(r.stderr).toMatch(/lab released/);
+          await expectNothingLeft(state, runId);
+        } finally {
+          await migbench(['cleanup'], state); // a failure here must not leave the next test a mess
+        }
+      }, 150_000);
     }
   }
 });
