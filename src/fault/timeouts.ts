@@ -8,9 +8,13 @@
  * QEMU's NBD client (the qemu clone's backing node on A's export). After an unexpected
  * disconnect it keeps reconnecting; requests wait `reconnect-delay` seconds for it and
  * fail with EIO after that (0, QEMU's default, fails them at once: a restarted source
- * could never be resumed). `open-timeout` bounds the first connection.
+ * could never be resumed). QEMU tries again 1, 3, 7 and 15 s after the disconnect (its
+ * connect thread sleeps 1, 2, 4, 8 s between attempts, nbd/client-connection.c): with the
+ * old 5 s a source restarted after 3 s missed the 3 s attempt by its start-up time and the
+ * requests failed at 5 s, before the one at 7 s. 16 s lets a restart within ~15 s resume.
+ * `open-timeout` bounds the first connection.
  */
-export const QEMU_NBD_CLIENT = { 'reconnect-delay': 5, 'open-timeout': 10 } as const;
+export const QEMU_NBD_CLIENT = { 'reconnect-delay': 16, 'open-timeout': 10 } as const;
 
 /** What meta.json records: each component's settings as passed to it. */
 export const FAULT_TOLERANCE = {

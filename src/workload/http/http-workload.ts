@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { onHost, type Host } from '../../host/host.js';
 import { fileHost } from '../../host/host-files.js';
 import { ResourceScope } from '../../lab/scope.js';
 import { clientGapMs, firstAckOf, lastAckOf, lostRequests, type AppAck } from '../../measure/app-metrics.js';
@@ -7,7 +6,8 @@ import type { Timeline } from '../../measure/timeline.js';
 import { emptyVerification } from '../../measure/verifier.js';
 import { RecordType, type AckRecord } from '../records.js';
 import { WorkloadStateError, type Workload, type WorkloadEnv, type WorkloadFigures } from '../workload.js';
-import { DATA_FILE, dataFileSlots, makeFilesystem, mountFilesystem, preallocateDataFile, readDataFile, sharedMountTree, type MountedFs } from './filesystem.js';
+import { DATA_FILE, dataFileSlots, makeFilesystem, mountFilesystem, preallocateDataFile, readDataFile, type MountedFs } from './filesystem.js';
+import { MountTrees } from './mount-trees.js';
 import { HttpLoad, type LoadTotals } from './load.js';
 import { HttpService } from './service.js';
 import { scanDataFile } from './slot-record.js';
@@ -39,7 +39,7 @@ export class HttpWorkload implements Workload {
   readonly provisionStep = 'mkfs';
   private readonly port: number;
   /** The repetition's shared mount tree on each host that mounts (one in the lab: the controller's). */
-  private readonly mountTrees = new Map<Host, string>();
+  private readonly mountTrees: MountTrees;
   private sourceFs: MountedFs | undefined;
   private dataFile: string | undefined;
   private source: HttpService | undefined;
@@ -50,28 +50,18 @@ export class HttpWorkload implements Workload {
 
   constructor(private readonly env: WorkloadEnv) {
     this.port = HTTP_PORT + (env.volume ?? 0);
+    this.mountTrees = new MountTrees(env.scope, env.workDir);
   }
 
   async provision(sourceDevice: string): Promise<void> {
     const { scope, scenario: s, hosts } = this.env;
     const files = fileHost(hosts.a);
     await makeFilesystem(sourceDevice, files);
-    this.sourceFs = await mountFilesystem(scope, sourceDevice, join(await this.mountTree(hosts.a), 'a'), { host: files });
+    this.sourceFs = await mountFilesystem(scope, sourceDevice, join(await this.mountTrees.of(hosts.a), 'a'), { host: files });
     this.dataFile = await preallocateDataFile(this.sourceFs.mountpoint, dataFileSlots(s.sizeBytes), files);
     // B's tree now, not at *boot*: on a real host its set-up costs round trips the
     // interruption should not include (in the lab it is the same tree).
-    await this.mountTree(hosts.b);
-  }
-
-  /** The repetition's mount tree on the host that does `h`'s file-system work, made on first use. */
-  private async mountTree(h: Host): Promise<string> {
-    const files = fileHost(h);
-    let dir = this.mountTrees.get(files);
-    if (dir === undefined) {
-      dir = await sharedMountTree(this.env.scope, onHost(files, join(this.env.workDir, 'mnt')), files);
-      this.mountTrees.set(files, dir);
-    }
-    return dir;
+    await this.mountTrees.of(hosts.b);
   }
 
   async start(device: string): Promise<void> {
@@ -97,7 +87,7 @@ export class HttpWorkload implements Workload {
     const { scope, hosts, signal } = this.env;
     const load = this.started();
     const since = Number(process.hrtime.bigint());
-    const mountpoint = join(await this.mountTree(hosts.b), 'b');
+    const mountpoint = join(await this.mountTrees.of(hosts.b), 'b');
     const [fs, open] = await Promise.all([
       mountFilesystem(scope, device, mountpoint, { host: fileHost(hosts.b) }),
       HttpService.spawn(scope, hosts.b, { dataFile: join(mountpoint, DATA_FILE), host: hosts.b.address, port: this.port, epoch: DEST_SERVICE_EPOCH }, signal),
@@ -133,7 +123,7 @@ export class HttpWorkload implements Workload {
     try {
       // On the host that owns the destination volume (B's, over SSH on a real host).
       const files = fileHost(this.env.hosts.b);
-      const fs = await mountFilesystem(verifyScope, destDevice, join(await this.mountTree(files), 'verify'), { readonly: true, host: files });
+      const fs = await mountFilesystem(verifyScope, destDevice, join(await this.mountTrees.of(files), 'verify'), { readonly: true, host: files });
       contents = scanDataFile(await readDataFile(fs.mountpoint, files));
     } finally {
       await verifyScope.close();

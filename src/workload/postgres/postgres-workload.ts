@@ -11,7 +11,8 @@ import type { Timeline } from '../../measure/timeline.js';
 import { emptyVerification } from '../../measure/verifier.js';
 import { RecordType, type AckRecord } from '../records.js';
 import { WorkloadStateError, type Workload, type WorkloadEnv, type WorkloadFigures } from '../workload.js';
-import { checkpointJournal, makeFilesystem, mountFilesystem, sharedMountTree, type MountedFs } from '../http/filesystem.js';
+import { checkpointJournal, makeFilesystem, mountFilesystem, type MountedFs } from '../http/filesystem.js';
+import { MountTrees } from '../http/mount-trees.js';
 import { DbLoad } from './load.js';
 import { initCluster, PG_DATA, PgServer, postgresIds, readyTimeOfLog } from './server.js';
 import { shutdownFilesystem } from './fs-shutdown.js';
@@ -43,7 +44,7 @@ export class PostgresWorkload implements Workload {
   readonly provisionStep = 'initdb';
   private readonly port: number;
   /** The repetition's shared mount tree on each host that mounts (one in the lab: the controller's). */
-  private readonly mountTrees = new Map<Host, string>();
+  private readonly mountTrees: MountTrees;
   private sourceFs: MountedFs | undefined;
   private source: PgServer | undefined;
   private load: DbLoad | undefined;
@@ -61,6 +62,7 @@ export class PostgresWorkload implements Workload {
 
   constructor(private readonly env: WorkloadEnv) {
     this.port = PG_PORT + (env.volume ?? 0);
+    this.mountTrees = new MountTrees(env.scope, env.workDir);
   }
 
   /** mkfs, mount and initdb on the host that owns the source volume (A's, or the controller in the lab). */
@@ -68,20 +70,9 @@ export class PostgresWorkload implements Workload {
     const { scope, hosts } = this.env;
     const files = fileHost(hosts.a);
     await makeFilesystem(sourceDevice, files);
-    this.sourceFs = await mountFilesystem(scope, sourceDevice, join(await this.mountTree(hosts.a), 'a'), { host: files });
+    this.sourceFs = await mountFilesystem(scope, sourceDevice, join(await this.mountTrees.of(hosts.a), 'a'), { host: files });
     await initCluster(this.sourceFs.mountpoint, files);
     await checkpointJournal(this.sourceFs.mountpoint, files);
-  }
-
-  /** The repetition's mount tree on the host that does `h`'s file-system work, made on first use. */
-  private async mountTree(h: Host): Promise<string> {
-    const files = fileHost(h);
-    let dir = this.mountTrees.get(files);
-    if (dir === undefined) {
-      dir = await sharedMountTree(this.env.scope, onHost(files, join(this.env.workDir, 'mnt')), files);
-      this.mountTrees.set(files, dir);
-    }
-    return dir;
   }
 
   /** A file of the repetition's work directory as `h` names it. */
@@ -137,7 +128,7 @@ export class PostgresWorkload implements Workload {
     const load = this.started();
     const since = now();
     const bootWallMs = Date.now();
-    const b = await bootDestination(scope, { device, mountDir: await this.mountTree(hosts.b), host: hosts.b, address: hosts.b.address, port: this.port, logFile: this.hostPath(hosts.b, 'postgres-b.log'), signal });
+    const b = await bootDestination(scope, { device, mountDir: await this.mountTrees.of(hosts.b), host: hosts.b, address: hosts.b.address, port: this.port, logFile: this.hostPath(hosts.b, 'postgres-b.log'), signal });
     this.fsck = b.fsck;
     if (!b.ok) {
       this.bootError = b.error;
@@ -177,7 +168,7 @@ export class PostgresWorkload implements Workload {
     const load = this.started();
     const since = now();
     const n = ++this.rebootCount;
-    const b = await bootDestination(scope, { device, mountDir: await this.mountTree(hosts.b), host: hosts.b, address: hosts.b.address, port: this.port, logFile: this.hostPath(hosts.b, `postgres-b-reboot${n}.log`), signal, name: `b-reboot${n}` });
+    const b = await bootDestination(scope, { device, mountDir: await this.mountTrees.of(hosts.b), host: hosts.b, address: hosts.b.address, port: this.port, logFile: this.hostPath(hosts.b, `postgres-b-reboot${n}.log`), signal, name: `b-reboot${n}` });
     if (!b.ok) {
       this.notes.push(`dest-crash: the database did not come up on B again: ${b.error}${b.fsck ? ` (e2fsck: ${b.fsck.summary})` : ''}`);
       return now();
@@ -280,7 +271,7 @@ export class PostgresWorkload implements Workload {
       await verifyScope.acquire({ kind: 'dir', path: socketDir, ...ledgerHost(host) }, () => mkdirOn(host, socketDir), () => removeOn(host, socketDir));
       const ids = await postgresIds(host);
       await chownOn(host, socketDir, ids.uid, ids.gid);
-      const up = await bootDestination(verifyScope, { device: destDevice, mountDir: await this.mountTree(host), host, address: '', port: this.port, socketDir, logFile: this.hostPath(host, 'postgres-verify.log'), signal, name: 'verify' });
+      const up = await bootDestination(verifyScope, { device: destDevice, mountDir: await this.mountTrees.of(host), host, address: '', port: this.port, socketDir, logFile: this.hostPath(host, 'postgres-verify.log'), signal, name: 'verify' });
       if (!up.ok) return unbootedCheck(acked, `the database does not start on the destination volume: ${up.error}`);
       try {
         const local = host instanceof SshHost ? await forwardedSocketDir(verifyScope, host, socketDir, this.port, workDir, signal) : socketDir;
