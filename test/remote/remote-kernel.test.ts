@@ -1,8 +1,9 @@
+import { needsScript, parseNeeds } from '../../src/remote/host-needs.js';
 import { execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { ExecaHost } from '../../src/host/execa-host.js';
 import { dmDeviceName } from '../../src/lab/device-mapper.js';
-import { kernelNeedsScript, parseKernelNeeds, remoteKernelProblem, REMOTE_DM_CLONE_NEEDS, REMOTE_DM_ERA_NEEDS } from '../../src/remote/remote-kernel.js';
+import { remoteKernelProblem, REMOTE_DM_CLONE_NEEDS, REMOTE_DM_ERA_NEEDS } from '../../src/remote/remote-kernel.js';
 import type { RemoteHost } from '../../src/remote/remote-hosts.js';
 import { remoteScenarioProblem } from '../../src/remote/remote-run.js';
 import { DEFAULTS } from '../../src/scenario/options.js';
@@ -20,8 +21,8 @@ describe('dm-clone and dm-era on real hosts', () => {
   });
 
   it('lists what a host lacks with what brings it', () => {
-    const out = execaSync('sh', ['-c', kernelNeedsScript([{ what: 'no-such-tool-xyz', test: 'command -v no-such-tool-xyz', fix: 'apt-get install xyz' }, { what: 'sh', test: 'command -v sh', fix: 'dash' }])]).stdout;
-    expect(parseKernelNeeds(out)).toEqual(['no-such-tool-xyz (apt-get install xyz)']);
+    const out = execaSync('sh', ['-c', needsScript([{ what: 'no-such-tool-xyz', test: 'command -v no-such-tool-xyz', fix: 'apt-get install xyz' }, { what: 'sh', test: 'command -v sh', fix: 'dash' }])]).stdout;
+    expect(parseNeeds(out)).toEqual(['no-such-tool-xyz (apt-get install xyz)']);
   });
 
   it('asks B for dm-clone and the NBD client, A for dm-era, and names the host that lacks them', async () => {
