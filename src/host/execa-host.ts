@@ -1,9 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { execa, type Options, type Result, type ResultPromise } from 'execa';
 import { MissingToolError, MountBusyError, ProcessStartError, ToolError } from './errors.js';
 import { DEFAULT_STOP_GRACE_MS, type ExitStatus, type Host, type HostProcess, type RunOptions, type StartOptions } from './host.js';
 import { processStartTime } from './proc.js';
 import { exitsWithin } from './race.js';
+import { killMarkedHere, newProcessMark } from './process-mark.js';
 
 /**
  * Who owns a started process: a ResourceScope (which writes the ledger entry at once and
@@ -12,6 +14,9 @@ import { exitsWithin } from './race.js';
 export interface ProcessOwner {
   record(entry: { kind: 'process'; pid: number; startTime: number; comm: string }, release: () => Promise<void>): void;
 }
+
+/** How long `exited` waits, after the process exited, for the end of its stderr. */
+const STDERR_DRAIN_MS = 1000;
 
 /** A process started by an {@link ExecaHost}; `child` is the execa handle, for what the seam does not cover. */
 export interface ExecaProcess extends HostProcess {
@@ -67,12 +72,17 @@ export abstract class ExecaHost implements Host {
   /**
    * Starts `cmd` on this host. The stop signal and, after the grace period, SIGKILL are
    * execa's own (`cancelSignal` + `killSignal` + `forceKillAfterDelay`), so the grace
-   * period is exactly the configured one.
+   * period is exactly the configured one. The process and all it forks carry a mark of
+   * their own (process-mark.ts): once the process is gone, stop() SIGKILLs whatever still
+   * carries it (fio's job, which runs in a session of its own and outlives a main process
+   * killed or interrupted). `exited` settles when the process itself exits, not when the
+   * last holder of its stderr does (that survivor would hold it up for good).
    */
   start(owner: ProcessOwner, cmd: string, args: readonly string[], opts: StartOptions = {}): ExecaProcess {
     const [file, argv] = this.argv(cmd, args);
     const stopSignal = opts.stopSignal ?? 'SIGTERM';
     const grace = opts.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
+    const mark = newProcessMark();
     const cancel = new AbortController();
     const child = execa(file, argv, {
       reject: false,
@@ -83,7 +93,7 @@ export abstract class ExecaHost implements Host {
       killSignal: stopSignal,
       forceKillAfterDelay: grace,
       cancelSignal: cancel.signal,
-      ...(opts.env ? { env: opts.env } : {}),
+      env: { ...(opts.env ?? {}), [mark]: '1' },
     });
     if (child.pid === undefined) throw new ProcessStartError(cmd);
     const pid = child.pid;
@@ -92,27 +102,40 @@ export abstract class ExecaHost implements Host {
       tail = (tail + d.toString()).slice(-4000);
     });
     let done = false;
-    const exited: Promise<ExitStatus> = child.then(
-      (r) => {
-        done = true;
-        return { ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.signal !== undefined ? { signal: r.signal } : {}), stderr: tail };
-      },
-      () => {
-        done = true;
-        return { stderr: tail };
-      },
+    // execa's result waits for stdout/stderr to end too: a forked survivor holding them keeps it pending.
+    const result = child.then(
+      (r) => ({ ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.signal !== undefined ? { signal: r.signal } : {}) }),
+      () => ({}),
     );
+    const exitEvent = new Promise<{ exitCode?: number; signal?: string }>((resolve) =>
+      child.once('exit', (code: number | null, sig: NodeJS.Signals | null) => resolve({ ...(code !== null ? { exitCode: code } : {}), ...(sig !== null ? { signal: sig } : {}) })),
+    );
+    const drained = exitEvent.then(async (status) => {
+      // The last of stderr, unless a survivor holds the pipe (then stop() kills it).
+      await Promise.race([result, delay(STDERR_DRAIN_MS, undefined, { ref: false })]);
+      return status;
+    });
+    const exited: Promise<ExitStatus> = Promise.race([result, drained]).then((status) => {
+      done = true;
+      return { ...status, stderr: tail };
+    });
+    let survivorsKilled: Promise<unknown> | undefined;
     const stop = async (signal: NodeJS.Signals = stopSignal): Promise<void> => {
-      if (done) return;
-      if (signal === stopSignal) cancel.abort(); // execa: stopSignal now, SIGKILL after `grace`
-      else if (signal === 'SIGKILL') child.kill('SIGKILL');
-      else {
-        // A signal other than the configured one (fio's SIGINT): execa escalates only
-        // from its killSignal, so the same grace is applied here.
-        child.kill(signal);
-        if (!(await exitsWithin({ exited }, grace))) child.kill('SIGKILL');
+      if (!done) {
+        if (signal === stopSignal) cancel.abort(); // execa: stopSignal now, SIGKILL after `grace`
+        else if (signal === 'SIGKILL') child.kill('SIGKILL');
+        else {
+          // A signal other than the configured one: execa escalates only from its
+          // killSignal, so the same grace is applied here.
+          child.kill(signal);
+          if (!(await exitsWithin({ exited }, grace))) child.kill('SIGKILL');
+        }
+        await exited;
       }
-      await exited;
+      // What it forked and left behind (whether it exited on its own or was stopped).
+      survivorsKilled ??= killMarkedHere(mark);
+      await survivorsKilled;
+      await Promise.race([result, delay(STDERR_DRAIN_MS, undefined, { ref: false })]);
     };
     owner.record({ kind: 'process', pid, startTime: processStartTime(pid) ?? 0, comm: cmd }, () => stop());
     return {

@@ -95,6 +95,12 @@ export interface Host {
    */
   workPath?(path: string): string;
   /**
+   * A short name for the UNIX socket (or socket directory) `path` on this host (a path this
+   * host's {@link workPath} returned): a socket's path must stay within 107 bytes, which a
+   * long data directory passes. Absent: `path` itself.
+   */
+  socketPath?(path: string): string;
+  /**
    * This host's clock minus the controller's, ns, when they differ (a real host): subtract
    * it from a timestamp a process on the host took to put it on the controller's clock.
    * Absent: the same clock (this machine and its namespaces).
@@ -105,6 +111,11 @@ export interface Host {
 /** A timestamp (ns) a process on `host` took, on the controller's clock. */
 export function controllerNs(host: Pick<Host, 'clockOffsetNs'>, hostNs: number): number {
   return hostNs - (host.clockOffsetNs ?? 0);
+}
+
+/** The name a UNIX socket (or socket directory) at `path` on `host` is bound and reached by (see {@link Host.socketPath}). */
+export function socketOn(host: Host, path: string): string {
+  return host.socketPath ? host.socketPath(path) : path;
 }
 
 /** `path` (a controller work path) as `host` names it (see {@link Host.workPath}). */

@@ -4,6 +4,7 @@ import type { ProcessOwner } from './execa-host.js';
 import { DEFAULT_STOP_GRACE_MS, type ExitStatus, type HostProcess, type StartOptions } from './host.js';
 import { processStartTime } from './proc.js';
 import { exitsWithin } from './race.js';
+import { KILL_MARKED_SH, newProcessMark } from './process-mark.js';
 import { REMOTE_PID_MARK, sshArgv, startWrapper } from './ssh-argv.js';
 import type { SshHost } from './ssh-host.js';
 
@@ -21,12 +22,15 @@ export interface SshProcess extends HostProcess {
  * Starts `cmd args` on `host` through `ssh` with the remote-PID wrapper (ssh-argv.ts
  * startWrapper): the first stderr line names the remote PID and is not part of the tail.
  * stop() signals that PID on the host (over the shared connection), waits the grace
- * period, then SIGKILLs it there, and finally the local ssh; it always awaits the exit.
+ * period, then SIGKILLs it there, then whatever it forked that still carries its mark
+ * (process-mark.ts), and finally the local ssh; it always awaits the exit.
  * The ledger entry names the local ssh (a local PID, as for every process); the remote
  * process carries the run's mark, which the host's cleanup finds (remote-cleanup.ts).
  */
 export function startSshProcess(host: SshHost, owner: ProcessOwner, cmd: string, args: readonly string[], opts: StartOptions & { env: Record<string, string>; cgroupProcs?: string | undefined }): SshProcess {
-  const [file, argv] = sshArgv(host.endpoint, startWrapper(cmd, args, opts.env, opts.cgroupProcs), { stdin: opts.stdin === 'pipe' });
+  // The process's own mark (process-mark.ts): what it forks carries it too, whatever its session.
+  const mark = newProcessMark();
+  const [file, argv] = sshArgv(host.endpoint, startWrapper(cmd, args, { ...opts.env, [mark]: '1' }, opts.cgroupProcs), { stdin: opts.stdin === 'pipe' });
   const stopSignal = opts.stopSignal ?? 'SIGTERM';
   const grace = opts.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
   const child = execa(file, argv, {
@@ -79,11 +83,24 @@ export function startSshProcess(host: SshHost, owner: ProcessOwner, cmd: string,
     );
   };
 
+  /**
+   * SIGKILLs what the remote process forked and left behind (fio's job: its own session,
+   * alive after its main process, holding the device and the session's stderr, so sshd
+   * keeps the session and the local ssh open). Once per process; a host that cannot be
+   * reached is reported by the commands that follow, not here.
+   */
+  let survivorsKilled: Promise<unknown> | undefined;
+  const killSurvivors = (): Promise<unknown> =>
+    (survivorsKilled ??= host.run('sh', ['-c', KILL_MARKED_SH, 'sh', `${mark}=1`], { timeoutMs: 20_000 }).catch(() => undefined));
+
   const stop = async (signal: NodeJS.Signals = stopSignal): Promise<void> => {
+    if (!done) {
+      if (!(await signalRemote(signal))) child.kill(signal);
+      if (signal !== 'SIGKILL' && !(await exitsWithin({ exited }, grace))) await signalRemote('SIGKILL');
+    }
+    await killSurvivors();
     if (done) return;
-    if (!(await signalRemote(signal))) child.kill(signal);
-    if (signal !== 'SIGKILL' && !(await exitsWithin({ exited }, grace))) await signalRemote('SIGKILL');
-    // The remote process is gone (or unreachable): the local ssh follows within a moment.
+    // The remote process and its survivors are gone (or unreachable): the local ssh follows within a moment.
     if (!(await exitsWithin({ exited }, 2000))) child.kill('SIGKILL');
     await exited;
   };

@@ -76,7 +76,7 @@ export async function cleanupLeftovers(ledgers: LedgerState[] = readLedgers(), s
     for (const e of steps) {
       const what = `${e.kind} ${JSON.stringify(e)}`;
       try {
-        await bounded(releaseEntry(e), stepTimeoutMs);
+        await bounded(releaseEntry(e, l.runId || undefined), stepTimeoutMs);
         report.released.push(what);
       } catch (err) {
         ok = false;

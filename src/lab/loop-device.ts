@@ -5,6 +5,8 @@ import type { Host as AnyHost } from '../host/host.js';
 import { ExecaHost } from '../host/execa-host.js';
 import { ledgerHost } from '../host/ledger-host.js';
 import type { ResourceScope } from './scope.js';
+import { describeHolders, deviceHolders, killOurHolders, type DeviceHolder, type DeviceHolders } from './loop-holders.js';
+import { waitFor } from './wait.js';
 
 /** How long one `losetup` may take before a release gives up on it (a starved machine, a dead FUSE file). */
 const LOSETUP_TIMEOUT_MS = 20_000;
@@ -137,9 +139,49 @@ export function parseLoopList(text: string): Map<string, string> {
   return map;
 }
 
-/** Detaches every loop device the ledger entry `e` names on `host` (see {@link loopsOf}); bounded by a timeout each. */
-export async function detachLoop(e: LoopIdentity, host: AnyHost = localHost): Promise<void> {
-  for (const dev of loopsOf(e, await attachedLoopsOn(host))) {
+/** How long a detached loop device may stay attached (held open) before its holders are looked for, and again after ours are killed. */
+export const DETACH_WAIT_MS = 5000;
+
+/** A loop device that stays attached after `losetup --detach`: something still holds it open. */
+export class LoopBusyError extends Error {
+  override readonly name = 'LoopBusyError';
+  constructor(
+    readonly device: string,
+    readonly holders: DeviceHolders,
+    readonly killed: readonly DeviceHolder[],
+    waitedMs: number,
+  ) {
+    super(`${device} is still attached ${(waitedMs / 1000).toFixed(1)} s after losetup --detach: ${describeHolders(holders, killed)}`);
+  }
+}
+
+/** True once `device` no longer shows `backing` (detached, or reused for another file), within `ms`. */
+async function detachedWithin(host: AnyHost, device: string, backing: string, ms: number): Promise<boolean> {
+  return waitFor(`${device} to detach`, async () => ((await loopBackingOn(host, device)) !== backing ? true : undefined), { timeoutMs: ms, intervalMs: 50 }).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Detaches every loop device the ledger entry `e` names on `host` (see {@link loopsOf});
+ * bounded. `losetup --detach` of a device something still holds open only marks it
+ * (autoclear: it goes at the last close) and returns at once; a device still attached
+ * after {@link DETACH_WAIT_MS} has its holders looked up (/proc/PID/fd, device-mapper
+ * holders, mounts): those migbench started (the run's or this controller's marks, see
+ * loop-holders.ts) are SIGKILLed — a fio job orphaned by its main process was one — and
+ * the rest are named, never signalled, in a {@link LoopBusyError}.
+ */
+export async function detachLoop(e: LoopIdentity, host: AnyHost = localHost, { runId }: { runId?: string | undefined } = {}): Promise<void> {
+  const attached = await attachedLoopsOn(host);
+  for (const dev of loopsOf(e, attached)) {
+    const backing = attached.get(dev)!;
     await host.run('losetup', ['--detach', dev], { timeoutMs: LOSETUP_TIMEOUT_MS });
+    const t0 = Date.now();
+    if (await detachedWithin(host, dev, backing, DETACH_WAIT_MS)) continue;
+    const holders = await deviceHolders(host, dev, runId);
+    const killed = await killOurHolders(host, holders);
+    if (killed.length && (await detachedWithin(host, dev, backing, DETACH_WAIT_MS))) continue;
+    throw new LoopBusyError(dev, holders, killed, Date.now() - t0);
   }
 }

@@ -22,14 +22,15 @@ export function isMounted(path: string): boolean {
 /**
  * Releases one ledger entry left by a run that is no longer alive. Each kind is matched
  * by the identity the ledger recorded (namespace name, backing file, PID + start time,
- * path), so nothing migbench did not create is touched.
+ * path), so nothing migbench did not create is touched. `runId`: the run that left it.
  */
-export async function releaseEntry(e: LedgerEntry): Promise<void> {
+export async function releaseEntry(e: LedgerEntry, runId?: string): Promise<void> {
   switch (e.kind) {
     case 'netns':
       return deleteNetns(e.name);
     case 'loop':
-      return detachLoop(e);
+      // A holder carrying the dead run's mark is killed if it still holds the device (loop-device.ts).
+      return detachLoop(e, localHost, { runId });
     case 'process':
       if (!killIfSame(e.pid, e.startTime)) return;
       // A process in uninterruptible I/O leaves once that I/O ends (its device's server gone).

@@ -8,6 +8,7 @@ import { NBD_IOCTL_DISCONNECT } from '../lab/nbd-client.js';
 import { removeCpuGroupScript } from './remote-cpu-group.js';
 import type { RemoteHost } from './remote-hosts.js';
 import { parseRemoteLedger, remoteLedgerDir, type RemoteLedgerState } from './remote-ledger.js';
+import { isSocketLinkPath } from './work-path.js';
 
 /** How long one release command on a host may take. */
 const REMOTE_RELEASE_TIMEOUT_MS = 30_000;
@@ -16,7 +17,8 @@ const REMOTE_RELEASE_TIMEOUT_MS = 30_000;
  * The shell that releases one entry on the host, matched by the identity the ledger
  * recorded, exactly as the controller's cleanup does (lab/release-entry.ts): a process
  * only if its start time still matches, a loop device only if backed by the recorded
- * file, paths only inside the host's data directory (pure).
+ * file, paths only inside the host's data directory, but for the run's socket link
+ * (work-path.ts socketLinkPath), removed only while it is a symbolic link (pure).
  */
 export function releaseScript(e: LedgerEntry, dataDir: string): string | undefined {
   const q = shellQuote;
@@ -41,6 +43,7 @@ export function releaseScript(e: LedgerEntry, dataDir: string): string | undefin
       // In ioctl mode, as it was connected (lab/nbd-client.ts: sshd may run in a network namespace).
       return `nbd-client -c ${q(e.device)} >/dev/null 2>&1 && nbd-client ${NBD_IOCTL_DISCONNECT.join(' ')} ${q(e.device)} || true`;
     case 'file':
+      if (isSocketLinkPath(e.path)) return `if [ -L ${q(e.path)} ]; then rm -f -- ${q(e.path)}; fi`;
       return inside(e.path) ? `rm -f -- ${q(e.path)}` : undefined;
     case 'dir':
       return inside(e.path) ? `rm -rf -- ${q(e.path)}` : undefined;

@@ -11,6 +11,7 @@ import { RemoteLedger } from './remote-ledger.js';
 import { remoteHosts } from './remote-hosts.js';
 import { remoteSide, type RemoteSide } from './remote-side.js';
 import { shapeRemoteLink } from './remote-shaping.js';
+import { socketLinkPath } from './work-path.js';
 
 /** The remote lab: the two real hosts as the lab's sides, the link between them, what it measured. */
 export interface RemoteLab {
@@ -55,6 +56,10 @@ export async function openRemoteLab(
     side.workRoot = { controller: stateDir(), host: spec.dataDir };
     const dir = side.workPath(workDir);
     await scope.acquire({ kind: 'dir', path: dir, host: side.name }, () => side.run('mkdir', ['-p', dir]), () => side.run('rm', ['-rf', dir]).then(() => undefined));
+    // Sockets are named through a short link to it (a long data directory would pass sun_path's 107 bytes).
+    const link = socketLinkPath(runId, spec.role);
+    await scope.acquire({ kind: 'file', path: link, host: side.name }, () => side.run('ln', ['-sn', dir, link]), () => side.run('rm', ['-f', link]).then(() => undefined));
+    side.socketLink = { link, target: dir };
   }
   for (const side of [sides.a, sides.b]) await joinRemoteCpuGroup(scope, side, runId);
   await beforeLink?.([sides.a, sides.b]);

@@ -11,17 +11,16 @@ export const REMOTE_WORKLOADS: readonly string[] = ['stamped', 'http', 'postgres
 
 /**
  * Why `s` cannot run on real hosts yet, or undefined (pure): the workloads of
- * {@link REMOTE_WORKLOADS}, any number of volumes, every fault (with the stamped workload;
- * src/remote/remote-faults.ts), the strategies of {@link REMOTE_STRATEGIES}, either clone backend
- * and either dirty tracking (whether the hosts' kernels have dm-clone / dm-era is asked
- * of them: src/remote/remote-kernel.ts).
+ * {@link REMOTE_WORKLOADS}, any number of volumes, every fault (with every workload, as
+ * the lab takes them: src/fault/workloads.ts refuses the same combinations on both;
+ * src/remote/remote-faults.ts), the strategies of {@link REMOTE_STRATEGIES}, either clone
+ * backend and either dirty tracking (whether the hosts' kernels have dm-clone / dm-era is
+ * asked of them: src/remote/remote-kernel.ts).
  */
 export function remoteScenarioProblem(s: Scenario): string | undefined {
   const other = s.strategies.filter((n) => !REMOTE_STRATEGIES.includes(n));
   if (other.length) return `--hosts runs ${REMOTE_STRATEGIES.join(', ')} so far, not ${other.join(', ')} (docs/remote-hosts.md, "Status")`;
   if (!REMOTE_WORKLOADS.includes(s.workload)) return `--hosts runs --workload ${REMOTE_WORKLOADS.join('|')} so far, not --workload ${s.workload} (docs/remote-hosts.md, "Status")`;
-  if (s.volumes > 1 && s.workload !== 'stamped') return `--hosts: --volumes ${s.volumes} runs with the stamped workload on real hosts so far, not with --workload ${s.workload}`;
-  if (s.fault && s.workload !== 'stamped') return `--hosts: faults run with the stamped workload on real hosts so far, not with --workload ${s.workload}`;
   return undefined;
 }
 

@@ -3,7 +3,7 @@ import type { Host } from '../lab/hosts.js';
 import { SshHost } from '../host/ssh-host.js';
 import type { SshEndpoint } from '../host/ssh-argv.js';
 import type { RemoteHostSpec } from './inventory.js';
-import { mapWorkPath } from './work-path.js';
+import { mapSocketPath, mapWorkPath } from './work-path.js';
 
 /**
  * A side of a migration on a real host: the {@link SshHost} plus what the lab's side
@@ -53,6 +53,14 @@ export class RemoteSide extends SshHost implements Host {
   workPath(path: string): string {
     if (!this.workRoot) throw new Error(`${this.name}: no work directory yet (the remote lab sets it)`);
     return mapWorkPath(this.workRoot.controller, this.workRoot.host, path);
+  }
+
+  /** The run's short link to its work directory on this host (set by the remote lab once made; see socketLinkPath). */
+  socketLink: { link: string; target: string } | undefined;
+
+  /** A socket under the run's work directory here, named through the short link (unchanged before it exists). */
+  socketPath(path: string): string {
+    return this.socketLink ? mapSocketPath(this.socketLink.link, this.socketLink.target, path) : path;
   }
 }
 

@@ -27,6 +27,7 @@ export const RUN_COLUMNS = [
   'migration_ms',
   'hydration_ms',
   'hydration_bps',
+  'hydration_paused_ms',
   'lost_bytes',
   'corrupt_bytes',
   'diverged_bytes',

@@ -28,6 +28,8 @@ export interface RepetitionResult {
   copySeconds: number | undefined;
   /** Clone backend, for clone strategies. */
   backend: string | undefined;
+  /** How long background hydration paused for the destination's reads, ms (`--hydration-yield`). */
+  hydrationPausedMs?: number | undefined;
   timeline: Timeline;
   /** Pre-copy rounds, on precopy rows. */
   precopy?: PrecopyStats;

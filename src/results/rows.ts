@@ -63,6 +63,7 @@ export function resultRow(runId: string, s: Scenario, link: MeasuredLink, r: Rep
     migration_ms: round(m.migration_ms),
     hydration_ms: round(m.hydration_ms),
     hydration_bps: hydrationBps === undefined ? '' : Math.round(hydrationBps),
+    hydration_paused_ms: r.hydrationPausedMs ?? '',
     lost_bytes: r.verification.lostBytes,
     corrupt_bytes: r.verification.corruptBytes,
     diverged_bytes: r.verification.divergedBytes,

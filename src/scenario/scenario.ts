@@ -43,6 +43,8 @@ export interface Scenario extends AppOptions {
   hydrationRateBps: number;
   /** Background hydration bytes in flight; 'auto' sizes it from the measured link. */
   hydrationInflightBytes: number | 'auto';
+  /** qemu: pause hydration while this many FUSE requests wait on B (`--hydration-yield`); undefined = off. */
+  hydrationYieldAt: number | undefined;
   /** dm-clone tuning, in regions; undefined = kernel default. */
   hydrationThreshold: number | undefined;
   hydrationBatch: number | undefined;
@@ -114,6 +116,7 @@ export function validateScenario(raw: RawScenario, resolveStrategies: (list: str
   const hydrationRateBps = field('hydration-rate', () => (raw.hydrationRate === 'unlimited' ? 0 : parseRate(raw.hydrationRate)));
   const hydrationInflightBytes = raw.hydrationInflight === 'auto' ? 'auto' : field('hydration-inflight', () => parseSize(raw.hydrationInflight));
   if (hydrationInflightBytes !== 'auto' && hydrationInflightBytes < 4096) throw new ScenarioError('--hydration-inflight must be at least 4KiB (or auto)');
+  const hydrationYieldAt = raw.hydrationYield === 'off' ? undefined : field('hydration-yield', () => parseCount(raw.hydrationYield, 'requests'));
   const hydrationThreshold = raw.hydrationThreshold === undefined ? undefined : field('hydration-threshold', () => parseCount(raw.hydrationThreshold!, 'regions'));
   const hydrationBatch = raw.hydrationBatch === undefined ? undefined : field('hydration-batch', () => parseCount(raw.hydrationBatch!, 'regions'));
   const probe = field('probe', () => oneOf(raw.probe, PROBES, 'read probe'));
@@ -176,6 +179,7 @@ export function validateScenario(raw: RawScenario, resolveStrategies: (list: str
     regionSizeBytes,
     hydrationRateBps,
     hydrationInflightBytes,
+    hydrationYieldAt,
     hydrationThreshold,
     hydrationBatch,
     probe,

@@ -1,3 +1,4 @@
+import { yieldPolicy } from '../transfer/clone/hydration-yield.js';
 import type { LinkMeasurement } from '../lab/link-probe.js';
 import type { MigrationContext, StrategyDefinition, StrategyOutcome } from './context.js';
 import { boot, kill } from './primitives.js';
@@ -41,6 +42,7 @@ export const ASYNC_CLONE: StrategyDefinition = {
       hydrationThreshold: s.hydrationThreshold,
       hydrationBatch: s.hydrationBatch,
       hydrationInflightBytes: s.hydrationInflightBytes === 'auto' ? autoInflight(ctx.link) : s.hydrationInflightBytes,
+      hydrationYield: s.hydrationYieldAt === undefined ? undefined : yieldPolicy(s.hydrationYieldAt),
       workDir: ctx.workDir,
       host: ctx.hosts.b,
       signal: ctx.signal,
@@ -59,7 +61,7 @@ export const ASYNC_CLONE: StrategyDefinition = {
     ctx.timeline.mark('hydration_done');
     await clone.detachSource();
     ctx.timeline.mark('source_released');
-    return { dest, backend: b.name, afterStop: [() => clone.finalize()] };
+    return { dest, backend: b.name, afterStop: [() => clone.finalize()], hydrationPausedMs: clone.hydrationPausedMs?.() };
   },
 };
 
@@ -75,3 +77,4 @@ async function crashAndReboot(ctx: MigrationContext, clone: Clone): Promise<void
   await clone.crash();
   await w.rebootDest(await clone.reassemble());
 }
+

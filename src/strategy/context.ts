@@ -60,6 +60,8 @@ export interface StrategyOutcome {
   copySeconds?: number;
   /** The clone backend used, if any (runs.csv backend). */
   backend?: string;
+  /** How long background hydration paused for the destination's reads (runs.csv hydration_paused_ms). */
+  hydrationPausedMs?: number | undefined;
   /** Pre-copy rounds (runs.csv rounds/final_delta_bytes/converged, timeline.csv). */
   precopy?: PrecopyStats;
   /**

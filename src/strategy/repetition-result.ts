@@ -43,6 +43,7 @@ export function repetitionResult(r: RepetitionRecord): RepetitionResult {
     bytesOnWire: r.wireBytes,
     copySeconds: outcome.copySeconds,
     backend: outcome.backend,
+    ...(outcome.hydrationPausedMs !== undefined ? { hydrationPausedMs: outcome.hydrationPausedMs } : {}),
     timeline: r.timeline,
     ...(outcome.precopy ? { precopy: outcome.precopy } : {}),
     ...(figures.app ? { app: figures.app } : {}),

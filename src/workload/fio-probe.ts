@@ -88,6 +88,9 @@ export function startFioProbe(parent: ResourceScope, o: FioProbeOptions): FioPro
   // stop signal it is the one execa sends and escalates (SIGKILL after the grace period),
   // on stop() and on the scope's release alike.
   // `nice` execs fio (as nsenter does): the pid is fio's, and so is the tree below it.
+  // fio's job process runs in a session of its own and can outlive the main process (an
+  // interrupted run: orphaned, holding the device); stop() SIGKILLs it by the mark every
+  // started process carries (host/process-mark.ts).
   const fio = o.host.start(scope, 'nice', ['-n', String(o.nice ?? PROBE_NICE), 'fio', ...args], { stopSignal: 'SIGINT' });
   // fio announces nothing when its job starts; a probe stopped before then writes no log.
   // (Read on fio's host: this machine's /proc for a lab namespace, over the host otherwise.)

@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupLeftovers } from '../../src/lab/cleanup.js';
 import { Ledger, type LedgerEntry, type MirrorLedger } from '../../src/lab/ledger.js';
 import { ResourceScope } from '../../src/lab/scope.js';
@@ -26,6 +26,7 @@ function memoryMirror(fail = false): MirrorLedger & { lines: string[] } {
 
 describe('Ledger.mirror (per-host ledgers)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mgb-mirror-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("puts a host's entries in its ledger before the resource is created, and their release after", async () => {
     const ledger = new Ledger('mirror-1', dir);

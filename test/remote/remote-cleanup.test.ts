@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { removeCpuGroupScript } from '../../src/remote/remote-cpu-group.js';
 import { markedKillScript, releaseScript } from '../../src/remote/remote-cleanup.js';
 import { parseRemoteLedger } from '../../src/remote/remote-ledger.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 describe('remote cleanup scripts', () => {
   it('touches paths only inside the data directory', () => {
@@ -28,7 +28,7 @@ describe('remote cleanup scripts', () => {
   });
 
   it('the CPU group script leaves once the group is gone, and fails on one that never empties', () => {
-    const root = mkdtempSync(join(tmpdir(), 'migbench-cg-'));
+    const root = testTempDir('migbench-cg-');
     const gone = join(root, 'migbench-r1-a');
     mkdirSync(gone);
     expect(execaSync('sh', ['-c', removeCpuGroupScript(gone)!]).exitCode).toBe(0);

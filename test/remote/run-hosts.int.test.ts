@@ -86,6 +86,9 @@ describe('migbench run --hosts (two SSH hosts)', () => {
     expect(before).toMatch(/^(process|loop|mount|path) /m);
     expect(before).toMatch(/^qdisc /m);
     expect(before).toMatch(/^cgroup /m);
+    // Each host's short link for socket names (src/remote/work-path.ts socketLinkPath), removed by cleanup --hosts too.
+    expect(before).toMatch(/^link \/run\/migbench-.*-a$/m);
+    expect(before).toMatch(/^link \/run\/migbench-.*-b$/m);
     const c = await migbench(['cleanup', '--hosts', env.inventory], state, 120_000);
     expect(c.exitCode, c.stdout + c.stderr).toBe(0);
     expect(c.stdout).not.toContain('FAILED');

@@ -1,8 +1,8 @@
 import { execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { testTempDir } from '../support/temp-dir.js';
 import { joinCgroup, remoteCommand, shellQuote, sshArgv, sshOptions, startWrapper } from '../../src/host/ssh-argv.js';
 
 const e = { target: 'root@10.0.0.1', port: 2222, identity: '/k/id', knownHosts: '/s/known_hosts', controlDir: '/s/ssh' };
@@ -43,7 +43,7 @@ describe('ssh argv', () => {
   });
 
   it('with a CPU group, the wrapper joins it before the command runs: the same PID is in the group', () => {
-    const procs = join(mkdtempSync(join(tmpdir(), 'migbench-argv-')), 'cgroup.procs');
+    const procs = join(testTempDir('migbench-argv-'), 'cgroup.procs');
     const r = execaSync('sh', ['-c', startWrapper('sh', ['-c', 'echo $$'], {}, procs)]);
     expect(readFileSync(procs, 'utf8').trim()).toBe(r.stdout.trim());
     expect(/migbench-remote-pid (\d+)/.exec(r.stderr)?.[1]).toBe(r.stdout.trim());

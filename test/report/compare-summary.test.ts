@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareRuns } from '../../src/analysis/compare.js';
 import { CompareFileError, compareSummary, readCompareSummary } from '../../src/report/compare-summary.js';
 import { reps } from '../support/result-rows.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 describe('compare summary', () => {
   it("reads compareRuns' JSON: verdict, regressions, metric verdict counts, groups missing on one side", () => {
@@ -25,7 +25,7 @@ describe('compare summary', () => {
   });
 
   it('refuses a file that is not compare JSON, keeping the cause', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cmp-'));
+    const dir = testTempDir('cmp-');
     writeFileSync(join(dir, 'bad.json'), '{');
     writeFileSync(join(dir, 'other.json'), '{"a":1}');
     expect(() => readCompareSummary(join(dir, 'bad.json'))).toThrow(CompareFileError);

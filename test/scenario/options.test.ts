@@ -27,7 +27,7 @@ describe('the option declarations', () => {
   it('keep the sweep order of the sweep labels (runs.csv sweep_point)', () => {
     expect(Object.values(SWEEPABLE)).toEqual([
       'size', 'block-size', 'write-rate', 'read-rate', 'write-pattern', 'read-pattern', 'link', 'latency', 'warmup', 'health', 'settle', 'region-size',
-      'hydration-rate', 'hydration-inflight', 'hydration-threshold', 'hydration-batch', 'max-rounds', 'converge-bytes', 'backup-age', 'fault',
+      'hydration-rate', 'hydration-inflight', 'hydration-yield', 'hydration-threshold', 'hydration-batch', 'max-rounds', 'converge-bytes', 'backup-age', 'fault',
     ]);
   });
 
@@ -35,7 +35,7 @@ describe('the option declarations', () => {
     expect(DEFAULTS).toEqual({
       strategy: 'all', size: '256MiB', blockSize: '4KiB', writeRate: '8MB/s', readRate: '200/s', link: '1Gbit/s', latency: '0ms', reps: '3',
       backingDir: '/dev/shm', warmup: '2s', health: '500ms', settle: '2s', timeout: '10min', window: '250ms', backend: 'auto', regionSize: '64KiB',
-      hydrationRate: 'unlimited', hydrationInflight: 'auto', probe: 'fio', tracking: 'auto', maxRounds: '8', convergeBytes: '4MiB', backupAge: '5s',
+      hydrationRate: 'unlimited', hydrationInflight: 'auto', hydrationYield: '9', probe: 'fio', tracking: 'auto', maxRounds: '8', convergeBytes: '4MiB', backupAge: '5s',
       workload: 'stamped', httpConnections: '4', dbClients: '4', volumes: '1', stagger: '0ms', writePattern: 'uniform', readPattern: 'uniform', fault: 'none',
     });
   });

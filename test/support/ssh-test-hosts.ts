@@ -8,9 +8,12 @@ import { ROOT } from './cli.js';
 
 const SCRIPT = join(ROOT, 'scripts', 'ssh-test-hosts');
 
-/** Starts the two local SSH test hosts in a fresh directory on tmpfs; returns it and the inventory's path. */
-export async function sshTestHostsUp(): Promise<{ dir: string; inventory: string }> {
-  const dir = mkdtempSync('/dev/shm/migbench-ssh-hosts-');
+/**
+ * Starts the two local SSH test hosts in a fresh directory on tmpfs (`/dev/shm/<prefix>XXXXXX`;
+ * the hosts' data directories are `data-a` and `data-b` in it); returns it and the inventory's path.
+ */
+export async function sshTestHostsUp(prefix = 'migbench-ssh-hosts-'): Promise<{ dir: string; inventory: string }> {
+  const dir = mkdtempSync(join('/dev/shm', prefix));
   const r = await execa(SCRIPT, ['up', dir]);
   return { dir, inventory: r.stdout.trim() };
 }
@@ -30,13 +33,14 @@ export interface SshTestHosts {
 
 /**
  * Brings the SSH test hosts up before the file's tests (with `MIGBENCH_STATE_DIR` set to
- * `state`) and down after them, connections closed first.
+ * `state`; their directory named by `o.prefix`, see {@link sshTestHostsUp}) and down after
+ * them, connections closed first.
  */
-export function useSshTestHosts(state: string): SshTestHosts {
+export function useSshTestHosts(state: string, o: { prefix?: string } = {}): SshTestHosts {
   const env = { dir: '', inventory: '' } as SshTestHosts;
   beforeAll(async () => {
     process.env.MIGBENCH_STATE_DIR = state;
-    ({ dir: env.dir, inventory: env.inventory } = await sshTestHostsUp());
+    ({ dir: env.dir, inventory: env.inventory } = await sshTestHostsUp(o.prefix));
     env.hosts = remoteHosts(parseInventory(readFileSync(env.inventory, 'utf8'), env.inventory));
   }, 60_000);
   afterAll(async () => {

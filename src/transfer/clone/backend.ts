@@ -1,3 +1,4 @@
+import type { YieldPolicy } from './hydration-yield.js';
 import type { Host } from '../../lab/hosts.js';
 import type { ResourceScope } from '../../lab/scope.js';
 
@@ -19,6 +20,8 @@ export interface CloneOptions {
    * queue behind them on the link, so this trades hydration speed for read latency.
    */
   hydrationInflightBytes: number;
+  /** qemu: pause background hydration while B's FUSE connection has reads waiting (undefined: never). */
+  hydrationYield?: YieldPolicy | undefined;
   /** dm-clone: hydration threshold and batch size in regions (undefined = kernel default). */
   hydrationThreshold?: number | undefined;
   hydrationBatch?: number | undefined;
@@ -53,6 +56,8 @@ export interface Clone {
   waitHydrated(onProgress: (p: CloneProgress) => void, pollMs: number, stop?: AbortSignal): Promise<void>;
   /** Drops the dependency on the source: after this the source can be destroyed. */
   detachSource(): Promise<void>;
+  /** After hydration: how long background hydration was paused for B's own reads, ms (undefined: it never pauses). */
+  hydrationPausedMs?(): number | undefined;
   /** `--fault dest-crash`: kills the whole stack without a clean shutdown and drops B's page cache of it. Optional. */
   crash?(): Promise<void>;
   /** After `crash`: rebuilds the clone from what persisted on B; resolves with the device B boots on again. */

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostProcess } from '../../host/host.js';
 import { localHost } from '../../host/local-host.js';
-import { onHost } from '../../host/host.js';
+import { onHost, socketOn } from '../../host/host.js';
 import { ledgerHost } from '../../host/ledger-host.js';
 import { ProcessExitedError } from '../../host/errors.js';
 import { missingTool } from '../../lab/exec.js';
@@ -13,6 +13,10 @@ import { attachNbdAsLoop, startQsd } from '../qemu/qsd.js';
 import type { Clone, CloneBackend, CloneOptions, CloneProgress, CloneTuning, PreparedClone } from './backend.js';
 import { zeroExtentsToFill, type QemuMapExtent } from './qemu-map.js';
 import { allocatedBytes, crashStack, reopenStack } from './qemu-clone-crash.js';
+import { onLines } from '../../host/lines.js';
+import { drained } from '../../workload/node-entry.js';
+import { startYieldingReader, yieldSummaryOf } from './hydration-yield-process.js';
+import type { YieldSummary } from './hydration-yield.js';
 import { addBaseNodes, addOverlayAndExport, NODE, PRESENT_BITMAP } from './qemu-clone-chain.js';
 
 const JOB = 'hydrate';
@@ -73,7 +77,7 @@ export class QemuCloneBackend implements CloneBackend {
       await parent.acquire({ kind: 'dir', path: dir }, () => mkdir(dir, { recursive: true }), () => rm(dir, { recursive: true, force: true }));
     }
     const meta = join(dir, 'meta.qcow2');
-    const nbdSock = join(dir, 'nbd.sock');
+    const nbdSock = socketOn(o.host, join(dir, 'nbd.sock'));
     const fuseFile = join(dir, 'clone.raw');
 
     // The daemon stack lives in its own scope so `finalize` can take it down before the
@@ -106,7 +110,7 @@ export class QemuCloneBackend implements CloneBackend {
     const uri = await addOverlayAndExport(qmp, o, nbdSock);
     // On a real host, nbdfuse and the loop device are B's; in the lab, the root host's.
     const device = await attachNbdAsLoop(scope, uri, fuseFile, o.host.workPath ? o.host : undefined);
-    const clone = new QemuClone(device, qmp, o, uri, meta, scope);
+    const clone = new QemuClone(device, qmp, o, uri, meta, fuseFile, scope);
     clone.crashable = { parent, daemon: qsd.daemon, dir, nbdSock, fuseFile };
     return {
       activate: async () => {
@@ -158,6 +162,8 @@ export function readerShape(inflightBytes: number, regionBytes: number, sizeByte
 
 class QemuClone implements Clone {
   private reader: HostProcess | undefined;
+  /** What the yield controller reported when the reader ended. */
+  private yieldSummary: YieldSummary | undefined;
   private streamed = false;
   /** What `crash`/`reassemble` (dest-crash) need: the stack's daemon, paths, the scope that owns it. */
   crashable: { parent: ResourceScope; daemon: HostProcess; dir: string; nbdSock: string; fuseFile: string } | undefined;
@@ -170,6 +176,7 @@ class QemuClone implements Clone {
     private readonly o: CloneOptions,
     private readonly uri: string,
     private readonly meta: string,
+    private readonly fuseFile: string,
     private scope: ResourceScope,
   ) {}
 
@@ -206,12 +213,19 @@ class QemuClone implements Clone {
       return;
     }
     const { connections, requests, requestSize } = readerShape(this.o.hydrationInflightBytes, this.o.regionSizeBytes, this.o.sizeBytes);
-    this.reader = this.o.host.start(
-      this.scope,
-      'nbdcopy',
-      ['--no-extents', `--connections=${connections}`, `--requests=${requests}`, `--request-size=${requestSize}`, '--progress=1', this.uri, 'null:'],
-      { stdout: 'pipe' },
-    );
+    const argv = ['nbdcopy', '--no-extents', `--connections=${connections}`, `--requests=${requests}`, `--request-size=${requestSize}`, '--progress=1', this.uri, 'null:'];
+    const policy = this.o.hydrationYield;
+    if (!policy) {
+      this.reader = this.o.host.start(this.scope, argv[0]!, argv.slice(1), { stdout: 'pipe' });
+      return;
+    }
+    // The controller runs where the FUSE mount is: B (its netns in the lab, which shares this machine's mounts).
+    const reader = startYieldingReader(this.scope, this.o.host, this.fuseFile, argv, policy);
+    this.reader = reader;
+    onLines(reader.stdout!, (line) => {
+      const summary = yieldSummaryOf(line);
+      if (summary) this.yieldSummary = summary;
+    });
   }
 
   private async startStream(speedBytes?: number): Promise<void> {
@@ -247,6 +261,8 @@ class QemuClone implements Clone {
       if (this.reader) {
         const r = await this.reader.exited;
         if (r.exitCode !== 0) throw new ProcessExitedError('hydration reader (nbdcopy)', r);
+        // The controller's summary is its last line, which may still be in the pipe.
+        if (this.o.hydrationYield && this.reader.stdout) await drained(this.reader.stdout);
         await this.startStream();
       }
       const done = await this.qmp.waitForEvent<{ device: string; error?: string; len: number; offset: number }>(
@@ -260,6 +276,10 @@ class QemuClone implements Clone {
     } finally {
       clearInterval(poll);
     }
+  }
+
+  hydrationPausedMs(): number | undefined {
+    return this.yieldSummary?.pausedMs;
   }
 
   async detachSource(): Promise<void> {

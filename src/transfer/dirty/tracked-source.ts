@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { onHost } from '../../host/host.js';
+import { onHost, socketOn } from '../../host/host.js';
 import { ledgerHost } from '../../host/ledger-host.js';
 import { localHost } from '../../host/local-host.js';
 import { forwardUnixSocket } from '../../host/ssh-forward.js';
@@ -86,7 +86,7 @@ export class TrackedSource implements DirtyTracker {
     // reach it through UNIX sockets, which are paths.
     const { qmp } = await startQsd(scope, dir, { on: o.host, signal: o.signal });
     await qmp.execute('blockdev-add', { driver: 'host_device', 'node-name': SOURCE_NODE, filename: o.sourceDevice, cache: { direct: true }, aio: 'native' });
-    const nbdSock = join(dir, 'nbd.sock');
+    const nbdSock = socketOn(o.host, join(dir, 'nbd.sock'));
     await qmp.execute('nbd-server-start', { addr: { type: 'unix', data: { path: nbdSock } } });
     await qmp.execute('block-export-add', { type: 'nbd', id: EXPORT, 'node-name': SOURCE_NODE, name: EXPORT, writable: true });
     // In the lab nbdfuse and the loop run on the root host (the socket is a path there); on a real host, on A.

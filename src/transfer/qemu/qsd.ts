@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Host, HostProcess } from '../../host/host.js';
+import { socketOn, type Host, type HostProcess } from '../../host/host.js';
 import { localHost } from '../../host/local-host.js';
 import { startUntilPidfile } from '../../host/pidfile.js';
 import { attachLoop } from '../../lab/loop-device.js';
@@ -10,6 +10,14 @@ import { SshHost } from '../../host/ssh-host.js';
 import { forwardUnixSocket } from '../../host/ssh-forward.js';
 import { ledgerHost } from '../../host/ledger-host.js';
 import { sshControlDir } from '../../remote/remote-hosts.js';
+
+/**
+ * How long a fresh qemu-storage-daemon may take to greet on QMP. It greets within
+ * milliseconds, but CI once saw one stay silent for 10 s right after the previous
+ * repetition's teardown on a loaded 2-core machine; the bound is generous because it
+ * only costs time when the daemon really is stuck.
+ */
+export const QSD_GREETING_TIMEOUT_MS = 30_000;
 
 /** A qemu-storage-daemon driven over QMP. */
 export interface Qsd {
@@ -23,11 +31,19 @@ export interface Qsd {
  * SSH through a forwarded socket. On release: `quit` (which flushes every node), then wait.
  */
 export async function startQsd(scope: ResourceScope, dir: string, o: { on?: Host | undefined; signal?: AbortSignal } = {}): Promise<Qsd> {
-  const qmpSock = join(dir, 'qmp.sock');
   const on = o.on ?? localHost;
+  const qmpSock = socketOn(on, join(dir, 'qmp.sock'));
   const daemon = on.start(scope, 'qemu-storage-daemon', ['--chardev', `socket,path=${qmpSock},server=on,wait=off,id=qmp0`, '--monitor', 'chardev=qmp0']);
   const local = on instanceof SshHost ? await forwardUnixSocket(scope, on, qmpSock, sshControlDir(), o.signal) : qmpSock;
-  const qmp = await QmpClient.connect(local, { ...(o.signal ? { signal: o.signal } : {}), timeoutMs: 10_000 });
+  let qmp: QmpClient;
+  try {
+    qmp = await QmpClient.connect(local, { ...(o.signal ? { signal: o.signal } : {}), timeoutMs: QSD_GREETING_TIMEOUT_MS });
+  } catch (error) {
+    // Say what the daemon was doing: exited, or alive but silent (a stalled machine).
+    const state = daemon.hasExited() ? 'qemu-storage-daemon had exited' : 'qemu-storage-daemon still running';
+    const tail = daemon.stderrTail().trim();
+    throw new Error(`${(error as Error).message}; ${state}${tail ? `, stderr: ${tail}` : ''}`, { cause: error });
+  }
   scope.defer('QMP connection', async () => {
     await qmp.execute('quit').catch(() => undefined);
     await qmp.close();

@@ -140,6 +140,8 @@ export class HttpWorkload implements Workload {
       metricReads: { source: [], dest: [] },
       reads: [],
       acks: acks.map(asAckRecord),
+      // B's service's responses: a fault's stall_ms is the longest silence among them (as B's commits for postgres).
+      destCompletionsNs: acks.filter((a) => a.epoch === DEST_SERVICE_EPOCH).map((a) => a.tNs),
       app: {
         // From the first response of the run to the end of the settle window: every silence the clients lived through.
         clientGapMs: clientGapMs(

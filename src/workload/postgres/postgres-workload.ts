@@ -1,6 +1,6 @@
 import { mkdir, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { onHost, type Host } from '../../host/host.js';
+import { onHost, socketOn, type Host } from '../../host/host.js';
 import { chownOn, fileHost, mkdirOn, removeOn } from '../../host/host-files.js';
 import { ledgerHost } from '../../host/ledger-host.js';
 import { forwardUnixSocket } from '../../host/ssh-forward.js';
@@ -271,10 +271,12 @@ export class PostgresWorkload implements Workload {
       await verifyScope.acquire({ kind: 'dir', path: socketDir, ...ledgerHost(host) }, () => mkdirOn(host, socketDir), () => removeOn(host, socketDir));
       const ids = await postgresIds(host);
       await chownOn(host, socketDir, ids.uid, ids.gid);
-      const up = await bootDestination(verifyScope, { device: destDevice, mountDir: await this.mountTrees.of(host), host, address: '', port: this.port, socketDir, logFile: this.hostPath(host, 'postgres-verify.log'), signal, name: 'verify' });
+      // Bound and reached by its short name: `<dataDir>/work/…/pgsock/.s.PGSQL.PORT` may pass sun_path's 107 bytes.
+      const sockets = socketOn(host, socketDir);
+      const up = await bootDestination(verifyScope, { device: destDevice, mountDir: await this.mountTrees.of(host), host, address: '', port: this.port, socketDir: sockets, logFile: this.hostPath(host, 'postgres-verify.log'), signal, name: 'verify' });
       if (!up.ok) return unbootedCheck(acked, `the database does not start on the destination volume: ${up.error}`);
       try {
-        const local = host instanceof SshHost ? await forwardedSocketDir(verifyScope, host, socketDir, this.port, workDir, signal) : socketDir;
+        const local = host instanceof SshHost ? await forwardedSocketDir(verifyScope, host, sockets, this.port, workDir, signal) : sockets;
         const check = await checkDatabase(local, this.port, acked, load.indeterminate);
         await up.server.stop();
         if (up.fsck) this.notes.push(`verification: the destination volume needed e2fsck to start (${up.fsck.summary})`);
