@@ -10,13 +10,16 @@ import { migbenchLeftovers } from '../support/leftovers.js';
  * Faults during an async clone on the dm-clone backend (issue 12). Runs only inside
  * scripts/kernel-lab (`npm run test:kernel-lab`, `-t 'dm-clone|dm-era'`): the build machines'
  * kernel has no device-mapper, and the skip condition is the one the other dm-clone tests
- * use (the backend's own `unavailable()`). A 32 MiB volume over 100 Mbit/s hydrates in ~3 s
+ * use (the backend's own `unavailable()`). A 16 MiB volume over 100 Mbit/s hydrates in ~1.5 s
  * (far longer under the lab's TCG).
  */
 const RUN_TIMEOUT_MS = 900_000;
 const why = await cloneBackend('dm-clone').unavailable();
 const state = freshStateDir();
-const COMMON = ['--backend', 'dm-clone', '--size', '32MiB', '--link', '100Mbit/s', '--reps', '1', '--warmup', '1s', '--settle', '1s', '--timeout', '10min', '--strategy', 'async-clone'];
+const COMMON = ['--backend', 'dm-clone', '--size', '16MiB', '--link', '100Mbit/s', '--reps', '1', '--warmup', '1s', '--settle', '1s', '--timeout', '10min', '--strategy', 'async-clone'];
+
+/** How late the hydration_done mark may trail the data: it comes from polling `dmsetup status`, slow under TCG. */
+const RESUME_WINDOW_MS = 10_000;
 
 const FIGURES = ['fault', 'status', 'recovered', 'fault_at_ms', 'fault_ms', 'stall_ms', 'read_errors', 'write_errors', 'unavailable_bytes', 'lost_bytes', 'resume_ms', 'hydration_ms', 'warnings'];
 
@@ -57,7 +60,7 @@ describe.skipIf(why !== undefined)(`faults on the dm-clone backend${why ? ` (ski
     expect(lost.status, lost.error).toBe('ok');
     expect(lost.recovered).toBe('false');
     expect(Number(lost.unavailable_bytes)).toBeGreaterThan(0);
-    expect(Number(lost.unavailable_bytes)).toBeLessThan(32 * 2 ** 20);
+    expect(Number(lost.unavailable_bytes)).toBeLessThan(16 * 2 ** 20);
     expect(lost.warnings).toMatch(/not recovered/);
 
     // B's workload and clone killed, the metadata cut off first; the clone reassembled over
@@ -68,7 +71,13 @@ describe.skipIf(why !== undefined)(`faults on the dm-clone backend${why ? ` (ski
     expect(crash.recovered).toBe('true');
     for (const c of ['lost_bytes', 'corrupt_bytes', 'unavailable_bytes']) expect(Number(crash[c]), c).toBe(0);
     expect(Number(crash.fault_ms)).toBeGreaterThan(0);
-    expect(crash.resume_ms).not.toBe('');
+    // Hydration finished after the crash, so it resumed over the reassembled clone. The fault
+    // ends when B has booted again, and dm-clone hydrates from the moment the table loads: under
+    // a slow TCG the rest can arrive while B still boots, and then resume_ms is rightly blank.
+    const faultEnd = Number(crash.fault_at_ms) + Number(crash.fault_ms);
+    expect(Number(crash.hydration_done_at_ms)).toBeGreaterThan(Number(crash.fault_at_ms));
+    if (crash.resume_ms === '') expect(Number(crash.hydration_done_at_ms)).toBeLessThanOrEqual(faultEnd + RESUME_WINDOW_MS);
+    else expect(Number(crash.resume_ms)).toBeGreaterThanOrEqual(0);
     expect(crash.warnings).not.toMatch(/fault .* failed|stuck/);
   }, RUN_TIMEOUT_MS);
 });
