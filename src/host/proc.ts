@@ -20,6 +20,16 @@ export function isSameProcess(pid: number, startTime: number): boolean {
   return processStartTime(pid) === startTime;
 }
 
+/** True if `pid` is a zombie or gone: either way it holds nothing. */
+export function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
+}
+
 /** The parent PID of `pid` (field 4 of /proc/PID/stat), or undefined when it is gone. */
 function parentOf(pid: number): number | undefined {
   try {

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
-import { processStartTime } from './proc.js';
+import { isZombie, processStartTime } from './proc.js';
 
 /**
  * Every process a Host starts carries a mark of its own in its environment,
@@ -87,14 +86,6 @@ export async function killMarkedHere(mark: string): Promise<{ killed: number[]; 
   return { killed: killed.map((p) => p.pid), alive: alive.map((p) => p.pid) };
 }
 
-function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
-}
 
 /**
  * The same on a host reached over SSH, as one `sh` (`$1` the mark's `NAME=1`): GNU grep

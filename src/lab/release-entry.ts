@@ -7,7 +7,7 @@ import type { LedgerEntry } from './ledger.js';
 import { removeDmDeviceIfPresent } from './device-mapper.js';
 import { detachLoop } from './loop-device.js';
 import { disconnectNbdIfOurs } from './nbd-client.js';
-import { isSameProcess } from './proc.js';
+import { isSameProcess, isZombie } from './proc.js';
 import { waitFor } from './wait.js';
 
 /** How long one command of a release may take (cleanup must end on a starved machine). */
@@ -70,11 +70,3 @@ export function killIfSame(pid: number, startTime: number): boolean {
   return true;
 }
 
-function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
-}

@@ -4,7 +4,7 @@
  * after its main process died, holding the device and the SSH session's stderr. The
  * release must kill it on the host and detach the device.
  */
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { localHost } from '../../src/host/local-host.js';
@@ -14,37 +14,18 @@ import { ResourceScope } from '../../src/lab/scope.js';
 import { startFioProbe } from '../../src/workload/fio-probe.js';
 import { freshStateDir } from '../support/cli.js';
 import { useSshTestHosts } from '../support/ssh-test-hosts.js';
+import { holdersOf, isAlive, procStat } from '../support/proc-stat.js';
 
+// The test hosts share this machine's kernel: their processes are in this /proc.
 const state = freshStateDir();
 const env = useSshTestHosts(state);
 let job = 0;
 let device = '';
 // A failed release must not leave the next tests a mess: the job and the device, only if still ours.
 afterAll(async () => {
-  if (job && alive(job) && readFileSync(`/proc/${job}/cmdline`, 'utf8').includes(env.dir)) process.kill(job, 'SIGKILL');
+  if (job && isAlive(job) && readFileSync(`/proc/${job}/cmdline`, 'utf8').includes(env.dir)) process.kill(job, 'SIGKILL');
   if (device && loopBacking(device)?.startsWith(env.dir)) await localHost.run('losetup', ['--detach', device]).catch(() => undefined);
 });
-
-// The test hosts share this machine's kernel: their processes are in this /proc.
-function stat(pid: number): { ppid: number; state: string } | undefined {
-  try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return { state: f[0]!, ppid: Number(f[1]) };
-  } catch {
-    return undefined;
-  }
-}
-const alive = (pid: number): boolean => { const s = stat(pid); return s !== undefined && s.state !== 'Z'; };
-function holdersOf(path: string): number[] {
-  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
-    try {
-      return readdirSync(`/proc/${d}/fd`).some((fd) => { try { return readlinkSync(`/proc/${d}/fd/${fd}`) === path; } catch { return false; } });
-    } catch {
-      return false;
-    }
-  }).map(Number);
-}
 
 describe("fio's job outliving its main process on a host over SSH", () => {
   it('release kills the job on the host and detaches the device', async () => {
@@ -58,19 +39,19 @@ describe("fio's job outliving its main process on a host over SSH", () => {
       await probe.ready;
       const holders = holdersOf(device);
       // The job: the holder whose parent is fio (its main process).
-      job = holders.find((p) => readFileSync(`/proc/${stat(p)?.ppid ?? 0}/cmdline`, 'utf8').startsWith('fio\0'))!;
+      job = holders.find((p) => readFileSync(`/proc/${procStat(p)?.ppid ?? 0}/cmdline`, 'utf8').startsWith('fio\0'))!;
       expect(job, `holders ${holders.join(',')}`).toBeGreaterThan(0);
-      const main = stat(job)!.ppid;
+      const main = procStat(job)!.ppid;
       process.kill(main, 'SIGKILL');
-      for (let i = 0; i < 200 && stat(job)?.ppid === main; i++) await new Promise((r) => setTimeout(r, 25));
-      expect(stat(job)?.ppid).not.toBe(main);
-      expect(alive(job)).toBe(true);
+      for (let i = 0; i < 200 && procStat(job)?.ppid === main; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(procStat(job)?.ppid).not.toBe(main);
+      expect(isAlive(job)).toBe(true);
     } finally {
       const closed = await Promise.race([scope.close().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 40_000).unref())]);
       expect(closed, 'release still waiting after 40 s').toBe(true);
       ledger.finished();
     }
-    expect(alive(job), `job ${job} still alive`).toBe(false);
+    expect(isAlive(job), `job ${job} still alive`).toBe(false);
     expect(loopBacking(device), `${device} still attached`).toBeUndefined();
   }, 90_000);
 });

@@ -6,7 +6,7 @@
  * Here the main process is SIGKILLed under a running probe: the release must still end,
  * kill the job and detach the device.
  */
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,33 +16,7 @@ import { Ledger } from '../../src/lab/ledger.js';
 import { ResourceScope } from '../../src/lab/scope.js';
 import { startFioProbe } from '../../src/workload/fio-probe.js';
 import { freshStateDir } from '../support/cli.js';
-
-function stat(pid: number): { ppid: number; state: string } | undefined {
-  try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return { state: f[0]!, ppid: Number(f[1]) };
-  } catch {
-    return undefined;
-  }
-}
-
-/** PIDs with an fd on `path` (this machine's /proc). */
-function holdersOf(path: string): number[] {
-  const found: number[] = [];
-  for (const d of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
-    let fds: string[] = [];
-    try {
-      fds = readdirSync(`/proc/${d}/fd`);
-    } catch {
-      continue;
-    }
-    if (fds.some((fd) => { try { return readlinkSync(`/proc/${d}/fd/${fd}`) === path; } catch { return false; } })) found.push(Number(d));
-  }
-  return found;
-}
-
-const alive = (pid: number): boolean => { const s = stat(pid); return s !== undefined && s.state !== 'Z'; };
+import { holdersOf, isAlive, procStat } from '../support/proc-stat.js';
 
 describe("fio's job outliving its main process", () => {
   const dir = mkdtempSync(join(tmpdir(), 'migbench-fio-orphan-'));
@@ -50,7 +24,7 @@ describe("fio's job outliving its main process", () => {
   let device = '';
   // A failed release must not leave the next tests a mess: the job and the device, only if still ours.
   afterAll(async () => {
-    if (job && alive(job) && readFileSync(`/proc/${job}/cmdline`, 'utf8').includes(dir)) process.kill(job, 'SIGKILL');
+    if (job && isAlive(job) && readFileSync(`/proc/${job}/cmdline`, 'utf8').includes(dir)) process.kill(job, 'SIGKILL');
     if (device && loopBacking(device)?.startsWith(dir)) await localHost.run('losetup', ['--detach', device]).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -64,13 +38,13 @@ describe("fio's job outliving its main process", () => {
       await probe.ready;
       // The main process (this process's child, via nice's exec) and its job (the main's child, holding the device).
       const holders = holdersOf(device);
-      job = holders.find((p) => stat(stat(p)?.ppid ?? 0)?.ppid === process.pid)!;
+      job = holders.find((p) => procStat(procStat(p)?.ppid ?? 0)?.ppid === process.pid)!;
       expect(job, `holders ${holders.join(',')}`).toBeGreaterThan(0);
-      const main = stat(job)!.ppid;
+      const main = procStat(job)!.ppid;
       process.kill(main, 'SIGKILL');
-      for (let i = 0; i < 200 && stat(job)?.ppid === main; i++) await new Promise((r) => setTimeout(r, 25));
-      expect(stat(job)?.ppid, 'the job is orphaned, still alive').not.toBe(main);
-      expect(alive(job)).toBe(true);
+      for (let i = 0; i < 200 && procStat(job)?.ppid === main; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(procStat(job)?.ppid, 'the job is orphaned, still alive').not.toBe(main);
+      expect(isAlive(job)).toBe(true);
       expect(holdersOf(device)).toContain(job);
     } finally {
       const t0 = performance.now();
@@ -80,7 +54,7 @@ describe("fio's job outliving its main process", () => {
       expect(performance.now() - t0).toBeLessThan(15_000);
       ledger.finished();
     }
-    expect(job && alive(job), `job ${job} still alive`).toBe(false);
+    expect(job && isAlive(job), `job ${job} still alive`).toBe(false);
     expect(loopBacking(device), `${device} still attached`).toBeUndefined();
   }, 60_000);
 });
