@@ -21,7 +21,7 @@ const COMMON = ['--backend', 'dm-clone', '--size', '16MiB', '--link', '100Mbit/s
 /** How late the hydration_done mark may trail the data: it comes from polling `dmsetup status`, slow under TCG. */
 const RESUME_WINDOW_MS = 10_000;
 
-const FIGURES = ['fault', 'status', 'recovered', 'fault_at_ms', 'fault_ms', 'stall_ms', 'read_errors', 'write_errors', 'unavailable_bytes', 'lost_bytes', 'resume_ms', 'hydration_ms', 'warnings'];
+const FIGURES = ['fault', 'status', 'recovered', 'fault_at_ms', 'fault_ms', 'stall_ms', 'read_errors', 'write_errors', 'unavailable_bytes', 'lost_bytes', 'resume_ms', 'hydration_ms', 'hydration_done_at_ms', 'warnings'];
 
 async function run(args: string[]): Promise<Map<string, Record<string, string>>> {
   const out = join(mkdtempSync(join(tmpdir(), 'migbench-dm-clone-fault-')), 'results');
