@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     fileParallelism: false,
+    // Removes the temp directories a test file made, unless they hold a ledger, a mount or a loop's file.
+    setupFiles: ['test/support/temp-sweep.ts'],
     testTimeout: 300_000,
     hookTimeout: 120_000,
   },
