@@ -4,6 +4,7 @@
  * leave hundreds behind. Skipped, and left for `migbench cleanup` and the leftover checks to
  * see, is any directory that holds a ledger with unreleased entries, a mount, or the backing
  * file of an attached loop device: a removal there would hide a leak or reach into a mount.
+ * A file whose tests are all skipped runs no hooks: it must make its directories only when it runs.
  */
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
