@@ -77,4 +77,3 @@ async function crashAndReboot(ctx: MigrationContext, clone: Clone): Promise<void
   await clone.crash();
   await w.rebootDest(await clone.reassemble());
 }
-
