@@ -39,7 +39,7 @@ export const RUN_COLUMN_DOCS: readonly ColumnDoc<RunColumn>[] = [
   { columns: ['migration_ms'], meaning: 'migration start → the source can be released' },
   { columns: ['hydration_ms'], meaning: 'destination up → all data present on it (0 if the data moved before boot)' },
   { columns: ['hydration_bps'], meaning: 'volume size / (clone ready → hydration done), on clone rows' },
-  { columns: ['hydration_paused_ms'], meaning: "how long the qemu clone's background hydration paused while reads waited on B's FUSE connection (`--hydration-yield`); empty when it never pauses (off, `--hydration-rate`, dm-clone)" },
+  { columns: ['hydration_paused_ms'], meaning: "how long the qemu clone's background hydration paused while reads waited on B's FUSE connection (`--hydration-yield`); 0 when it could pause and never had to, empty when it cannot pause (off, `--hydration-rate`, dm-clone)" },
   {
     columns: ['lost_bytes'],
     meaning: 'destination blocks holding no acceptable version (an older one, or zeros) and not diverged; versions written at overlapping times are all acceptable',

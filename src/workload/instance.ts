@@ -90,9 +90,16 @@ export class Instance {
     return untilExit(this.daemon, p, `instance epoch ${this.epoch}`, signal);
   }
 
-  /** The primitive *kill*: SIGKILL, then wait until the process is gone (no I/O after). */
+  /**
+   * The primitive *kill*: SIGKILL, then wait until the process is gone (no I/O after).
+   * Done when it has exited: stop() goes on to sweep for processes it forked (a /proc scan,
+   * over SSH a round trip), the harness's hygiene, not part of the kill; the scope's
+   * release awaits that sweep (stop() again returns the same one).
+   */
   async kill(): Promise<void> {
-    await this.daemon.stop('SIGKILL');
+    const stopped = this.daemon.stop('SIGKILL');
+    stopped.catch(() => undefined); // the release's stop() reports a failure
+    await this.daemon.exited;
     await this.drained();
   }
 
